@@ -1,0 +1,118 @@
+"""One concrete better thing to have said, built from the message and what is visible now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.coach.reading import Reading
+from simulator.persona import Archetype, Level, Persona
+from simulator.text import matching_cues, shorten
+
+# Deeper questions to try once the surface is covered, by the depth not yet reached.
+DEEPER = {
+    Level.PRACTICAL: "What would need to be true on your side for this to work?",
+    Level.POLITICAL: "Who else will judge how this turns out, and what will they look for?",
+    Level.EMOTIONAL: "What has been the most frustrating part of this for you so far?",
+    Level.IDENTITY: "What kind of outcome would you be proud to put your name to?",
+}
+
+
+@dataclass(frozen=True)
+class Visible:
+    """What the coach may draw on when it speaks to the trainee."""
+
+    persona: Persona | None
+    uncovered: tuple[str, ...]
+    terms: tuple[str, ...]
+    turn: int
+
+
+def topic_of(reading: Reading, persona: Persona | None) -> str:
+    """The position the message is about, else their headline position."""
+    if persona is None:
+        return "this"
+    for position in persona.positions:
+        if matching_cues(position.cues, reading.stems):
+            return position.topic
+    return persona.positions[0].topic
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _exploring(visible: Visible) -> str | None:
+    persona = visible.persona
+    if persona is None:
+        return None
+    for interest_id in visible.uncovered:
+        if interest_id in visible.terms:
+            continue
+        interest = persona.interest(interest_id)
+        satisfier = interest.satisfiers[visible.turn % len(interest.satisfiers)]
+        return (
+            f"You have learned what sits behind their position ({_lower_first(interest.summary.rstrip('.'))}). "
+            f"Explore an option that meets it: 'What if we {_lower_first(satisfier.description.rstrip('.'))}?'"
+        )
+    return None
+
+
+def _deeper(visible: Visible) -> str:
+    reached = set()
+    if visible.persona is not None:
+        reached = {visible.persona.interest(i).level for i in visible.uncovered}
+    missing = [lv for lv in (Level.PRACTICAL, Level.POLITICAL, Level.EMOTIONAL, Level.IDENTITY) if lv not in reached]
+    if missing:
+        level = missing[visible.turn % len(missing)]
+        return f"Good question. Next, reach for {level.value} needs too: '{DEEPER[level]}'"
+    return "You have reached every depth. Make the deal last: 'How shall we measure whether this is working, and when do we review it?'"
+
+
+def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> str:
+    """The first tip that fits, from the most serious problem down."""
+    topic = topic_of(reading, visible.persona)
+    hostile_kinds = {kind for kind, _ in reading.hostile}
+    archetype = visible.persona.archetype if visible.persona else None
+    if not reading.english:
+        return "The coach reads English only. Try it in English, for example: 'What would a good outcome look like for you?'"
+    if hostile_kinds & {"threat", "ultimatum"}:
+        return (
+            "Pressure makes a hard counterpart dig in. Drop the ultimatum and ask instead: "
+            f"'I can see {topic} matters a lot to you. What does it need to achieve?'"
+        )
+    if hostile_kinds:
+        return (
+            "Keep the heat out of your words; answering aggression with aggression ends the talk. Try: "
+            f"'I came on strong there. Help me understand what is behind {topic}.'"
+        )
+    if reading.split:
+        return (
+            "Splitting the difference leaves both sides' real needs unmet. Try: "
+            f"'Before we pick a number, what does {topic} have to cover for you?'"
+        )
+    if reading.rhetorical and scores["interests"] < 2:
+        return f"That question argues rather than asks. Try a real one: 'What would {topic} make possible for you?'"
+    if reading.proposal and not visible.uncovered and scores["interests"] < 2:
+        return (
+            "It is early to propose: you do not yet know why they want what they want. Try: "
+            "'Before I suggest anything, what would a good result look like for you?'"
+        )
+    if scores["questions"] == 0:
+        return f"You told without asking. End with an open question: 'What is driving {topic} for you?'"
+    if scores["questions"] == 1:
+        closed = next((q.text for q in reading.questions if q.kind == "closed"), "")
+        return (
+            f"'{shorten(closed, 80)}' can be answered in a word. Open it up: 'What would make {topic} work for you?'"
+        )
+    if scores["interests"] < 2:
+        return f"You asked about the terms themselves; ask what they are for: 'What does {topic} need to achieve for you?'"
+    if scores["collaboration"] < 2:
+        if archetype is Archetype.LOW_TRUST:
+            return (
+                "They trust little, and questions alone will not change that. Share a real constraint of yours first: "
+                "'To be open about my side: here is what I can and cannot do, and why.'"
+            )
+        if archetype is Archetype.COMPETITIVE:
+            return f"Acknowledge the pressure before you ask, without conceding: 'I hear that {topic} is firm for you.'"
+        return f"Add a line that shows you take their side seriously: 'I can see why {topic} matters to you.'"
+    return _exploring(visible) or _deeper(visible)

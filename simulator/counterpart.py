@@ -1,0 +1,46 @@
+"""The scripted counterpart: speaks the persona's own lines for the moves the rules chose."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from simulator.persona import Persona
+from simulator.state import GameState, Move, MoveKind
+
+
+class Voice(Protocol):
+    """Turns the rules' moves into the counterpart's words."""
+
+    name: str
+
+    def speak(self, persona: Persona, state: GameState, moves: list[Move]) -> str: ...
+
+
+class ScriptedVoice:
+    """Works offline and instantly; cycles each move's lines so it does not repeat itself."""
+
+    name = "scripted"
+
+    def _pick(self, state: GameState, key: str, options: list[str]) -> str:
+        used = state.lines_said.get(key, 0)
+        state.lines_said[key] = used + 1
+        return options[used % len(options)]
+
+    def line(self, persona: Persona, state: GameState, move: Move) -> str:
+        if move.kind is MoveKind.OPENING:
+            return persona.opening
+        if move.kind is MoveKind.REVEAL and move.interest_id:
+            lead = self._pick(state, "reveal_lead", persona.lines.reveal_lead)
+            return f"{lead} {persona.interest(move.interest_id).reveal}"
+        if move.kind is MoveKind.DEFLECT and move.interest_id:
+            interest = persona.interest(move.interest_id)
+            return self._pick(state, f"deflect:{interest.id}", interest.deflections)
+        if move.kind is MoveKind.SOFTEN and move.position_id:
+            position = next(p for p in persona.positions if p.id == move.position_id)
+            return position.softened
+        options: list[str] = getattr(persona.lines, move.kind.value)
+        return self._pick(state, move.kind.value, options)
+
+    def speak(self, persona: Persona, state: GameState, moves: list[Move]) -> str:
+        """Mutates `state.lines_said` (the voice's memory travels with the state so resumes stay varied)."""
+        return " ".join(self.line(persona, state, move).strip() for move in moves)

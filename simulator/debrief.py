@@ -1,0 +1,115 @@
+"""The end-of-conversation summary: scores, interests found, phases, outcome, what to try next."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from statistics import mean
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from simulator.grade import CRITERIA, Grade
+from simulator.persona import Persona
+from simulator.state import GameState, Outcome
+from simulator.visibility import ledger
+
+OUTCOME_TEXT = {
+    Outcome.AGREEMENT: "You reached an agreement that meets their core interests.",
+    Outcome.WALK_AWAY: "They walked away from the table.",
+    Outcome.OUT_OF_TURNS: "Time ran out before you agreed.",
+    Outcome.ENDED_BY_USER: "You ended the conversation.",
+}
+
+
+@dataclass(frozen=True)
+class GradedTurn:
+    turn: int
+    text: str
+    grade: Grade
+
+
+class Debrief(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    persona_id: str
+    outcome: str | None
+    outcome_text: str
+    turns: int
+    per_turn: list[dict[str, Any]]
+    overall: dict[str, float]
+    overall_percent: int
+    uncovered: list[dict[str, Any]]
+    still_hidden: int
+    depths_reached: list[str]
+    phases: dict[str, int]
+    proposals: int
+    premature_proposals: int
+    trust: int
+    try_next: list[str]
+
+
+def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn]) -> list[str]:
+    """Three habits to practise, most important first, from what happened."""
+    tips: list[str] = []
+    reasons = Counter(
+        t.grade.collaboration.reason for t in turns if t.grade.collaboration.score == 0
+    )
+    closed = sum(1 for t in turns if t.grade.questions.score == 1)
+    no_question = sum(1 for t in turns if t.grade.questions.score == 0)
+    probes = sum(1 for t in turns if t.grade.interests.score == 2)
+    warm = sum(1 for t in turns if t.grade.collaboration.score == 2)
+    if reasons:
+        worst = reasons.most_common(1)[0][0]
+        tips.append(
+            f"Your lowest moment was {worst}. When they push, name what you hear and ask what they need, instead of pushing back."
+        )
+    if state.premature_proposals:
+        tips.append("You proposed before you knew why they wanted what they asked for. Spend the first turns only on questions.")
+    if no_question > len(turns) / 2:
+        tips.append("Most of your messages asked nothing. End each one with an open question that starts with 'what' or 'how'.")
+    elif closed > probes:
+        tips.append("Many of your questions could be answered in a word. Ask 'what would…' and 'how does…' to get stories, not facts.")
+    if probes and not state.uncovered:
+        tips.append(
+            "You asked good questions but they did not open up: they did not trust you enough yet. "
+            + ("Share your own constraints first; this counterpart trusts openness, not questions." if persona.archetype.value == "low_trust" else "Acknowledge their position before you probe.")
+        )
+    if warm < max(1, len(turns) // 3):
+        tips.append("Acknowledge their side more often ('I can see why that matters'); it costs nothing and buys trust.")
+    if len(state.uncovered) < len(persona.hidden_interests):
+        tips.append("Some of their needs stayed hidden. Ask about the people they answer to and how they want to be seen.")
+    if state.uncovered and not state.terms:
+        tips.append("You found their interests but never offered options that meet them. Try 'what if we…' built on what they told you.")
+    # Always three: the habits every negotiation rewards fill any gap.
+    tips += [
+        "Before you close, agree how you will measure success, keep in touch and adjust if things change.",
+        "Look for value to add, not only to split: timing, phasing, risk sharing or future work can cost you little.",
+        "Play the same counterpart again and try to uncover a need one level deeper than this time.",
+    ]
+    unique = list(dict.fromkeys(tips))
+    return unique[:3]
+
+
+def build_debrief(persona: Persona, state: GameState, turns: list[GradedTurn]) -> Debrief:
+    per_turn = [{"turn": t.turn, **t.grade.scores(), "total": t.grade.total} for t in turns]
+    overall = {c: round(mean(getattr(t.grade, c).score for t in turns), 2) if turns else 0.0 for c in CRITERIA}
+    percent = round(100 * sum(overall.values()) / 6) if turns else 0
+    found = ledger(persona, state)
+    return Debrief(
+        persona_id=persona.id,
+        outcome=state.outcome.value if state.outcome else None,
+        outcome_text=OUTCOME_TEXT[state.outcome] if state.outcome else "The conversation is still open.",
+        turns=len(turns),
+        per_turn=per_turn,
+        overall=overall,
+        overall_percent=percent,
+        uncovered=found,
+        still_hidden=len(persona.hidden_interests) - len(found),
+        depths_reached=sorted({row["level"] for row in found}),
+        phases=dict(state.phases),
+        proposals=len(state.proposals),
+        premature_proposals=state.premature_proposals,
+        trust=state.trust,
+        try_next=_try_next(persona, state, turns),
+    )

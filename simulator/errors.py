@@ -1,0 +1,44 @@
+"""One small hierarchy of errors; the CLI and UI turn them into messages."""
+
+
+class SimulatorError(Exception):
+    """Base for every error the simulator raises on purpose; `str()` is the user-facing message."""
+
+
+class PersonaFileError(SimulatorError):
+    """A persona file is missing, unreadable or does not match the schema."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class UnknownPersonaError(SimulatorError):
+    """No valid persona has the id asked for."""
+
+    def __init__(self, persona_id: str, known: list[str]) -> None:
+        self.persona_id = persona_id
+        listing = ", ".join(known) if known else "none (check the personas folder)"
+        super().__init__(
+            f"unknown persona '{persona_id}': choose one of {listing} (`python -m simulator personas` lists them)"
+        )
+
+
+class InvalidMessageError(SimulatorError):
+    """A user message that cannot be graded or sent as it is; nothing was stored."""
+
+
+class SessionEndedError(SimulatorError):
+    """The conversation is over; start a new one to keep practising."""
+
+
+class StorageError(SimulatorError):
+    """The database cannot be opened or written; the message says which file and what to do."""
+
+
+class UnknownSessionError(SimulatorError):
+    """No stored session has the id asked for."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(f"no session '{session_id}': `python -m simulator sessions` lists the stored ones")

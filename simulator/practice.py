@@ -1,0 +1,151 @@
+"""The practice service: one turn = store the message, grade it, apply the rules, reply, store."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.coach.reading import read_message
+from simulator.coach.rule_coach import Coach, RuleCoach
+from simulator.coach.suggestions import Visible
+from simulator.config import MAX_MESSAGE_CHARS
+from simulator.counterpart import ScriptedVoice, Voice
+from simulator.debrief import Debrief, GradedTurn, build_debrief
+from simulator.errors import SessionEndedError, SimulatorError
+from simulator.grade import Grade
+from simulator.persona import Persona
+from simulator.persona_files import PersonaCatalog
+from simulator.rules import advance, initial_state
+from simulator.state import GameState, Move, MoveKind, Outcome
+from simulator.store import SessionRecord, Store
+from simulator.text import clean_message
+from simulator.visibility import find_leak, trainee_grade
+
+
+@dataclass
+class Handle:
+    """One person's live conversation: kept in `gr.State` by the UI, in a variable by the CLI."""
+
+    session_id: str
+    persona_id: str
+    state: GameState
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    turn: int
+    user: str
+    reply: str
+    grade: Grade
+    moves: list[Move]
+    state: GameState
+    debrief: Debrief | None
+
+    def trainee_view(self) -> dict[str, Any]:
+        """The turn as the trainee may see it (the `play --json` line)."""
+        return {
+            "turn": self.turn,
+            "user": self.user,
+            "reply": self.reply,
+            "grade": trainee_grade(self.grade, self.state.uncovered_ids),
+            "state": self.state.summary(),
+        }
+
+
+class Practice:
+    """Plays conversations against personas; holds no per-user state."""
+
+    def __init__(
+        self,
+        catalog: PersonaCatalog,
+        store: Store,
+        *,
+        coach: Coach | None = None,
+        voice: Voice | None = None,
+        max_message_chars: int = MAX_MESSAGE_CHARS,
+    ) -> None:
+        self.catalog = catalog
+        self.store = store
+        self.coach: Coach = coach or RuleCoach()
+        self.voice: Voice = voice or ScriptedVoice()
+        self.max_message_chars = max_message_chars
+
+    def start(self, persona_id: str, user: str = "local") -> Handle:
+        persona = self.catalog.get(persona_id)
+        state = initial_state(persona)
+        handle = Handle(session_id=uuid.uuid4().hex[:12], persona_id=persona.id, state=state)
+        self.store.create_session(
+            session_id=handle.session_id,
+            persona_id=persona.id,
+            persona_name=persona.name,
+            user=user,
+            opening=persona.opening,
+            state=state.to_dict(),
+        )
+        return handle
+
+    def _visible(self, persona: Persona, state: GameState) -> Visible:
+        return Visible(persona=persona, uncovered=state.uncovered_ids, terms=tuple(state.terms), turn=state.turn + 1)
+
+    def _reply(self, persona: Persona, state: GameState, moves: list[Move]) -> str:
+        reply = self.voice.speak(persona, state, moves)
+        if find_leak(reply, persona, state.uncovered_ids):
+            # A voice must never say what has not been uncovered; fall back to the plain anchor line.
+            reply = ScriptedVoice().line(persona, state, Move(MoveKind.ANCHOR))
+        return reply
+
+    def _play(self, handle: Handle, persona: Persona, text: str, grade: Grade | None) -> TurnResult:
+        turn = handle.state.turn + 1
+        reading = read_message(text)
+        if grade is None:
+            grade = self.coach.grade(reading, self._visible(persona, handle.state))
+            self.store.add_grade(handle.session_id, turn, grade)
+        state, moves = advance(persona, handle.state, reading, grade)
+        reply = self._reply(persona, state, moves)
+        self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict())
+        handle.state = state
+        debrief = self._finish(handle, persona) if state.ended else None
+        return TurnResult(turn, text, reply, grade, moves, state, debrief)
+
+    def send(self, handle: Handle, text: str) -> TurnResult:
+        """Play one user message. Raises `InvalidMessageError` (nothing stored) or `SessionEndedError`."""
+        if handle.state.ended:
+            raise SessionEndedError("this conversation has ended: start a new one to keep practising")
+        cleaned = clean_message(text, self.max_message_chars)
+        persona = self.catalog.get(handle.persona_id)
+        # Stored first, so a crash anywhere after this loses nothing the user typed.
+        self.store.add_user_message(handle.session_id, handle.state.turn + 1, cleaned)
+        return self._play(handle, persona, cleaned, None)
+
+    def end(self, handle: Handle) -> Debrief:
+        """The user ends the conversation (or asks for the debrief of one that has ended)."""
+        persona = self.catalog.get(handle.persona_id)
+        if not handle.state.ended:
+            handle.state.outcome = Outcome.ENDED_BY_USER
+        return self._finish(handle, persona)
+
+    def _finish(self, handle: Handle, persona: Persona) -> Debrief:
+        record = self.store.get_session(handle.session_id)
+        turns = [GradedTurn(t.turn, t.user_text, t.grade) for t in record.turns if t.grade is not None]
+        debrief = build_debrief(persona, handle.state, turns)
+        outcome = handle.state.outcome.value if handle.state.outcome else Outcome.ENDED_BY_USER.value
+        self.store.finish(handle.session_id, outcome, handle.state.to_dict(), debrief.model_dump(mode="json"))
+        return debrief
+
+    def resume(self, session_id: str) -> tuple[Handle, SessionRecord]:
+        """Reopen a stored session; a turn cut off before its reply is finished now, exactly as it would have been."""
+        record = self.store.get_session(session_id)
+        persona = self.catalog.get(record.persona_id)
+        handle = Handle(session_id=record.id, persona_id=persona.id, state=GameState.from_dict(record.state))
+        pending = record.turns[-1] if record.turns and record.turns[-1].reply is None else None
+        if pending is not None and not handle.state.ended:
+            self._play(handle, persona, pending.user_text, pending.grade)
+            record = self.store.get_session(session_id)
+        return handle, record
+
+    def debrief(self, handle: Handle) -> Debrief:
+        record = self.store.get_session(handle.session_id)
+        if record.debrief:
+            return Debrief.model_validate(record.debrief)
+        raise SimulatorError("this conversation has no debrief yet: end it first")

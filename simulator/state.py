@@ -1,0 +1,113 @@
+"""The counterpart's game state and the moves the rules choose; plain data, serialisable."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Phase(str, Enum):
+    UNDERSTANDING = "understanding"
+    EXPLORING = "exploring"
+    BUILDING = "building"
+
+
+class Outcome(str, Enum):
+    AGREEMENT = "agreement"
+    WALK_AWAY = "walk_away"
+    OUT_OF_TURNS = "out_of_turns"
+    ENDED_BY_USER = "ended_by_user"
+
+
+class MoveKind(str, Enum):
+    OPENING = "opening"
+    ANCHOR = "anchor"
+    ACKNOWLEDGE = "acknowledge"
+    DEFLECT = "deflect"
+    REVEAL = "reveal"
+    ESCALATE = "escalate"
+    REJECT_SPLIT = "reject_split"
+    REJECT_PROPOSAL = "reject_proposal"
+    COUNTER = "counter"
+    SOFTEN = "soften"
+    ACCEPT = "accept"
+    WALK_AWAY = "walk_away"
+    OUT_OF_TURNS = "out_of_turns"
+    CLARIFY = "clarify"
+
+
+@dataclass(frozen=True)
+class Move:
+    """What the counterpart does this turn; the voice turns it into words."""
+
+    kind: MoveKind
+    interest_id: str | None = None
+    position_id: str | None = None
+
+
+@dataclass
+class Uncovering:
+    interest_id: str
+    turn: int
+    question: str
+
+
+@dataclass
+class Proposal:
+    turn: int
+    text: str
+    meets: list[str]
+
+
+@dataclass
+class GameState:
+    """Everything the rules remember between turns."""
+
+    trust: int
+    patience: int
+    turn: int = 0
+    phase: Phase = Phase.UNDERSTANDING
+    phases: dict[str, int] = field(default_factory=lambda: {Phase.UNDERSTANDING.value: 0})
+    uncovered: list[Uncovering] = field(default_factory=list)
+    terms: dict[str, str] = field(default_factory=dict)  # interest id -> satisfier agreed in principle
+    proposals: list[Proposal] = field(default_factory=list)
+    softened: list[str] = field(default_factory=list)
+    hostile_strikes: int = 0
+    escalations: int = 0
+    premature_proposals: int = 0
+    outcome: Outcome | None = None
+    lines_said: dict[str, int] = field(default_factory=dict)  # the scripted voice's memory, for variety
+
+    @property
+    def uncovered_ids(self) -> tuple[str, ...]:
+        return tuple(u.interest_id for u in self.uncovered)
+
+    @property
+    def ended(self) -> bool:
+        return self.outcome is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["phase"] = self.phase.value
+        data["outcome"] = self.outcome.value if self.outcome else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GameState:
+        data = dict(data)
+        data["phase"] = Phase(data["phase"])
+        data["outcome"] = Outcome(data["outcome"]) if data.get("outcome") else None
+        data["uncovered"] = [Uncovering(**u) for u in data.get("uncovered", [])]
+        data["proposals"] = [Proposal(**p) for p in data.get("proposals", [])]
+        return cls(**data)
+
+    def summary(self) -> dict[str, Any]:
+        """The state as the trainee may see it."""
+        return {
+            "trust": self.trust,
+            "patience": self.patience,
+            "uncovered": list(self.uncovered_ids),
+            "phase": self.phase.value,
+            "outcome": self.outcome.value if self.outcome else None,
+        }

@@ -1,0 +1,188 @@
+"""SQLite transcripts: one file in the data directory, every write committed before it returns."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import StorageError, UnknownSessionError
+from simulator.grade import Grade
+from simulator.store import SessionRecord, SessionSummary, TurnRecord
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    persona_id TEXT NOT NULL,
+    persona_name TEXT NOT NULL,
+    user TEXT NOT NULL,
+    opening TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    outcome TEXT,
+    state_json TEXT NOT NULL,
+    debrief_json TEXT
+);
+CREATE TABLE IF NOT EXISTS turns (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    turn INTEGER NOT NULL,
+    user_text TEXT NOT NULL,
+    grade_json TEXT,
+    reply TEXT,
+    moves_json TEXT NOT NULL DEFAULT '[]',
+    state_json TEXT,
+    created_at TEXT NOT NULL,
+    replied_at TEXT,
+    PRIMARY KEY (session_id, turn)
+);
+CREATE INDEX IF NOT EXISTS sessions_started ON sessions(started_at);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class SqliteStore:
+    """Thread-safe: Gradio calls handlers from a pool, so one connection is shared behind a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the data folder {path.parent} ({exc}); set PARLEY_DATA_DIR to a writable folder") from None
+        self._lock = threading.Lock()
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, timeout=10, isolation_level=None)
+            # Read before anything writes: a damaged file must be reported, never "repaired" over.
+            self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(
+                f"the database {path} is damaged or is not a Parley database ({exc}). "
+                "It was left untouched: move it aside (or restore a backup) and start again, "
+                "or set PARLEY_DATA_DIR to another folder"
+            ) from None
+        # WAL with synchronous=NORMAL: a commit survives a crash of this process,
+        # which is the failure we guard against, at a fraction of FULL's cost.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StorageError(f"the database {path} was written by a newer Parley (schema {version}); upgrade Parley")
+        self._db.executescript(SCHEMA)
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._db.execute("ROLLBACK")
+                raise StorageError(f"could not write to {self.path} ({exc}); nothing from this step was saved") from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def create_session(
+        self, *, session_id: str, persona_id: str, persona_name: str, user: str, opening: str, state: dict[str, Any]
+    ) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sessions (id, persona_id, persona_name, user, opening, started_at, state_json) VALUES (?,?,?,?,?,?,?)",
+                (session_id, persona_id, persona_name, user, opening, _now(), json.dumps(state)),
+            )
+
+    def add_user_message(self, session_id: str, turn: int, text: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO turns (session_id, turn, user_text, created_at) VALUES (?,?,?,?)",
+                (session_id, turn, text, _now()),
+            )
+
+    def add_grade(self, session_id: str, turn: int, grade: Grade) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE turns SET grade_json=? WHERE session_id=? AND turn=?",
+                (grade.model_dump_json(), session_id, turn),
+            )
+
+    def add_reply(self, session_id: str, turn: int, reply: str, moves: list[str], state: dict[str, Any]) -> None:
+        payload = json.dumps(state)
+        with self._write() as db:
+            db.execute(
+                "UPDATE turns SET reply=?, moves_json=?, state_json=?, replied_at=? WHERE session_id=? AND turn=?",
+                (reply, json.dumps(moves), payload, _now(), session_id, turn),
+            )
+            db.execute("UPDATE sessions SET state_json=? WHERE id=?", (payload, session_id))
+
+    def finish(self, session_id: str, outcome: str, state: dict[str, Any], debrief: dict[str, Any]) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET ended_at=?, outcome=?, state_json=?, debrief_json=? WHERE id=?",
+                (_now(), outcome, json.dumps(state), json.dumps(debrief), session_id),
+            )
+
+    def get_session(self, session_id: str) -> SessionRecord:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, persona_id, persona_name, user, started_at, opening, state_json, ended_at, outcome, debrief_json "
+                "FROM sessions WHERE id=?",
+                (session_id,),
+            ).fetchone()
+            if row is None:
+                raise UnknownSessionError(session_id)
+            turns = self._db.execute(
+                "SELECT turn, user_text, grade_json, reply, moves_json, state_json, created_at, replied_at "
+                "FROM turns WHERE session_id=? ORDER BY turn",
+                (session_id,),
+            ).fetchall()
+        return SessionRecord(
+            id=row[0],
+            persona_id=row[1],
+            persona_name=row[2],
+            user=row[3],
+            started_at=row[4],
+            opening=row[5],
+            state=json.loads(row[6]),
+            ended_at=row[7],
+            outcome=row[8],
+            debrief=json.loads(row[9]) if row[9] else None,
+            turns=[
+                TurnRecord(
+                    turn=t[0],
+                    user_text=t[1],
+                    grade=Grade.model_validate_json(t[2]) if t[2] else None,
+                    reply=t[3],
+                    moves=json.loads(t[4]),
+                    state=json.loads(t[5]) if t[5] else None,
+                    created_at=t[6],
+                    replied_at=t[7],
+                )
+                for t in turns
+            ],
+        )
+
+    def list_sessions(self, limit: int = 50) -> list[SessionSummary]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT s.id, s.persona_id, s.persona_name, s.user, s.started_at, count(t.turn), s.outcome "
+                "FROM sessions s LEFT JOIN turns t ON t.session_id = s.id "
+                "GROUP BY s.id ORDER BY s.started_at DESC, s.rowid DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [SessionSummary(*row) for row in rows]

@@ -1,0 +1,66 @@
+"""The storage interface the engine needs; adapters in `simulator/storage/` implement it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from simulator.grade import Grade
+
+
+@dataclass
+class TurnRecord:
+    turn: int
+    user_text: str
+    grade: Grade | None
+    reply: str | None
+    moves: list[str]
+    state: dict[str, Any] | None
+    created_at: str
+    replied_at: str | None = None
+
+
+@dataclass
+class SessionRecord:
+    id: str
+    persona_id: str
+    persona_name: str
+    user: str
+    started_at: str
+    opening: str
+    state: dict[str, Any]
+    ended_at: str | None = None
+    outcome: str | None = None
+    debrief: dict[str, Any] | None = None
+    turns: list[TurnRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: str
+    persona_id: str
+    persona_name: str
+    user: str
+    started_at: str
+    turns: int
+    outcome: str | None
+
+
+class Store(Protocol):
+    """Durable transcripts: each call is committed before it returns."""
+
+    def create_session(
+        self, *, session_id: str, persona_id: str, persona_name: str, user: str, opening: str, state: dict[str, Any]
+    ) -> None: ...
+
+    def add_user_message(self, session_id: str, turn: int, text: str) -> None: ...
+
+    def add_grade(self, session_id: str, turn: int, grade: Grade) -> None: ...
+
+    def add_reply(self, session_id: str, turn: int, reply: str, moves: list[str], state: dict[str, Any]) -> None: ...
+
+    def finish(self, session_id: str, outcome: str, state: dict[str, Any], debrief: dict[str, Any]) -> None: ...
+
+    def get_session(self, session_id: str) -> SessionRecord: ...
+
+    def list_sessions(self, limit: int = 50) -> list[SessionSummary]: ...
