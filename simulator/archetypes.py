@@ -44,7 +44,7 @@ REACTIONS: dict[Archetype, Reactions] = {
     ),
     # Starts guarded; questions alone earn little, openness about your own side earns a lot.
     Archetype.LOW_TRUST: Reactions(
-        open_question=0, probe=1, acknowledge=3, acknowledge_after_escalation=1, joint=1, transparent=12,
+        open_question=0, probe=1, acknowledge=2, acknowledge_after_escalation=1, joint=1, transparent=9,
         promise=-5, addresses_demand=1, hostile_trust=15, hostile_patience=15, split_trust=5, split_patience=8,
         stall_patience=5, premature_proposal_patience=5, turn_patience=2, proposal_needs_demand_met=False,
     ),

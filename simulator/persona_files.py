@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from simulator.errors import PersonaFileError, UnknownPersonaError
 from simulator.persona import Persona
-from simulator.text import overlap
+from simulator.text import content_stems, overlap
 
 SCHEMA_FILE = "persona.schema.json"
 # A scripted line this close to a reveal would give the interest away early.
@@ -110,7 +110,8 @@ def _leaks(persona: Persona) -> list[str]:
     problems = []
     for where, line in spoken:
         for interest in persona.hidden_interests:
-            if overlap(line, interest.reveal) >= LEAK_OVERLAP and len(line.split()) >= 5:
+            shared = len(content_stems(line) & content_stems(interest.reveal))
+            if shared >= 4 and overlap(line, interest.reveal) >= LEAK_OVERLAP:
                 problems.append(
                     f"{where}: repeats the reveal of '{interest.id}' and would give it away before it is uncovered; reword it"
                 )

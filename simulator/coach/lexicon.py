@@ -52,7 +52,8 @@ PROBE = {
         r"\bwhy\b",
         r"\bwhat (?:is|are|was) (?:it|that|this|they) for\b",
         r"\bwhat for\b",
-        r"\b(?:meant|supposed|trying|hoping|aiming|need(?:s|ed)?) to (?:achieve|accomplish|solve|get done|cover|make possible)\b",
+        r"\b(?:meant|supposed|need(?:s|ed)?) to (?:achieve|accomplish|solve|get done|cover|make possible)\b",
+        r"\b(?:trying|hoping|aiming|looking|wanting) to\b",
         r"\b(?:goal|aim|purpose|objective)s?\b",
         r"\bwhat would (?:that|it|this) (?:let|allow|give|get|make possible)\b",
     ),
@@ -61,6 +62,8 @@ PROBE = {
         r"\bwhat (?:drives|lies behind|sits behind|prompted|led to|leads to)\b",
         r"\bwhere (?:does|did) (?:that|this|it|the \w+) (?:number |figure |date )?come from\b",
         r"\b(?:reason|background|story|context|history) (?:for|behind|to|of)\b",
+        r"\bhow (?:is|are|was|were|do you|does|did) .{0,40}\b(?:set|decided|determined|calculated|worked out|come about|came about)\b",
+        r"\bcome about\b",
     ),
     "priorities": _any(
         r"\bmatters?\b",
@@ -69,7 +72,8 @@ PROBE = {
         r"\bcare (?:most )?about\b",
         r"\bvalue most\b",
         r"\bwhat (?:do|would) you need\b",
-        r"\bneeds?\b",
+        r"\byour needs\b",
+        r"\bwhat (?:do|would|does|will) (?:you|your \w+|they) (?:really |most )?need\b",
     ),
     "concerns": _any(
         r"\bconcern",
@@ -98,6 +102,7 @@ PROBE = {
         r"\bobstacle",
         r"\bblocker",
         r"\bhands? (?:are )?tied\b",
+        r"\bfits? (?:into|in with|with)\b",
     ),
     "consequences": _any(
         r"\bwhat (?:happens|would happen|will happen|happened)\b",
@@ -107,6 +112,8 @@ PROBE = {
         r"\baffect",
         r"\bconsequence",
         r"\bif (?:the date|it|that|this) (?:moves?|slips?|changes?)\b",
+        r"\bcost (?:you|your)\b",
+        r"\b(?:go|goes|went|going) wrong\b",
     ),
     "success": _any(
         r"\bsuccess",
@@ -115,6 +122,7 @@ PROBE = {
         r"\bideal",
         r"\blooks? like\b",
         r"\bwhat would (?:make|it take|help|have to)\b",
+        r"\bwhat would .{0,40}\bneed to (?:do|happen|change|contribute|see|hear|show)\b",
         r"\bwin for you\b",
         r"\bsatisf",
         r"\bbest case\b",
@@ -129,12 +137,19 @@ PROBE = {
         r"\b(?:seen|judged|viewed|measured|evaluated) (?:by|on)\b",
         r"\breport(?:ing)? (?:to|up)\b",
         r"\banswer to\b",
+        r"\bwho(?:'s| is| are)? (?:watching|involved|deciding|judging|affected)\b",
+        r"\b(?:watching|internally|upstairs)\b",
+        r"\b(?:communicated|promised|announced) to\b",
+        r"\bwho\b.{0,40}\b(?:judge|decide|sign off|approve|watch|weigh in)",
+        r"\b(?:family|board|shareholders|partners|colleagues|others|staff|owners)\b.{0,30}\b(?:see|view|react|think|feel|judge|say)\b",
     ),
     "feelings": _any(
         r"\bhow (?:do|did|does|are) (?:you|it|that|this) feel",
         r"\bhow (?:are|were) you feeling\b",
         r"\bexperience\b",
         r"\bhow has (?:this|it|that) been\b",
+        r"\breact(?:ed|ion)?\b",
+        r"\b(?:they|you) expect\b",
     ),
     "understanding": _any(
         r"\bhelp me understand\b",
@@ -168,6 +183,7 @@ ULTIMATUM = _any(
     r"\bno more (?:discussion|talk)\b",
     r"\b(?:accept|sign|agree)(?: it| this)? (?:now )?or\b",
     r"\bthat(?:'s| is) my (?:last|final) word\b",
+    r"\b(?:is|are) final\b",
 )
 INSULT = _any(
     r"\b(?:ridiculous|absurd|stupid|idiot(?:ic)?|pathetic|incompetent|clueless|greedy|insane|crazy|laughable|"
@@ -237,7 +253,7 @@ TRANSPARENT = _any(
     r"\bto be (?:completely |fully |totally )?(?:open|transparent|honest|frank|upfront|candid|straight)\b",
     r"\b(?:i'll|i will|let me) be (?:completely |fully )?(?:open|transparent|honest|frank|upfront|straight|candid)\b",
     r"\b(?:our|my) (?:constraint|limit|budget|situation|concern|pressure|deadline|target|problem|challenge|"
-    r"ceiling|floor|mandate|margin|costs?|capacity|position)s? (?:is|are|was|were)\b",
+    r"ceiling|floor|mandate|margin|costs?|capacity)s? (?:is|are|was|were)\b(?! final)",
     r"\bon (?:my|our) (?:side|end)\b",
     r"\bwhat i can(?:'t| not)? (?:do|offer|promise)\b",
     r"\b(?:i|we)(?:'m| am|'re| are) (?:limited|constrained|under pressure|measured on|accountable for|stretched)\b",
@@ -256,6 +272,21 @@ PROMISE = _any(
     r"\byou have my word\b",
     r"\bi swear\b",
     r"\bwe(?:'ll| will) never let you down\b",
+)
+# An open question about the other person's own view, wants or experience probes interests
+# unless it only asks for a term of the deal (a number, a date).
+PERSPECTIVE = _any(
+    r"\b(?:you|your)\b.*\b(?:want|wanted|expect|expected|like|feel|felt|see|saw|think|hope|prefer|find|found|handle|handled|"
+    r"lead|react|reacted|view|viewed|vision|relationship|experience|mind|picture|imagine|learn|learned|brought in|"
+    r"responsible|hear|heard|worked|work with|went|go|approach|teach|taught|describe)\b",
+    r"\bhow (?:should|could|can|would) (?:we|i)\b.*\byou\b",
+    r"\b(?:was it|is it|has it been) like\b",
+)
+DETAIL = _any(
+    r"\b(?:price|pricing|budget|cost|costs|number|figure|discount|percent|percentage|rate|salary|date|deadline|timeline|"
+    r"amount|quantity|volume|fee|fees|terms)\b",
+    r"\bhow (?:much|many|soon|long)\b",
+    r"^when\b",
 )
 PROPOSAL = _any(
     r"\bwhat if (?:we|i|you|your|our|the)\b",

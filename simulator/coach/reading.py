@@ -79,6 +79,8 @@ def _question(sentence: str) -> Question | None:
             if pattern.search(sentence):
                 probe = name
                 break
+        if probe is None and kind == "open" and lx.PERSPECTIVE.search(sentence) and not lx.DETAIL.search(sentence):
+            probe = "perspective"
     return Question(text=sentence, kind=kind, probe=probe)
 
 

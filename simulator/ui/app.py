@@ -1,0 +1,96 @@
+"""The Gradio app: persona picker, chat, coach panel, trust meter, ledger and debrief."""
+
+from __future__ import annotations
+
+import os
+from html import escape
+
+import gradio as gr
+
+from simulator.config import Settings
+from simulator.errors import StorageError
+from simulator.persona_files import load_folder
+from simulator.practice import Practice
+from simulator.storage.sqlite_store import SqliteStore
+from simulator.storage.unavailable import UnavailableStore
+from simulator.store import Store
+from simulator.ui.handlers import Handlers
+
+CSS = """
+#coach-grade .criterion { margin: .4em 0; padding: .3em .5em; border-left: 4px solid #999; }
+#coach-grade .criterion[data-score='2'] { border-color: #2e7d32; }
+#coach-grade .criterion[data-score='1'] { border-color: #f9a825; }
+#coach-grade .criterion[data-score='0'] { border-color: #c62828; }
+#coach-grade .evidence q { font-style: italic; }
+#coach-grade .suggestion { background: #eef5ff; padding: .5em; border-radius: 6px; }
+#trust-meter progress { width: 100%; }
+"""
+
+
+def _storage(settings: Settings) -> tuple[Store, str | None]:
+    try:
+        return SqliteStore(settings.database_path), None
+    except StorageError as exc:
+        return UnavailableStore(str(exc)), str(exc)
+
+
+def build_app(settings: Settings) -> gr.Blocks:
+    catalog = load_folder(settings.personas_dir)
+    store, problem = _storage(settings)
+    handlers = Handlers(Practice(catalog, store, max_message_chars=settings.max_message_chars), problem)
+    choices = handlers.choices()
+    with gr.Blocks(title="Parley") as app:
+        handle = gr.State(None)
+        gr.Markdown("# Parley\nPractise a hard negotiation. Ask before you tell; the coach grades every message.")
+        if catalog.skipped:
+            skipped = "\n".join(f"- `{escape(e.path)}`: {escape('; '.join(e.problems))}" for e in catalog.skipped)
+            gr.Markdown(f"**Some persona files were skipped:**\n{skipped}", elem_id="skipped-personas")
+        if problem:
+            gr.Markdown(f"**Practice is off: {escape(problem)}**", elem_id="storage-problem")
+        with gr.Row():
+            with gr.Column(scale=3):
+                with gr.Row():
+                    persona = gr.Dropdown(
+                        choices=choices, value=choices[0][1] if choices else None, label="Counterpart", elem_id="persona-picker", scale=4
+                    )
+                    start = gr.Button("Start negotiation", variant="primary", elem_id="start", scale=1)
+                brief = gr.Markdown(handlers.describe(choices[0][1] if choices else None), elem_id="brief")
+                chat = gr.Chatbot(label="Negotiation", elem_id="chat", height=420)
+                draft = gr.Textbox(label="Your message", placeholder="Ask, acknowledge, explore…", elem_id="draft", lines=2)
+                with gr.Row():
+                    send = gr.Button("Send", variant="primary", elem_id="send")
+                    end = gr.Button("End and debrief", elem_id="end")
+                notice = gr.Markdown("", elem_id="notice")
+            with gr.Column(scale=2):
+                gr.Markdown("## Coach")
+                coach = gr.HTML("<p>Send a message: the coach grades each one as you send it.</p>", elem_id="coach")
+                meter = gr.HTML("", elem_id="meters")
+                ledger = gr.HTML("", elem_id="ledger-panel")
+        debrief = gr.Markdown("", elem_id="debrief")
+        with gr.Accordion("Past sessions", open=False):
+            past = gr.Dropdown(choices=handlers.session_choices(), label="Stored sessions", elem_id="past-sessions")
+            with gr.Row():
+                refresh = gr.Button("Refresh list", elem_id="refresh-sessions")
+                reopen = gr.Button("Reopen", elem_id="reopen")
+
+        screen = [chat, coach, meter, ledger, debrief, notice, handle, draft]
+        persona.change(handlers.describe, persona, brief)
+        start.click(lambda p, h, c: handlers.start(p, h, c).outputs(), [persona, handle, chat], screen)
+        send_event = {"fn": lambda t, h, c: handlers.send(t, h, c).outputs(), "inputs": [draft, handle, chat], "outputs": screen}
+        send.click(**send_event)
+        draft.submit(**send_event)
+        end.click(lambda h, c: handlers.end(h, c).outputs(), [handle, chat], screen)
+        reopen.click(lambda s, h, c: handlers.reopen(s, h, c).outputs(), [past, handle, chat], screen)
+        refresh.click(lambda: gr.Dropdown(choices=handlers.session_choices()), None, past)
+    return app
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    app = build_app(settings)
+    app.launch(
+        server_name=os.environ.get("PARLEY_HOST", "127.0.0.1"),
+        server_port=int(os.environ.get("PARLEY_PORT", "7860")),
+        css=CSS,
+        footer_links=[],
+    )

@@ -1,0 +1,134 @@
+"""Thin UI handlers: plain functions of (inputs, per-user handle) that tests can call directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.errors import SimulatorError
+from simulator.practice import Handle, Practice
+from simulator.ui import render
+from simulator.visibility import trainee_grade
+
+Chat = list[dict[str, str]]
+
+
+@dataclass
+class Screen:
+    """Everything the page shows after one event, in the order of the Blocks outputs."""
+
+    chat: Chat
+    coach: str
+    meters: str
+    ledger: str
+    debrief: str
+    notice: str
+    handle: Handle | None
+    draft: str = ""
+
+    def outputs(self) -> tuple[Any, ...]:
+        return (self.chat, self.coach, self.meters, self.ledger, self.debrief, self.notice, self.handle, self.draft)
+
+
+class Handlers:
+    def __init__(self, practice: Practice, storage_problem: str | None = None) -> None:
+        self.practice = practice
+        self.storage_problem = storage_problem
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(render.persona_label(p), p.id) for p in self.practice.catalog.ordered()]
+
+    def session_choices(self) -> list[tuple[str, str]]:
+        return [
+            (f"{s.started_at[:16].replace('T', ' ')} · {s.persona_name} · {s.turns} turns · {s.outcome or 'open'}", s.id)
+            for s in self.practice.store.list_sessions(100)
+        ]
+
+    def describe(self, persona_id: str | None) -> str:
+        if not persona_id:
+            return "Choose a counterpart to read their brief."
+        try:
+            return render.brief(self.practice.catalog.get(persona_id))
+        except SimulatorError as exc:
+            return f"**{exc}**"
+
+    def _screen(self, handle: Handle, chat: Chat, notice: str = "", draft: str = "", grade: dict[str, Any] | None = None) -> Screen:
+        persona = self.practice.catalog.get(handle.persona_id)
+        debrief = ""
+        if handle.state.ended:
+            debrief = render.debrief_markdown(self.practice.debrief(handle))
+        return Screen(
+            chat=chat,
+            coach=render.coach_panel(grade, handle.state.turn) if grade else render.coach_panel(None, None),
+            meters=render.meters(handle.state),
+            ledger=render.ledger_panel(persona, handle.state),
+            debrief=debrief,
+            notice=notice,
+            handle=handle,
+            draft=draft,
+        )
+
+    def _blocked(self, message: str, handle: Handle | None, chat: Chat | None, draft: str = "") -> Screen:
+        """Show a problem without touching anything else on the page."""
+        persona = self.practice.catalog.personas.get(handle.persona_id) if handle else None
+        return Screen(
+            chat=chat or [],
+            coach=render.coach_panel(None, None),
+            meters=render.meters(handle.state if handle else None),
+            ledger=render.ledger_panel(persona, handle.state if handle else None),
+            debrief="",
+            notice=f"⚠️ {message}",
+            handle=handle,
+            draft=draft,
+        )
+
+    def start(self, persona_id: str | None, handle: Handle | None, chat: Chat | None) -> Screen:
+        if self.storage_problem:
+            return self._blocked(self.storage_problem, handle, chat)
+        if not persona_id:
+            return self._blocked("Choose a counterpart first.", handle, chat)
+        try:
+            new = self.practice.start(persona_id)
+        except SimulatorError as exc:
+            return self._blocked(str(exc), handle, chat)
+        persona = self.practice.catalog.get(persona_id)
+        return self._screen(new, [{"role": "assistant", "content": persona.opening}], notice=f"Session {new.session_id} started.")
+
+    def send(self, text: str, handle: Handle | None, chat: Chat | None) -> Screen:
+        if handle is None:
+            return self._blocked("Start a negotiation first: choose a counterpart and press Start.", None, chat, draft=text)
+        try:
+            result = self.practice.send(handle, text)
+        except SimulatorError as exc:
+            # The draft stays in the box so nothing typed is lost.
+            return self._blocked(str(exc), handle, chat, draft=text)
+        chat = [*(chat or []), {"role": "user", "content": result.user}, {"role": "assistant", "content": result.reply}]
+        grade = trainee_grade(result.grade, result.state.uncovered_ids)
+        notice = f"Conversation over: {result.state.outcome.value.replace('_', ' ')}." if result.state.ended else ""
+        return self._screen(handle, chat, notice=notice, grade=grade)
+
+    def end(self, handle: Handle | None, chat: Chat | None) -> Screen:
+        if handle is None:
+            return self._blocked("There is no conversation to end.", None, chat)
+        try:
+            self.practice.end(handle)
+        except SimulatorError as exc:
+            return self._blocked(str(exc), handle, chat)
+        return self._screen(handle, chat or [], notice="You ended the conversation.")
+
+    def reopen(self, session_id: str | None, handle: Handle | None, chat: Chat | None) -> Screen:
+        if not session_id:
+            return self._blocked("Choose a stored session to reopen.", handle, chat)
+        try:
+            new, record = self.practice.resume(session_id)
+        except SimulatorError as exc:
+            return self._blocked(str(exc), handle, chat)
+        history: Chat = [{"role": "assistant", "content": record.opening}]
+        last_grade = None
+        for t in record.turns:
+            history.append({"role": "user", "content": t.user_text})
+            if t.reply is not None:
+                history.append({"role": "assistant", "content": t.reply})
+            if t.grade is not None:
+                last_grade = trainee_grade(t.grade, new.state.uncovered_ids)
+        return self._screen(new, history, notice=f"Reopened session {new.session_id}.", grade=last_grade)

@@ -1,0 +1,99 @@
+"""HTML and Markdown for the browser panels; pure functions of trainee-visible data."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from simulator.debrief import Debrief
+from simulator.persona import Persona
+from simulator.state import GameState
+from simulator.visibility import HIDDEN_TARGET, ledger, public_persona
+
+LABELS = {"questions": "Asked questions", "interests": "Probed interests", "collaboration": "Stayed collaborative"}
+
+
+def persona_label(persona: Persona) -> str:
+    return f"{persona.name} · {persona.role} · {persona.archetype.value.replace('_', ' ')} · {persona.difficulty.value}"
+
+
+def brief(persona: Persona) -> str:
+    face = public_persona(persona)
+    positions = "\n".join(f"- {escape(p)}" for p in face["positions"])
+    return (
+        f"### {escape(face['name'])}, {escape(face['role'])}\n"
+        f"**Archetype:** {face['archetype'].replace('_', ' ')} · **Difficulty:** {face['difficulty']} · "
+        f"**Turns:** {face['max_turns']} · **Hidden interests to find:** {face['interests_to_find']}\n\n"
+        f"{escape(face['scenario'])}\n\n**What they say they want:**\n{positions}"
+    )
+
+
+def coach_panel(grade: dict[str, Any] | None, turn: int | None) -> str:
+    """The latest grade: three scores, the words that earned them, and one suggestion."""
+    if grade is None:
+        return "<div id='coach-empty'><p>Send a message: the coach grades each one as you send it.</p></div>"
+    rows = []
+    for name, label in LABELS.items():
+        c = grade[name]
+        evidence = f"<q>{escape(c['evidence'])}</q>" if c["evidence"] else ""
+        targets = ""
+        if name == "interests" and c.get("targets"):
+            shown = ["a need they have not shared yet" if t == HIDDEN_TARGET else t for t in c["targets"]]
+            targets = f"<div class='targets'>went after: {escape(', '.join(dict.fromkeys(shown)))}</div>"
+        rows.append(
+            f"<div class='criterion' data-criterion='{name}' data-score='{c['score']}'>"
+            f"<b>{label}</b> <span class='score score-{c['score']}'>{c['score']}/2</span> "
+            f"<span class='reason'>{escape(c['reason'])}</span><div class='evidence'>{evidence}</div>{targets}</div>"
+        )
+    notices = "".join(f"<p class='notice'>{escape(n)}</p>" for n in grade.get("notices", []))
+    return (
+        f"<div id='coach-grade' data-turn='{turn}'><h4>Your message {turn}</h4>{''.join(rows)}"
+        f"<p class='suggestion'><b>Try:</b> {escape(grade['suggestion'])}</p>{notices}</div>"
+    )
+
+
+def meters(state: GameState | None) -> str:
+    if state is None:
+        return ""
+    return (
+        f"<div id='trust-meter' data-trust='{state.trust}'>"
+        f"<label>Trust {state.trust}/100</label><progress max='100' value='{state.trust}'></progress>"
+        f"<label>Patience {state.patience}/100</label><progress max='100' value='{state.patience}'></progress>"
+        f"<p>Phase: <b>{state.phase.value}</b> · turn {state.turn}</p></div>"
+    )
+
+
+def ledger_panel(persona: Persona | None, state: GameState | None) -> str:
+    if persona is None or state is None:
+        return ""
+    rows = ledger(persona, state)
+    hidden = len(persona.hidden_interests) - len(rows)
+    items = "".join(
+        f"<li data-interest='{escape(r['id'])}'><b>{escape(r['level'])}</b> (turn {r['turn']}): {escape(r['summary'])}"
+        + (f"<br><i>on the table: {escape(r['agreed'])}</i>" if r["agreed"] else "")
+        + "</li>"
+        for r in rows
+    )
+    return f"<div id='ledger'><h4>Interests uncovered</h4><ul>{items}</ul><p>{hidden} still hidden.</p></div>"
+
+
+def debrief_markdown(debrief: Debrief) -> str:
+    lines = [
+        "## Debrief",
+        f"**{debrief.outcome_text}** Overall score {debrief.overall_percent}%.",
+        "",
+        "| Criterion | Average (0-2) |",
+        "|---|---|",
+    ]
+    lines += [f"| {LABELS[k]} | {v} |" for k, v in debrief.overall.items()]
+    lines += ["", "**Per message:** " + ", ".join(f"#{t['turn']}: {t['total']}/6" for t in debrief.per_turn)]
+    lines += ["", "**Interests uncovered:**"]
+    lines += [
+        f"- *{escape(r['level'])}* at turn {r['turn']}: {escape(r['summary'])} (you asked: \u201c{escape(r['question'])}\u201d)"
+        for r in debrief.uncovered
+    ] or ["- none"]
+    if debrief.still_hidden:
+        lines.append(f"- {debrief.still_hidden} stayed hidden.")
+    lines += ["", "**Phases:** " + " \u2192 ".join(f"{k} (turn {v})" for k, v in debrief.phases.items())]
+    lines += ["", "**Try next time:**"] + [f"1. {escape(t)}" for t in debrief.try_next]
+    return "\n".join(lines)
