@@ -84,7 +84,9 @@ def _print_turn(result: TurnResult, persona_name: str) -> None:
         print(f"  note: {notice}")
     print(f"{persona_name}: {result.reply}")
     s = view["state"]
-    print(f"  [trust {s['trust']} · patience {s['patience']} · {s['phase']} · uncovered: {', '.join(s['uncovered']) or 'none'}]")
+    print(
+        f"  [trust {s['trust']} · patience {s['patience']} · {s['phase']} · uncovered: {', '.join(s['uncovered']) or 'none'}]"
+    )
 
 
 def _print_debrief(debrief: Debrief) -> None:
@@ -122,7 +124,7 @@ def _messages(args: argparse.Namespace) -> Iterator[str]:
 def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
     practice = _practice(settings)
     if args.resume:
-        handle, record = practice.resume(args.resume)
+        handle, _record = practice.resume(args.resume)
         persona = practice.catalog.get(handle.persona_id)
         if not args.json:
             print(f"Resumed session {handle.session_id} with {persona.name} at turn {handle.state.turn}.")
@@ -218,7 +220,9 @@ def cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
                 turn["grade"] = source.grade.model_dump(mode="json") if source.grade else None
             _emit(data, sys.stdout)
             return 0
-        print(f"Session {record.id} · {record.persona_name} · started {record.started_at} · outcome {record.outcome or 'open'}")
+        print(
+            f"Session {record.id} · {record.persona_name} · started {record.started_at} · outcome {record.outcome or 'open'}"
+        )
         print(f"{record.persona_name}: {record.opening}")
         for t in record.turns:
             scores = t.grade.scores() if t.grade else {}

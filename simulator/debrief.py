@@ -52,9 +52,7 @@ class Debrief(BaseModel):
 def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn]) -> list[str]:
     """Three habits to practise, most important first, from what happened."""
     tips: list[str] = []
-    reasons = Counter(
-        t.grade.collaboration.reason for t in turns if t.grade.collaboration.score == 0
-    )
+    reasons = Counter(t.grade.collaboration.reason for t in turns if t.grade.collaboration.score == 0)
     closed = sum(1 for t in turns if t.grade.questions.score == 1)
     no_question = sum(1 for t in turns if t.grade.questions.score == 0)
     probes = sum(1 for t in turns if t.grade.interests.score == 2)
@@ -65,22 +63,38 @@ def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn]) -> li
             f"Your lowest moment was {worst}. When they push, name what you hear and ask what they need, instead of pushing back."
         )
     if state.premature_proposals:
-        tips.append("You proposed before you knew why they wanted what they asked for. Spend the first turns only on questions.")
+        tips.append(
+            "You proposed before you knew why they wanted what they asked for. Spend the first turns only on questions."
+        )
     if no_question > len(turns) / 2:
-        tips.append("Most of your messages asked nothing. End each one with an open question that starts with 'what' or 'how'.")
+        tips.append(
+            "Most of your messages asked nothing. End each one with an open question that starts with 'what' or 'how'."
+        )
     elif closed > probes:
-        tips.append("Many of your questions could be answered in a word. Ask 'what would…' and 'how does…' to get stories, not facts.")
+        tips.append(
+            "Many of your questions could be answered in a word. Ask 'what would…' and 'how does…' to get stories, not facts."
+        )
     if probes and not state.uncovered:
         tips.append(
             "You asked good questions but they did not open up: they did not trust you enough yet. "
-            + ("Share your own constraints first; this counterpart trusts openness, not questions." if persona.archetype.value == "low_trust" else "Acknowledge their position before you probe.")
+            + (
+                "Share your own constraints first; this counterpart trusts openness, not questions."
+                if persona.archetype.value == "low_trust"
+                else "Acknowledge their position before you probe."
+            )
         )
     if warm < max(1, len(turns) // 3):
-        tips.append("Acknowledge their side more often ('I can see why that matters'); it costs nothing and buys trust.")
+        tips.append(
+            "Acknowledge their side more often ('I can see why that matters'); it costs nothing and buys trust."
+        )
     if len(state.uncovered) < len(persona.hidden_interests):
-        tips.append("Some of their needs stayed hidden. Ask about the people they answer to and how they want to be seen.")
+        tips.append(
+            "Some of their needs stayed hidden. Ask about the people they answer to and how they want to be seen."
+        )
     if state.uncovered and not state.terms:
-        tips.append("You found their interests but never offered options that meet them. Try 'what if we…' built on what they told you.")
+        tips.append(
+            "You found their interests but never offered options that meet them. Try 'what if we…' built on what they told you."
+        )
     # Always three: the habits every negotiation rewards fill any gap.
     tips += [
         "Before you close, agree how you will measure success, keep in touch and adjust if things change.",

@@ -34,7 +34,9 @@ class Grade(BaseModel):
     collaboration: Criterion
     suggestion: str
     coach: Literal["rules", "llm"] = "rules"
-    notices: list[str] = Field(default_factory=list, description="Things the user should know, e.g. a language warning.")
+    notices: list[str] = Field(
+        default_factory=list, description="Things the user should know, e.g. a language warning."
+    )
 
     @property
     def total(self) -> int:

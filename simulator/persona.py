@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -20,7 +20,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Archetype(str, Enum):
+class Archetype(StrEnum):
     """How the counterpart plays; each has its own rules in `archetypes.py`."""
 
     COMPETITIVE = "competitive"
@@ -28,7 +28,7 @@ class Archetype(str, Enum):
     LOW_TRUST = "low_trust"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """The depth of a need, from the practical goal down to identity."""
 
     PRACTICAL = "practical"
@@ -37,7 +37,7 @@ class Level(str, Enum):
     IDENTITY = "identity"
 
 
-class Difficulty(str, Enum):
+class Difficulty(StrEnum):
     EASY = "easy"
     MEDIUM = "medium"
     HARD = "hard"
@@ -46,7 +46,9 @@ class Difficulty(str, Enum):
 class Satisfier(Strict):
     """A kind of proposal that would meet an interest."""
 
-    description: Text = Field(description="The kind of proposal, e.g. 'deliver a first module before the board meeting'.")
+    description: Text = Field(
+        description="The kind of proposal, e.g. 'deliver a first module before the board meeting'."
+    )
     cues: Cues = Field(
         description="Words or short phrases; a proposal that contains every word of any one cue offers this."
     )
@@ -159,9 +161,7 @@ class Persona(Strict):
         for position in self.positions:
             unknown = [b for b in position.behind if b not in ids]
             if unknown:
-                raise ValueError(
-                    f"positions.{position.id}.behind: unknown interest id(s) {unknown}; use one of {ids}"
-                )
+                raise ValueError(f"positions.{position.id}.behind: unknown interest id(s) {unknown}; use one of {ids}")
         if self.deal.min_uncovered > len(ids):
             raise ValueError(
                 f"deal.min_uncovered: {self.deal.min_uncovered} is more than the {len(ids)} hidden interests"

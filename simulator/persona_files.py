@@ -72,6 +72,7 @@ def _field_path(loc: Sequence[int | str], data: Any) -> str:
 def _hint(error: dict[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
+    msg = str(error["msg"])
     if kind == "missing":
         return "add this field (see personas/persona.schema.json for what it holds)"
     if kind == "extra_forbidden":
@@ -79,14 +80,14 @@ def _hint(error: dict[str, Any]) -> str:
     if kind == "enum":
         return f"use one of: {ctx.get('expected', '')}"
     if kind in ("too_short", "string_too_short"):
-        return "give it more: " + error["msg"].lower()
+        return "give it more: " + msg.lower()
     if kind == "string_pattern_mismatch":
         return "use lowercase letters, digits and underscores, starting with a letter (e.g. budget_cap)"
     if kind in ("greater_than_equal", "less_than_equal", "int_parsing", "int_type", "int_from_float"):
-        return "use a whole number in the allowed range: " + error["msg"].lower()
+        return "use a whole number in the allowed range: " + msg.lower()
     if kind in ("string_type", "list_type", "model_type", "dict_type", "bool_type", "bool_parsing"):
-        return "wrong kind of value: " + error["msg"].lower()
-    return error["msg"]
+        return "wrong kind of value: " + msg.lower()
+    return msg
 
 
 def _problems(error: ValidationError, data: Any) -> list[str]:
@@ -164,7 +165,9 @@ def load_catalog(paths: Iterable[Path]) -> PersonaCatalog:
             continue
         if persona.id in catalog.personas:
             catalog.skipped.append(
-                PersonaFileError(str(path), [f"id: '{persona.id}' is already used by {origin[persona.id]}; give it a unique id"])
+                PersonaFileError(
+                    str(path), [f"id: '{persona.id}' is already used by {origin[persona.id]}; give it a unique id"]
+                )
             )
             continue
         catalog.personas[persona.id] = persona
@@ -175,6 +178,8 @@ def load_catalog(paths: Iterable[Path]) -> PersonaCatalog:
 def load_folder(folder: Path) -> PersonaCatalog:
     if not folder.is_dir():
         catalog = PersonaCatalog()
-        catalog.skipped.append(PersonaFileError(str(folder), ["not a folder: set PARLEY_PERSONAS_DIR to the personas folder"]))
+        catalog.skipped.append(
+            PersonaFileError(str(folder), ["not a folder: set PARLEY_PERSONAS_DIR to the personas folder"])
+        )
         return catalog
     return load_catalog(persona_paths(folder))

@@ -110,7 +110,11 @@ def _proposal(reading: Reading, persona: Persona, state: GameState, r: Reactions
 def _closing(persona: Persona, state: GameState) -> Move | None:
     if state.outcome is not None:
         return None
-    if state.patience <= 0 or state.trust < persona.walk_away.below_trust or state.hostile_strikes >= persona.walk_away.hostile_strikes:
+    if (
+        state.patience <= 0
+        or state.trust < persona.walk_away.below_trust
+        or state.hostile_strikes >= persona.walk_away.hostile_strikes
+    ):
         state.outcome = Outcome.WALK_AWAY
         return Move(MoveKind.WALK_AWAY)
     if state.turn >= persona.max_turns:
@@ -143,7 +147,9 @@ def advance(persona: Persona, state: GameState, reading: Reading, grade: Grade) 
     else:
         state.trust = _clamp(state.trust + _trust_change(reading, grade, persona, state, r))
         uncovered = _uncover(reading, grade, persona, state)
-        if state.uncovered and (reading.exploring or reading.proposal or len(state.uncovered) >= persona.deal.min_uncovered):
+        if state.uncovered and (
+            reading.exploring or reading.proposal or len(state.uncovered) >= persona.deal.min_uncovered
+        ):
             _enter(state, Phase.EXPLORING)
         offered = _proposal(reading, persona, state, r)
         if offered and offered.kind is MoveKind.ACCEPT:

@@ -60,7 +60,9 @@ class GoodNegotiator:
         offers = []
         for interest_id in state.uncovered_ids:
             satisfier = self.persona.interest(interest_id).satisfiers[0]
-            offers.append(f"{satisfier.description[0].lower()}{satisfier.description[1:].rstrip('.')} ({satisfier.cues[0]})")
+            offers.append(
+                f"{satisfier.description[0].lower()}{satisfier.description[1:].rstrip('.')} ({satisfier.cues[0]})"
+            )
         return "What if we " + "; and we could also ".join(offers) + "?"
 
 

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     UNDERSTANDING = "understanding"
     EXPLORING = "exploring"
     BUILDING = "building"
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     AGREEMENT = "agreement"
     WALK_AWAY = "walk_away"
     OUT_OF_TURNS = "out_of_turns"
     ENDED_BY_USER = "ended_by_user"
 
 
-class MoveKind(str, Enum):
+class MoveKind(StrEnum):
     OPENING = "opening"
     ANCHOR = "anchor"
     ACKNOWLEDGE = "acknowledge"

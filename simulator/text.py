@@ -17,16 +17,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 
 # Words that carry no topic; left out when comparing content.
 STOPWORDS = frozenset(
-    """a about above after again all am an and any are as at be because been before being below between both but by
-    can could did do does doing don't down during each few for from further had has have having he her here hers him
-    his how i i'd i'll i'm i've if in into is it it's its itself just let's me more most my myself no nor not now of off
-    on once only or other our ours ourselves out over own really same she should so some such than that that's the their
-    theirs them themselves then there these they this those through to too under until up very was we we're were what
-    when where which while who whom why will with would you you're your yours yourself yourselves tell help understand
-    like look make need want get go going know think say said also well much many thing things way""".split()
+    (
+        "a about above after again all am an and any are as at be because been before being below between "
+        "both but by can could did do does doing don't down during each few for from further had has have "
+        "having he her here hers him his how i i'd i'll i'm i've if in into is it it's its itself just let's "
+        "me more most my myself no nor not now of off on once only or other our ours ourselves out over own "
+        "really same she should so some such than that that's the their theirs them themselves then there "
+        "these they this those through to too under until up very was we we're were what when where which "
+        "while who whom why will with would you you're your yours yourself yourselves tell help understand "
+        "like look make need want get go going know think say said also well much many thing things way"
+    ).split()
 )
 _ENGLISH_MARKERS = frozenset(
-    "the a an and is are you your we our i to of for what how why that this it can could would do not".split()
+    ("the a an and is are you your we our i to of for what how why that this it can could would do not").split()
 )
 
 
@@ -108,9 +111,7 @@ def clean_message(text: str, max_chars: int) -> str:
     cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", str(text))).strip()
     if not cleaned:
         if text.strip():
-            raise InvalidMessageError(
-                "the message holds only control characters: type what you want to say in words"
-            )
+            raise InvalidMessageError("the message holds only control characters: type what you want to say in words")
         raise InvalidMessageError("the message is empty: type what you want to say, then send it")
     if len(cleaned) > max_chars:
         raise InvalidMessageError(

@@ -9,7 +9,9 @@ def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-WH_OPEN = re.compile(r"^(?:what|why|how|in what way|which way|who else)\b(?!\s+(?:much|many|long|soon|often|far|old|big)\b)", re.I)
+WH_OPEN = re.compile(
+    r"^(?:what|why|how|in what way|which way|who else)\b(?!\s+(?:much|many|long|soon|often|far|old|big)\b)", re.I
+)
 WH_CLOSED = re.compile(r"^(?:when|where|who|whom|whose|which|how (?:much|many|long|soon|often|far|old|big))\b", re.I)
 AUX_START = re.compile(
     r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|shall|should|have|has|had|may|might|must|"
@@ -307,6 +309,44 @@ PROPOSAL = _any(
     r"\bhere(?:'s| is) (?:a|my|an|our) (?:idea|proposal|offer|suggestion)\b",
     r"\bif you .{1,60}, (?:then )?(?:we|i) (?:can|could|will|would)\b",
 )
-EXPLORING = _any(r"\bwhat if\b", r"\bhow would it work if\b", r"\bwould it help if\b", r"\bsuppose (?:we|i)\b", r"\bimagine (?:we|if)\b")
+EXPLORING = _any(
+    r"\bwhat if\b",
+    r"\bhow would it work if\b",
+    r"\bwould it help if\b",
+    r"\bsuppose (?:we|i)\b",
+    r"\bimagine (?:we|if)\b",
+)
 # Acronyms that are written in capitals without shouting.
-ACRONYMS = frozenset("I OK CEO CFO CTO COO VP HR IT QA UK US EU USA API SLA KPI ROI RFP NDA PO Q1 Q2 Q3 Q4 AM PM ASAP FYI".split())
+ACRONYMS = frozenset(
+    [
+        "I",
+        "OK",
+        "CEO",
+        "CFO",
+        "CTO",
+        "COO",
+        "VP",
+        "HR",
+        "IT",
+        "QA",
+        "UK",
+        "US",
+        "EU",
+        "USA",
+        "API",
+        "SLA",
+        "KPI",
+        "ROI",
+        "RFP",
+        "NDA",
+        "PO",
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "AM",
+        "PM",
+        "ASAP",
+        "FYI",
+    ]
+)

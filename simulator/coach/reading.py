@@ -59,16 +59,18 @@ def _clauses(sentence: str) -> list[str]:
     return [_strip_filler(p) for p in parts]
 
 
-def _question(sentence: str) -> Question | None:
+def _question(sentence: str, argues: bool = False) -> Question | None:
     clauses = _clauses(sentence)
     asks = sentence.rstrip().endswith("?")
     request = bool(lx.OPEN_REQUEST.search(sentence))
     first = clauses[0]
     # A question typed without its question mark still reads as one.
-    unmarked = len(words(sentence)) >= 4 and bool(lx.WH_OPEN.match(first) or lx.AUX_START.match(first) or lx.WH_CLOSED.match(first))
+    unmarked = len(words(sentence)) >= 4 and bool(
+        lx.WH_OPEN.match(first) or lx.AUX_START.match(first) or lx.WH_CLOSED.match(first)
+    )
     if not (asks or request or unmarked):
         return None
-    rhetorical = bool(lx.RHETORICAL.search(sentence))
+    rhetorical = argues or bool(lx.RHETORICAL.search(sentence))
     if not rhetorical and (request or any(lx.WH_OPEN.match(c) for c in clauses)):
         kind = "open"
     else:
@@ -89,6 +91,18 @@ def _shouting(text: str) -> bool:
     return len(caps) >= 2 or "!!" in text
 
 
+def _hostility(sentence: str) -> str | None:
+    for kind, pattern in (
+        ("threat", lx.THREAT),
+        ("ultimatum", lx.ULTIMATUM),
+        ("insult", lx.INSULT),
+        ("dismissive", lx.DISMISSIVE),
+    ):
+        if pattern.search(sentence):
+            return kind
+    return "shouting" if _shouting(sentence) else None
+
+
 def _first(pattern: re.Pattern[str], sentences: list[str]) -> str | None:
     return next((s for s in sentences if pattern.search(s)), None)
 
@@ -104,22 +118,15 @@ def read_message(text: str) -> Reading:
         if lx.PLEASANTRY.search(_strip_filler(sentence)):
             pleasantries.append(sentence)
             continue
-        if lx.RHETORICAL.search(sentence):
+        hostility = _hostility(sentence)
+        if hostility:
+            hostile.append((hostility, sentence))
+        # A question thrown in anger argues; it does not ask.
+        if lx.RHETORICAL.search(sentence) or hostility:
             rhetorical.append(sentence)
-        question = _question(sentence)
+        question = _question(sentence, argues=bool(hostility))
         if question:
             questions.append(question)
-        for kind, pattern in (
-            ("threat", lx.THREAT),
-            ("ultimatum", lx.ULTIMATUM),
-            ("insult", lx.INSULT),
-            ("dismissive", lx.DISMISSIVE),
-        ):
-            if pattern.search(sentence):
-                hostile.append((kind, sentence))
-                break
-    if _shouting(text):
-        hostile.append(("shouting", next((s for s in sentences if _shouting(s)), text)))
     return Reading(
         text=text,
         stems=stems_of(text),

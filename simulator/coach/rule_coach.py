@@ -36,7 +36,11 @@ def _questions(reading: Reading) -> Criterion:
         why = "an argumentative question" if q.text in reading.rhetorical else "only closed questions"
         return Criterion(score=1, evidence=shorten(q.text), reason=why)
     if reading.pleasantries:
-        return Criterion(score=0, evidence=shorten(reading.pleasantries[0]), reason="small talk, not a question that seeks understanding")
+        return Criterion(
+            score=0,
+            evidence=shorten(reading.pleasantries[0]),
+            reason="small talk, not a question that seeks understanding",
+        )
     return Criterion(score=0, evidence="", reason="no question")
 
 
@@ -62,7 +66,9 @@ def _collaboration(reading: Reading) -> Criterion:
         kind, sentence = reading.hostile[0]
         return Criterion(score=0, evidence=shorten(sentence), reason=HOSTILE_REASON[kind])
     if reading.split:
-        return Criterion(score=0, evidence=shorten(reading.split), reason="splits the difference instead of meeting interests")
+        return Criterion(
+            score=0, evidence=shorten(reading.split), reason="splits the difference instead of meeting interests"
+        )
     for found, why in (
         (reading.acknowledge, "acknowledges their side"),
         (reading.transparent, "open about own constraints"),
@@ -84,7 +90,9 @@ class RuleCoach:
         collaboration = _collaboration(reading)
         notices = []
         if not reading.english:
-            notices.append("This message does not look like English; the coach reads English only, so its grade may be too low.")
+            notices.append(
+                "This message does not look like English; the coach reads English only, so its grade may be too low."
+            )
         scores = {"questions": questions.score, "interests": interests.score, "collaboration": collaboration.score}
         return Grade(
             questions=questions,

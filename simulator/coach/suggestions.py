@@ -101,11 +101,11 @@ def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> str:
         return f"You told without asking. End with an open question: 'What is driving {topic} for you?'"
     if scores["questions"] == 1:
         closed = next((q.text for q in reading.questions if q.kind == "closed"), "")
-        return (
-            f"'{shorten(closed, 80)}' can be answered in a word. Open it up: 'What would make {topic} work for you?'"
-        )
+        return f"'{shorten(closed, 80)}' can be answered in a word. Open it up: 'What would make {topic} work for you?'"
     if scores["interests"] < 2:
-        return f"You asked about the terms themselves; ask what they are for: 'What does {topic} need to achieve for you?'"
+        return (
+            f"You asked about the terms themselves; ask what they are for: 'What does {topic} need to achieve for you?'"
+        )
     if scores["collaboration"] < 2:
         if archetype is Archetype.LOW_TRUST:
             return (

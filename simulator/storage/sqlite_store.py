@@ -57,7 +57,9 @@ class SqliteStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageError(f"cannot create the data folder {path.parent} ({exc}); set PARLEY_DATA_DIR to a writable folder") from None
+            raise StorageError(
+                f"cannot create the data folder {path.parent} ({exc}); set PARLEY_DATA_DIR to a writable folder"
+            ) from None
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(path, check_same_thread=False, timeout=10, isolation_level=None)
@@ -92,7 +94,9 @@ class SqliteStore:
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._db.execute("ROLLBACK")
-                raise StorageError(f"could not write to {self.path} ({exc}); nothing from this step was saved") from None
+                raise StorageError(
+                    f"could not write to {self.path} ({exc}); nothing from this step was saved"
+                ) from None
 
     def close(self) -> None:
         with self._lock:

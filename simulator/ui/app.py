@@ -51,12 +51,18 @@ def build_app(settings: Settings) -> gr.Blocks:
             with gr.Column(scale=3):
                 with gr.Row():
                     persona = gr.Dropdown(
-                        choices=choices, value=choices[0][1] if choices else None, label="Counterpart", elem_id="persona-picker", scale=4
+                        choices=choices,
+                        value=choices[0][1] if choices else None,
+                        label="Counterpart",
+                        elem_id="persona-picker",
+                        scale=4,
                     )
                     start = gr.Button("Start negotiation", variant="primary", elem_id="start", scale=1)
                 brief = gr.Markdown(handlers.describe(choices[0][1] if choices else None), elem_id="brief")
                 chat = gr.Chatbot(label="Negotiation", elem_id="chat", height=420)
-                draft = gr.Textbox(label="Your message", placeholder="Ask, acknowledge, explore…", elem_id="draft", lines=2)
+                draft = gr.Textbox(
+                    label="Your message", placeholder="Ask, acknowledge, explore…", elem_id="draft", lines=2
+                )
                 with gr.Row():
                     send = gr.Button("Send", variant="primary", elem_id="send")
                     end = gr.Button("End and debrief", elem_id="end")
@@ -76,7 +82,11 @@ def build_app(settings: Settings) -> gr.Blocks:
         screen = [chat, coach, meter, ledger, debrief, notice, handle, draft]
         persona.change(handlers.describe, persona, brief)
         start.click(lambda p, h, c: handlers.start(p, h, c).outputs(), [persona, handle, chat], screen)
-        send_event = {"fn": lambda t, h, c: handlers.send(t, h, c).outputs(), "inputs": [draft, handle, chat], "outputs": screen}
+        send_event = {
+            "fn": lambda t, h, c: handlers.send(t, h, c).outputs(),
+            "inputs": [draft, handle, chat],
+            "outputs": screen,
+        }
         send.click(**send_event)
         draft.submit(**send_event)
         end.click(lambda h, c: handlers.end(h, c).outputs(), [handle, chat], screen)

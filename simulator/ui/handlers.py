@@ -40,7 +40,10 @@ class Handlers:
 
     def session_choices(self) -> list[tuple[str, str]]:
         return [
-            (f"{s.started_at[:16].replace('T', ' ')} · {s.persona_name} · {s.turns} turns · {s.outcome or 'open'}", s.id)
+            (
+                f"{s.started_at[:16].replace('T', ' ')} · {s.persona_name} · {s.turns} turns · {s.outcome or 'open'}",
+                s.id,
+            )
             for s in self.practice.store.list_sessions(100)
         ]
 
@@ -52,7 +55,9 @@ class Handlers:
         except SimulatorError as exc:
             return f"**{exc}**"
 
-    def _screen(self, handle: Handle, chat: Chat, notice: str = "", draft: str = "", grade: dict[str, Any] | None = None) -> Screen:
+    def _screen(
+        self, handle: Handle, chat: Chat, notice: str = "", draft: str = "", grade: dict[str, Any] | None = None
+    ) -> Screen:
         persona = self.practice.catalog.get(handle.persona_id)
         debrief = ""
         if handle.state.ended:
@@ -92,11 +97,15 @@ class Handlers:
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
         persona = self.practice.catalog.get(persona_id)
-        return self._screen(new, [{"role": "assistant", "content": persona.opening}], notice=f"Session {new.session_id} started.")
+        return self._screen(
+            new, [{"role": "assistant", "content": persona.opening}], notice=f"Session {new.session_id} started."
+        )
 
     def send(self, text: str, handle: Handle | None, chat: Chat | None) -> Screen:
         if handle is None:
-            return self._blocked("Start a negotiation first: choose a counterpart and press Start.", None, chat, draft=text)
+            return self._blocked(
+                "Start a negotiation first: choose a counterpart and press Start.", None, chat, draft=text
+            )
         try:
             result = self.practice.send(handle, text)
         except SimulatorError as exc:
@@ -104,7 +113,8 @@ class Handlers:
             return self._blocked(str(exc), handle, chat, draft=text)
         chat = [*(chat or []), {"role": "user", "content": result.user}, {"role": "assistant", "content": result.reply}]
         grade = trainee_grade(result.grade, result.state.uncovered_ids)
-        notice = f"Conversation over: {result.state.outcome.value.replace('_', ' ')}." if result.state.ended else ""
+        outcome = result.state.outcome
+        notice = f"Conversation over: {outcome.value.replace('_', ' ')}." if outcome else ""
         return self._screen(handle, chat, notice=notice, grade=grade)
 
     def end(self, handle: Handle | None, chat: Chat | None) -> Screen:

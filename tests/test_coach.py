@@ -1,0 +1,116 @@
+"""The rule coach: scores, evidence from the user's own words, targets, and safe suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.coach.reading import read_message
+from simulator.coach.rule_coach import RuleCoach
+from simulator.coach.suggestions import Visible
+from simulator.persona import Persona
+from simulator.visibility import find_leak
+
+COACH = RuleCoach()
+
+CASES = [
+    # (message, questions, interests, collaboration)
+    ("What would a good outcome look like for you?", 2, 2, 1),
+    ("Help me understand what the deadline needs to achieve.", 2, 2, 1),
+    ("I hear you. What is driving the 25% for you?", 2, 2, 2),
+    ("Can you do 15%?", 1, 1, 1),
+    ("When do you need it by?", 1, 1, 1),
+    ("What is your budget?", 2, 1, 1),
+    ("How much can you pay?", 1, 1, 1),
+    ("Our price is fair and we will not move.", 0, 0, 1),
+    ("Take it or leave it.", 0, 0, 0),
+    ("This is ridiculous, we'll go to a competitor.", 0, 0, 0),
+    ("Let's split the difference at 12%.", 0, 0, 0),
+    ("I don't care about your internal problems.", 0, 0, 0),
+    ("WHY ARE YOU DOING THIS TO US", 1, 0, 0),
+    ("Why should I give you anything?", 1, 0, 1),
+    ("How are you today?", 0, 0, 1),
+    ("To be open with you, our margin is thin. What constraints are you working within?", 2, 2, 2),
+    ("Is there a budget limit you are working within?", 1, 2, 1),
+    ("Who else in your organisation will judge how this turns out?", 2, 2, 1),
+    ("I don't understand why you need this.", 0, 0, 1),
+    ("Let's work this out together. What matters most to you here?", 2, 2, 2),
+]
+
+
+@pytest.mark.parametrize(("text", "q", "i", "c"), CASES, ids=[c[0][:40] for c in CASES])
+def test_scores(text: str, q: int, i: int, c: int) -> None:
+    grade = COACH.grade(read_message(text), Visible(None, (), (), 1))
+    assert grade.scores() == {"questions": q, "interests": i, "collaboration": c}
+    for name in ("questions", "interests", "collaboration"):
+        criterion = getattr(grade, name)
+        # Evidence is always the user's own words, and a score above zero always has some.
+        assert criterion.evidence.rstrip("…") in text
+        if criterion.score > 0 and name != "collaboration":
+            assert criterion.evidence
+        assert criterion.reason
+    assert grade.suggestion and grade.coach == "rules"
+
+
+def test_same_message_same_grade() -> None:
+    text = "I can see why that matters. What happens on your side if the date moves?"
+    assert COACH.grade(read_message(text), Visible(None, (), (), 3)) == COACH.grade(
+        read_message(text), Visible(None, (), (), 3)
+    )
+
+
+def test_specific_probe_targets_its_interest(dana: Persona) -> None:
+    visible = Visible(dana, (), (), 1)
+    budget = COACH.grade(read_message("What constraints are you under on the budget side?"), visible)
+    assert budget.interests.targets[0] == "budget_cap"
+    boss = COACH.grade(read_message("How will your director see this deal once it is signed?"), visible)
+    assert boss.interests.targets[0] == "savings_target"
+
+
+def test_general_probe_targets_most_pressing_hidden_interest(dana: Persona) -> None:
+    text = "What would a good outcome look like for you?"
+    assert COACH.grade(read_message(text), Visible(dana, (), (), 1)).interests.targets == ["budget_cap"]
+    later = COACH.grade(read_message(text), Visible(dana, ("budget_cap",), (), 4))
+    assert later.interests.targets == ["savings_target"]
+
+
+def test_no_probe_no_targets(dana: Persona) -> None:
+    grade = COACH.grade(read_message("Our budget is fixed, take it or leave it."), Visible(dana, (), (), 1))
+    assert grade.interests.targets == []
+
+
+def test_suggestion_uses_their_position_not_a_canned_line(dana: Persona) -> None:
+    grade = COACH.grade(read_message("That discount is ridiculous."), Visible(dana, (), (), 1))
+    assert "the 25% discount" in grade.suggestion
+    closed = COACH.grade(read_message("Can you do 15%?"), Visible(dana, (), (), 1))
+    assert "Can you do 15%?" in closed.suggestion
+
+
+def test_suggestion_builds_on_uncovered_interest_only(dana: Persona) -> None:
+    text = "I hear you. What matters most to you in this renewal?"
+    grade = COACH.grade(read_message(text), Visible(dana, ("budget_cap",), (), 2))
+    assert "What if we" in grade.suggestion
+    assert find_leak(grade.suggestion, dana, ("budget_cap",)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What would a good outcome look like for you?",
+        "Take it or leave it.",
+        "Can you do 15%?",
+        "I hear you. What matters most to you?",
+        "Who else will judge this deal?",
+        "Let's split it.",
+    ],
+)
+def test_feedback_never_gives_away_hidden_interests(catalog, text: str) -> None:
+    for persona in catalog.personas.values():
+        grade = COACH.grade(read_message(text), Visible(persona, (), (), 1))
+        feedback = " ".join([grade.suggestion, *grade.notices, grade.questions.reason, grade.interests.reason])
+        assert find_leak(feedback, persona, ()) is None
+
+
+def test_other_language_gets_a_notice() -> None:
+    grade = COACH.grade(read_message("Необходимо обсудить условия контракта."), Visible(None, (), (), 1))
+    assert grade.notices and "English" in grade.notices[0]
+    assert "English" in grade.suggestion

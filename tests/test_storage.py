@@ -1,0 +1,123 @@
+"""SQLite storage: committed before the reply, reopened after a restart, never overwriting a damaged file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.counterpart import ScriptedVoice
+from simulator.errors import StorageError, UnknownSessionError
+from simulator.persona import Persona
+from simulator.persona_files import PersonaCatalog
+from simulator.practice import Practice
+from simulator.state import GameState, Move
+from simulator.storage.sqlite_store import SqliteStore
+
+MESSAGES = [
+    "I hear you. What would a good outcome look like for you?",
+    "To be open, our margin is thin. Who else will judge how this renewal turns out?",
+]
+
+
+class PeekingVoice(ScriptedVoice):
+    """Reads the database through its own connection at the moment the reply is being made."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seen: list[tuple[str, str | None, str | None]] = []
+
+    def speak(self, persona: Persona, state: GameState, moves: list[Move]) -> str:
+        with sqlite3.connect(self.path) as other:
+            row = other.execute("SELECT user_text, grade_json, reply FROM turns ORDER BY turn DESC LIMIT 1").fetchone()
+        self.seen.append(row)
+        return super().speak(persona, state, moves)
+
+
+class CrashingVoice(ScriptedVoice):
+    def speak(self, persona: Persona, state: GameState, moves: list[Move]) -> str:
+        raise RuntimeError("process died while replying")
+
+
+def test_message_and_grade_are_committed_before_the_reply(catalog: PersonaCatalog, store: SqliteStore) -> None:
+    voice = PeekingVoice(store.path)
+    practice = Practice(catalog, store, voice=voice)
+    handle = practice.start("procurement_discount")
+    for text in MESSAGES:
+        practice.send(handle, text)
+    assert [row[0] for row in voice.seen] == MESSAGES
+    assert all(row[1] and json.loads(row[1])["questions"]["score"] == 2 for row in voice.seen)
+    assert all(row[2] is None for row in voice.seen)
+
+
+def test_crash_mid_turn_loses_nothing_and_resume_finishes_it(catalog: PersonaCatalog, data_dir: Path) -> None:
+    path = data_dir / "parley.sqlite3"
+    crashing = Practice(catalog, SqliteStore(path), voice=CrashingVoice())
+    handle = crashing.start("procurement_discount")
+    with pytest.raises(RuntimeError):
+        crashing.send(handle, MESSAGES[0])
+    reopened = Practice(catalog, SqliteStore(path))
+    resumed, record = reopened.resume(handle.session_id)
+    assert record.turns[0].user_text == MESSAGES[0] and record.turns[0].grade is not None
+    assert record.turns[0].reply  # finished on resume, by the same deterministic rules
+    # Exactly what an uninterrupted run produces.
+    clean = Practice(catalog, SqliteStore(data_dir / "clean.sqlite3"))
+    fresh = clean.start("procurement_discount")
+    expected = clean.send(fresh, MESSAGES[0])
+    assert record.turns[0].reply == expected.reply
+    assert resumed.state == expected.state
+
+
+def test_sessions_reopen_after_a_restart(catalog: PersonaCatalog, data_dir: Path) -> None:
+    path = data_dir / "parley.sqlite3"
+    first = Practice(catalog, SqliteStore(path))
+    handle = first.start("salary_offer")
+    first.send(handle, MESSAGES[0])
+    # A different process reads the same file.
+    code = (
+        "import json,sys; from pathlib import Path; from simulator.storage.sqlite_store import SqliteStore; "
+        "s=SqliteStore(Path(sys.argv[1])); print(json.dumps([x.id for x in s.list_sessions()]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(out.stdout) == [handle.session_id]
+    second = Practice(catalog, SqliteStore(path))
+    resumed, record = second.resume(handle.session_id)
+    assert resumed.state == handle.state
+    result = second.send(resumed, MESSAGES[1])
+    assert result.turn == 2
+    assert [t.turn for t in second.store.get_session(handle.session_id).turns] == [1, 2]
+
+
+def test_unknown_session(store: SqliteStore) -> None:
+    with pytest.raises(UnknownSessionError, match="python -m simulator sessions"):
+        store.get_session("nope")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"this is not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000],
+    ids=["text", "bad-pages"],
+)
+def test_corrupt_database_is_reported_and_left_untouched(data_dir: Path, damage: bytes) -> None:
+    data_dir.mkdir(parents=True)
+    path = data_dir / "parley.sqlite3"
+    path.write_bytes(damage)
+    with pytest.raises(StorageError) as caught:
+        SqliteStore(path)
+    message = str(caught.value)
+    assert str(path) in message and "left untouched" in message and "PARLEY_DATA_DIR" in message
+    assert path.read_bytes() == damage
+
+
+def test_corrupt_database_cli_message(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "parley.sqlite3").write_bytes(b"garbage" * 500)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "sessions"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "damaged" in result.stderr and "Traceback" not in result.stderr
