@@ -58,7 +58,16 @@ def test_each_persona_has_three_interests_over_three_depths(catalog, persona_id:
         ({"positions.0.behind": ["nope"]}, "positions.discount.behind", "unknown interest id"),
         ({"hidden_interests.1.id": "budget_cap"}, "hidden_interests", "duplicate id"),
     ],
-    ids=["missing", "unknown-field", "bad-enum", "out-of-range", "bad-id", "too-few-lines", "bad-reference", "duplicate"],
+    ids=[
+        "missing",
+        "unknown-field",
+        "bad-enum",
+        "out-of-range",
+        "bad-id",
+        "too-few-lines",
+        "bad-reference",
+        "duplicate",
+    ],
 )
 def test_broken_file_names_file_field_and_fix(tmp_path: Path, change, field: str, fix: str) -> None:
     path = _broken(tmp_path, "broken.yaml", change)

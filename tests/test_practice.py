@@ -42,7 +42,7 @@ def test_other_language_is_stored_with_a_notice(practice: Practice) -> None:
 
 
 def test_unknown_persona(practice: Practice) -> None:
-    with pytest.raises(UnknownPersonaError, match="choose one of .*procurement_discount"):
+    with pytest.raises(UnknownPersonaError, match=r"choose one of .*procurement_discount"):
         practice.start("nobody")
 
 

@@ -94,7 +94,9 @@ def test_low_trust_warms_to_transparency_not_questions(catalog: PersonaCatalog) 
     assert _trust_after(guarded, transparent, start=10) >= 19
     assert _trust_after(guarded, "Trust me, I promise it will be different.", start=10) < 10
     # The same question buys more trust from a counterpart who is not guarded.
-    assert _trust_after(catalog.get("procurement_discount"), question, start=10) > _trust_after(guarded, question, start=10)
+    assert _trust_after(catalog.get("procurement_discount"), question, start=10) > _trust_after(
+        guarded, question, start=10
+    )
 
 
 def test_unreasonable_softens_only_when_the_interest_behind_the_demand_is_met(catalog: PersonaCatalog) -> None:
@@ -115,7 +117,9 @@ def test_unreasonable_softens_only_when_the_interest_behind_the_demand_is_met(ca
 
 def test_split_the_difference_never_agrees(catalog: PersonaCatalog) -> None:
     for persona in catalog.personas.values():
-        state, kinds = play(persona, ["Let's split the difference and meet in the middle."] * 3, with_trust(persona, 90))
+        state, kinds = play(
+            persona, ["Let's split the difference and meet in the middle."] * 3, with_trust(persona, 90)
+        )
         assert MoveKind.REJECT_SPLIT in kinds
         assert state.outcome is not Outcome.AGREEMENT
 

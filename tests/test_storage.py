@@ -82,10 +82,12 @@ def test_sessions_reopen_after_a_restart(catalog: PersonaCatalog, data_dir: Path
         "import json,sys; from pathlib import Path; from simulator.storage.sqlite_store import SqliteStore; "
         "s=SqliteStore(Path(sys.argv[1])); print(json.dumps([x.id for x in s.list_sessions()]))"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True, timeout=60
+    )
     assert json.loads(out.stdout) == [handle.session_id]
     second = Practice(catalog, SqliteStore(path))
-    resumed, record = second.resume(handle.session_id)
+    resumed, _record = second.resume(handle.session_id)
     assert resumed.state == handle.state
     result = second.send(resumed, MESSAGES[1])
     assert result.turn == 2
@@ -116,8 +118,6 @@ def test_corrupt_database_is_reported_and_left_untouched(data_dir: Path, damage:
 def test_corrupt_database_cli_message(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / "parley.sqlite3").write_bytes(b"garbage" * 500)
-    result = subprocess.run(
-        [sys.executable, "-m", "simulator", "sessions"], capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run([sys.executable, "-m", "simulator", "sessions"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "damaged" in result.stderr and "Traceback" not in result.stderr

@@ -17,12 +17,14 @@ from simulator.store import Store
 from simulator.ui.handlers import Handlers
 
 CSS = """
-#coach-grade .criterion { margin: .4em 0; padding: .3em .5em; border-left: 4px solid #999; }
-#coach-grade .criterion[data-score='2'] { border-color: #2e7d32; }
-#coach-grade .criterion[data-score='1'] { border-color: #f9a825; }
-#coach-grade .criterion[data-score='0'] { border-color: #c62828; }
-#coach-grade .evidence q { font-style: italic; }
-#coach-grade .suggestion { background: #eef5ff; padding: .5em; border-radius: 6px; }
+#coach-history details { margin-bottom: .5em; }
+#coach-history summary { cursor: pointer; }
+#coach-history .criterion { margin: .4em 0; padding: .3em .5em; border-left: 4px solid #999; }
+#coach-history .criterion[data-score='2'] { border-color: #2e7d32; }
+#coach-history .criterion[data-score='1'] { border-color: #f9a825; }
+#coach-history .criterion[data-score='0'] { border-color: #c62828; }
+#coach-history .evidence q { font-style: italic; }
+#coach-history .suggestion { background: #eef5ff; padding: .5em; border-radius: 6px; }
 #trust-meter progress { width: 100%; }
 """
 

@@ -55,16 +55,20 @@ class Handlers:
         except SimulatorError as exc:
             return f"**{exc}**"
 
-    def _screen(
-        self, handle: Handle, chat: Chat, notice: str = "", draft: str = "", grade: dict[str, Any] | None = None
-    ) -> Screen:
+    def _graded(self, handle: Handle) -> list[tuple[int, str, dict[str, Any]]]:
+        """Every stored grade of this session as the trainee may see it."""
+        record = self.practice.store.get_session(handle.session_id)
+        uncovered = handle.state.uncovered_ids
+        return [(t.turn, t.user_text, trainee_grade(t.grade, uncovered)) for t in record.turns if t.grade is not None]
+
+    def _screen(self, handle: Handle, chat: Chat, notice: str = "", draft: str = "") -> Screen:
         persona = self.practice.catalog.get(handle.persona_id)
         debrief = ""
         if handle.state.ended:
             debrief = render.debrief_markdown(self.practice.debrief(handle))
         return Screen(
             chat=chat,
-            coach=render.coach_panel(grade, handle.state.turn) if grade else render.coach_panel(None, None),
+            coach=render.coach_panel(self._graded(handle)),
             meters=render.meters(handle.state),
             ledger=render.ledger_panel(persona, handle.state),
             debrief=debrief,
@@ -78,7 +82,7 @@ class Handlers:
         persona = self.practice.catalog.personas.get(handle.persona_id) if handle else None
         return Screen(
             chat=chat or [],
-            coach=render.coach_panel(None, None),
+            coach=render.coach_panel(self._graded(handle) if handle else []),
             meters=render.meters(handle.state if handle else None),
             ledger=render.ledger_panel(persona, handle.state if handle else None),
             debrief="",
@@ -112,10 +116,9 @@ class Handlers:
             # The draft stays in the box so nothing typed is lost.
             return self._blocked(str(exc), handle, chat, draft=text)
         chat = [*(chat or []), {"role": "user", "content": result.user}, {"role": "assistant", "content": result.reply}]
-        grade = trainee_grade(result.grade, result.state.uncovered_ids)
         outcome = result.state.outcome
         notice = f"Conversation over: {outcome.value.replace('_', ' ')}." if outcome else ""
-        return self._screen(handle, chat, notice=notice, grade=grade)
+        return self._screen(handle, chat, notice=notice)
 
     def end(self, handle: Handle | None, chat: Chat | None) -> Screen:
         if handle is None:
@@ -134,11 +137,8 @@ class Handlers:
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
         history: Chat = [{"role": "assistant", "content": record.opening}]
-        last_grade = None
         for t in record.turns:
             history.append({"role": "user", "content": t.user_text})
             if t.reply is not None:
                 history.append({"role": "assistant", "content": t.reply})
-            if t.grade is not None:
-                last_grade = trainee_grade(t.grade, new.state.uncovered_ids)
-        return self._screen(new, history, notice=f"Reopened session {new.session_id}.", grade=last_grade)
+        return self._screen(new, history, notice=f"Reopened session {new.session_id}.")

@@ -28,10 +28,7 @@ def brief(persona: Persona) -> str:
     )
 
 
-def coach_panel(grade: dict[str, Any] | None, turn: int | None) -> str:
-    """The latest grade: three scores, the words that earned them, and one suggestion."""
-    if grade is None:
-        return "<div id='coach-empty'><p>Send a message: the coach grades each one as you send it.</p></div>"
+def _grade_block(grade: dict[str, Any], turn: int, text: str, latest: bool) -> str:
     rows = []
     for name, label in LABELS.items():
         c = grade[name]
@@ -46,10 +43,21 @@ def coach_panel(grade: dict[str, Any] | None, turn: int | None) -> str:
             f"<span class='reason'>{escape(c['reason'])}</span><div class='evidence'>{evidence}</div>{targets}</div>"
         )
     notices = "".join(f"<p class='notice'>{escape(n)}</p>" for n in grade.get("notices", []))
+    total = sum(grade[name]["score"] for name in LABELS)
+    attrs = " id='coach-grade' open" if latest else ""
     return (
-        f"<div id='coach-grade' data-turn='{turn}'><h4>Your message {turn}</h4>{''.join(rows)}"
-        f"<p class='suggestion'><b>Try:</b> {escape(grade['suggestion'])}</p>{notices}</div>"
+        f"<details class='grade'{attrs} data-turn='{turn}'><summary>Message {turn} · {total}/6 · "
+        f"<i>{escape(text[:60])}{'…' if len(text) > 60 else ''}</i></summary>{''.join(rows)}"
+        f"<p class='suggestion'><b>Try:</b> {escape(grade['suggestion'])}</p>{notices}</details>"
     )
+
+
+def coach_panel(graded: list[tuple[int, str, dict[str, Any]]]) -> str:
+    """Every graded message, newest first and open: scores, the words that earned them, one suggestion."""
+    if not graded:
+        return "<div id='coach-empty'><p>Send a message: the coach grades each one as you send it.</p></div>"
+    blocks = [_grade_block(g, turn, text, latest=(i == 0)) for i, (turn, text, g) in enumerate(reversed(graded))]
+    return f"<div id='coach-history'>{''.join(blocks)}</div>"
 
 
 def meters(state: GameState | None) -> str:

@@ -1,0 +1,104 @@
+"""Benchmark the offline turn: grade + rules + scripted reply + durable SQLite writes.
+
+Usage: python evals/bench_offline.py [--turns N] [--output FILE]
+Prints one JSON line {"turn_p50_ms", "turn_p99_ms", "grades_per_s"} and writes it (with details) to FILE.
+A benchmark, not a test: it measures and reports; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from simulator.coach.reading import read_message
+from simulator.coach.rule_coach import RuleCoach
+from simulator.coach.suggestions import Visible
+from simulator.config import REPO_ROOT
+from simulator.persona_files import load_folder
+from simulator.practice import Practice
+from simulator.sparring import BAD_LINES, OPENERS, OPENNESS, BadNegotiator, GoodNegotiator
+from simulator.storage.sqlite_store import SqliteStore
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def bench_turns(practice: Practice, turns: int) -> list[float]:
+    """Whole conversations with good and bad negotiators, round-robin over personas, until `turns` turns."""
+    timings: list[float] = []
+    personas = practice.catalog.ordered()
+    for persona, kind in itertools.cycle(itertools.product(personas, (GoodNegotiator, BadNegotiator))):
+        bot = kind(persona)
+        handle = practice.start(persona.id)
+        while not handle.state.ended and len(timings) < turns:
+            text = bot.next_message(handle.state)
+            start = time.perf_counter()
+            practice.send(handle, text)
+            timings.append((time.perf_counter() - start) * 1000)
+        if len(timings) >= turns:
+            return timings
+    return timings
+
+
+def bench_grades(practice: Practice, count: int) -> float:
+    """Grades per second for single messages graded in a batch, with a persona for targets."""
+    corpus = list(BAD_LINES) + list(OPENERS) + list(OPENNESS)
+    for persona in practice.catalog.ordered():
+        corpus += [p for i in persona.hidden_interests for p in i.probes]
+    coach = RuleCoach()
+    personas = practice.catalog.ordered()
+    views = [Visible(p, (), (), 1) for p in personas]
+    texts = list(itertools.islice(itertools.cycle(corpus), count))
+    start = time.perf_counter()
+    for n, text in enumerate(texts):
+        coach.grade(read_message(text), views[n % len(views)])
+    return count / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=2000)
+    parser.add_argument("--grades", type=int, default=20000)
+    parser.add_argument("--output", default=str(REPO_ROOT / "evals" / "results" / "bench_offline.json"))
+    args = parser.parse_args()
+    catalog = load_folder(REPO_ROOT / "personas")
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqliteStore(Path(folder) / "bench.sqlite3")
+        practice = Practice(catalog, store)
+        bench_turns(practice, 50)  # warm caches
+        timings = bench_turns(practice, args.turns)
+        grades_per_s = bench_grades(practice, args.grades)
+        store.close()
+    figures = {
+        "turn_p50_ms": round(statistics.median(timings), 3),
+        "turn_p99_ms": round(percentile(timings, 0.99), 3),
+        "grades_per_s": round(grades_per_s, 1),
+    }
+    details = {
+        **figures,
+        "turns_measured": len(timings),
+        "turn_mean_ms": round(statistics.fmean(timings), 3),
+        "turn_max_ms": round(max(timings), 3),
+        "grades_measured": args.grades,
+        "personas": len(catalog.personas),
+        "python": sys.version.split()[0],
+    }
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(details, indent=2) + "\n")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

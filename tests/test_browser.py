@@ -1,0 +1,153 @@
+"""A whole conversation in a real Chromium against the running app (`python app.py`)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from simulator.config import REPO_ROOT
+
+CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    data = tmp_path_factory.mktemp("browser-data")
+    port = _free_port()
+    env = {**os.environ, "PARLEY_DATA_DIR": str(data), "PARLEY_PORT": str(port)}
+    log = (data / "app.log").open("w")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("app did not start:\n" + (data / "app.log").read_text())
+        time.sleep(0.3)
+    yield url, data / "parley.sqlite3"
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run tests/install_browser.sh"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def choose(page: Page, name: str) -> None:
+    picker = page.locator("#persona-picker input")
+    picker.click()
+    picker.fill(name)
+    page.get_by_role("option", name=name, exact=False).first.click()
+    expect(page.locator("#brief")).to_contain_text(name)
+
+
+def send(page: Page, text: str, replies: int) -> None:
+    page.locator("#draft textarea").fill(text)
+    page.locator("#send").click()
+    expect(page.locator("[data-testid='bot']")).to_have_count(replies, timeout=15_000)
+
+
+def test_whole_conversation(app_url: tuple[str, Path], browser: Browser) -> None:
+    url, database = app_url
+    page = browser.new_page()
+    page.goto(url)
+    choose(page, "Dana Whitlock")
+    expect(page.locator("#brief")).to_contain_text("Larkfield")
+    page.locator("#start").click()
+    expect(page.locator("[data-testid='bot']").first).to_contain_text("twenty-five percent")
+
+    # An empty message is refused with a clear notice and nothing is added.
+    page.locator("#send").click()
+    expect(page.locator("#notice")).to_contain_text("empty")
+    expect(page.locator("[data-testid='user']")).to_have_count(0)
+
+    send(page, "I hear you, and I know renewals are tough. What would a good outcome look like for you?", 2)
+    grade = page.locator("#coach-grade")
+    expect(grade.locator("[data-criterion='questions']")).to_have_attribute("data-score", "2")
+    expect(grade.locator("[data-criterion='collaboration']")).to_have_attribute("data-score", "2")
+    expect(grade).to_contain_text("What would a good outcome look like for you?")
+    expect(grade.locator(".suggestion")).to_contain_text("Try:")
+    expect(page.locator("#trust-meter")).to_contain_text("Trust")
+    expect(page.locator("#ledger")).to_contain_text("Interests uncovered")
+
+    send(page, "Take it or leave it.", 3)
+    expect(grade.locator("[data-criterion='collaboration']")).to_have_attribute("data-score", "0")
+
+    page.locator("#end").click()
+    expect(page.locator("#debrief")).to_contain_text("Debrief", timeout=15_000)
+    expect(page.locator("#debrief")).to_contain_text("Try next time")
+
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT user_text, grade_json IS NOT NULL, reply IS NOT NULL FROM turns ORDER BY turn"
+        ).fetchall()
+        outcome = db.execute("SELECT outcome FROM sessions").fetchall()
+    assert [r[0][:10] for r in rows] == ["I hear you", "Take it or"]
+    assert all(r[1] and r[2] for r in rows)
+    assert ("ended_by_user",) in outcome
+    page.screenshot(path=str(database.parent / "conversation.png"), full_page=True)
+
+
+def test_agreement_in_the_browser_and_separate_users(app_url: tuple[str, Path], browser: Browser) -> None:
+    url, _ = app_url
+    alice, bob = browser.new_context().new_page(), browser.new_context().new_page()
+    for page in (alice, bob):
+        page.goto(url)
+    choose(alice, "Dana Whitlock")
+    alice.locator("#start").click()
+    choose(bob, "Graham Petrosyan")
+    bob.locator("#start").click()
+    expect(bob.locator("[data-testid='bot']")).to_have_count(1)
+    messages = [
+        "I hear you, and I know renewals are tough. What would a good outcome look like for you?",
+        "To be open with you, our margin is thin too. Who else in your organisation will judge how this renewal turns out?",
+        "That makes sense. What would you want other suppliers to take from how this deal was done?",
+        "What if we spread the payments so next year's spend fits your budget, and lock the price for three years "
+        "as a documented saving, in exchange for a reference?",
+    ]
+    for n, text in enumerate(messages, start=2):
+        send(alice, text, n)
+    expect(alice.locator("#notice")).to_contain_text("agreement")
+    expect(alice.locator("#debrief")).to_contain_text("You reached an agreement")
+    expect(alice.locator("#ledger li")).to_have_count(3)
+    # Bob's conversation is his own.
+    expect(bob.locator("[data-testid='user']")).to_have_count(0)
+    expect(bob.locator("[data-testid='bot']")).to_have_count(1)

@@ -1,0 +1,44 @@
+"""The debrief: per-turn and overall scores, interests with depth/turn/question, phases, outcome, three tips."""
+
+from __future__ import annotations
+
+from simulator.practice import Practice
+from simulator.sparring import BadNegotiator, GoodNegotiator
+
+
+def test_debrief_after_a_good_conversation(practice: Practice) -> None:
+    persona = practice.catalog.get("salary_offer")
+    bot = GoodNegotiator(persona)
+    handle = practice.start(persona.id)
+    sent = []
+    while not handle.state.ended:
+        text = bot.next_message(handle.state)
+        sent.append(text)
+        result = practice.send(handle, text)
+    debrief = result.debrief
+    assert debrief is not None
+    assert debrief.outcome == "agreement" and debrief.turns == len(sent) == len(debrief.per_turn)
+    assert [row["turn"] for row in debrief.per_turn] == list(range(1, len(sent) + 1))
+    for row in debrief.uncovered:
+        assert row["level"] in ("practical", "emotional", "political", "identity")
+        assert row["question"] in sent[row["turn"] - 1]
+    assert list(debrief.phases) == ["understanding", "exploring", "building"]
+    assert len(debrief.try_next) == 3 and len(set(debrief.try_next)) == 3
+    # Stored with the session, the same as returned.
+    assert practice.store.get_session(handle.session_id).debrief == debrief.model_dump(mode="json")
+
+
+def test_debrief_after_a_bad_conversation_names_the_problem(practice: Practice) -> None:
+    persona = practice.catalog.get("failed_delivery")
+    bot = BadNegotiator(persona)
+    handle = practice.start(persona.id)
+    while not handle.state.ended:
+        result = practice.send(handle, bot.next_message(handle.state))
+    debrief = result.debrief
+    assert debrief is not None and debrief.outcome == "walk_away"
+    assert debrief.uncovered == [] and debrief.still_hidden == len(persona.hidden_interests)
+    assert "lowest moment" in debrief.try_next[0]
+    assert list(debrief.phases) == ["understanding"]
+    # The debrief does not spell out what stayed hidden.
+    for interest in persona.hidden_interests:
+        assert interest.summary not in debrief.model_dump_json()

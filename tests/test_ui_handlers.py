@@ -1,0 +1,62 @@
+"""The UI handlers, called directly: thin, per-user, and never losing what was typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator.persona_files import PersonaCatalog
+from simulator.practice import Practice
+from simulator.storage.unavailable import UnavailableStore
+from simulator.ui.handlers import Handlers
+
+
+def test_start_send_end(practice: Practice) -> None:
+    ui = Handlers(practice)
+    screen = ui.start("salary_offer", None, None)
+    assert screen.handle is not None and screen.chat[0]["role"] == "assistant"
+    screen = ui.send("What would a good outcome look like for you?", screen.handle, screen.chat)
+    assert [m["role"] for m in screen.chat] == ["assistant", "user", "assistant"]
+    assert "id='coach-grade'" in screen.coach and "data-score='2'" in screen.coach
+    assert "Trust" in screen.meters and screen.draft == ""
+    screen = ui.end(screen.handle, screen.chat)
+    assert "## Debrief" in screen.debrief
+
+
+def test_bad_message_keeps_the_draft_and_the_chat(practice: Practice) -> None:
+    ui = Handlers(practice)
+    screen = ui.start("salary_offer", None, None)
+    huge = "please " * 1000
+    after = ui.send(huge, screen.handle, screen.chat)
+    assert after.draft == huge and after.chat == screen.chat
+    assert "limit is 2,000" in after.notice
+
+
+def test_send_before_start_explains(practice: Practice) -> None:
+    screen = Handlers(practice).send("Hello there, what matters to you?", None, None)
+    assert "Start a negotiation first" in screen.notice and screen.draft.startswith("Hello")
+
+
+def test_reopen_restores_chat_and_grades(practice: Practice) -> None:
+    ui = Handlers(practice)
+    first = ui.start("launch_deadline", None, None)
+    ui.send("What happens to your spring season if the launch moves?", first.handle, first.chat)
+    choices = ui.session_choices()
+    assert choices[0][1] == first.handle.session_id
+    reopened = ui.reopen(first.handle.session_id, None, None)
+    assert len(reopened.chat) == 3 and "Message 1" in reopened.coach
+    assert reopened.handle.state.turn == 1
+
+
+def test_hidden_targets_are_not_named_in_the_panel(practice: Practice) -> None:
+    ui = Handlers(practice)
+    screen = ui.start("procurement_discount", None, None)
+    screen = ui.send("How will your director see this deal?", screen.handle, screen.chat)
+    assert "a need they have not shared yet" in screen.coach
+    assert "savings_target" not in screen.coach + screen.ledger
+
+
+def test_storage_problem_blocks_practice_with_the_reason(catalog: PersonaCatalog, tmp_path: Path) -> None:
+    problem = f"the database {tmp_path}/parley.sqlite3 is damaged; it was left untouched"
+    ui = Handlers(Practice(catalog, UnavailableStore(problem)), problem)
+    screen = ui.start("salary_offer", None, None)
+    assert screen.handle is None and "damaged" in screen.notice
