@@ -163,6 +163,8 @@ def _run_turns(practice: Practice, handle: Handle, args: argparse.Namespace, nam
         if args.json:
             _emit(result.trainee_view(), sys.stdout)
         else:
+            if args.script:
+                print(f"You: {result.user}")
             _print_turn(result, name)
         if result.debrief is not None:
             return result.debrief

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from simulator.coach.suggestions import DEEPER
 from simulator.grade import CRITERIA, Grade
 from simulator.persona import Persona
 from simulator.state import GameState, Outcome
@@ -88,9 +89,13 @@ def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn]) -> li
             "Acknowledge their side more often ('I can see why that matters'); it costs nothing and buys trust."
         )
     if len(state.uncovered) < len(persona.hidden_interests):
-        tips.append(
-            "Some of their needs stayed hidden. Ask about the people they answer to and how they want to be seen."
-        )
+        # Suggest a depth never reached: any of the four, so the tip says nothing of what stayed hidden.
+        reached = {persona.interest(i).level for i in state.uncovered_ids}
+        missing = next((level for level in DEEPER if level not in reached), None)
+        if missing is not None:
+            tips.append(
+                f"Some of their needs stayed hidden. You never reached {missing.value} needs: try '{DEEPER[missing]}'"
+            )
     if state.uncovered and not state.terms:
         tips.append(
             "You found their interests but never offered options that meet them. Try 'what if we…' built on what they told you."

@@ -88,6 +88,8 @@ def send(page: Page, text: str, replies: int) -> None:
 def test_whole_conversation(app_url: tuple[str, Path], browser: Browser) -> None:
     url, database = app_url
     page = browser.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(url.rstrip("/")) else None)
     page.goto(url)
     choose(page, "Dana Whitlock")
     expect(page.locator("#brief")).to_contain_text("Larkfield")
@@ -124,6 +126,8 @@ def test_whole_conversation(app_url: tuple[str, Path], browser: Browser) -> None
     assert all(r[1] and r[2] for r in rows)
     assert ("ended_by_user",) in outcome
     page.screenshot(path=str(database.parent / "conversation.png"), full_page=True)
+    # The page itself asks nothing of the outside world: no fonts, analytics or CDN.
+    assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []
 
 
 def test_agreement_in_the_browser_and_separate_users(app_url: tuple[str, Path], browser: Browser) -> None:

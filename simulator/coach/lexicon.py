@@ -64,7 +64,7 @@ PROBE = {
         r"\bwhat (?:drives|lies behind|sits behind|prompted|led to|leads to)\b",
         r"\bwhere (?:does|did) (?:that|this|it|the \w+) (?:number |figure |date )?come from\b",
         r"\b(?:reason|background|story|context|history) (?:for|behind|to|of)\b",
-        r"\bhow (?:is|are|was|were|do you|does|did) .{0,40}\b(?:set|decided|determined|calculated|worked out|come about|came about)\b",
+        r"\bhow\b.{0,50}\b(?:is|are|was|were|gets?|got|do you|does|did)\b.{0,30}\b(?:set|decided|determined|calculated|worked out|come about|came about|agreed)\b",
         r"\bcome about\b",
     ),
     "priorities": _any(

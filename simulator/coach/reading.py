@@ -76,7 +76,8 @@ def _question(sentence: str, argues: bool = False) -> Question | None:
     else:
         kind = "closed"
     probe = None
-    if not rhetorical:
+    # "What if we…" explores an option; it does not ask about their interests.
+    if not rhetorical and not lx.PROPOSAL.search(sentence):
         for name, pattern in lx.PROBE.items():
             if pattern.search(sentence):
                 probe = name

@@ -55,7 +55,8 @@ def _interests(reading: Reading, visible: Visible) -> InterestsCriterion:
         )
     asking = [q for q in reading.questions if q.text not in reading.rhetorical]
     if asking:
-        return InterestsCriterion(score=1, evidence=shorten(asking[0].text), reason="asks about positions or details")
+        why = "explores an option" if reading.proposal else "asks about positions or details"
+        return InterestsCriterion(score=1, evidence=shorten(asking[0].text), reason=why)
     if reading.rhetorical:
         return InterestsCriterion(score=0, evidence=shorten(reading.rhetorical[0]), reason="argues a position")
     return InterestsCriterion(score=0, evidence="", reason="no probing: states or argues positions")

@@ -97,6 +97,11 @@ def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> str:
             "It is early to propose: you do not yet know why they want what they want. Try: "
             "'Before I suggest anything, what would a good result look like for you?'"
         )
+    if reading.proposal and visible.uncovered:
+        return (
+            "Good: an option built on what they told you. Check it lands, then make it last: "
+            f"'Would that meet what you need on {topic}? And how should we check it is working?'"
+        )
     if scores["questions"] == 0:
         return f"You told without asking. End with an open question: 'What is driving {topic} for you?'"
     if scores["questions"] == 1:
