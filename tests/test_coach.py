@@ -17,7 +17,9 @@ CASES = [
     ("What would a good outcome look like for you?", 2, 2, 1),
     ("Help me understand what the deadline needs to achieve.", 2, 2, 1),
     ("I hear you. What is driving the 25% for you?", 2, 2, 2),
-    ("Can you do 15%?", 1, 1, 1),
+    ("Can you do 15%?", 0, 0, 1),  # an offer with a question mark is still an offer
+    ("Is there any flexibility on the price?", 1, 2, 1),
+    ("Will the price include delivery?", 1, 1, 1),
     ("When do you need it by?", 1, 1, 1),
     ("What is your budget?", 2, 1, 1),
     ("How much can you pay?", 1, 1, 1),
@@ -26,8 +28,12 @@ CASES = [
     ("This is ridiculous, we'll go to a competitor.", 0, 0, 0),
     ("Let's split the difference at 12%.", 0, 0, 0),
     ("I don't care about your internal problems.", 0, 0, 0),
-    ("WHY ARE YOU DOING THIS TO US", 1, 0, 0),
-    ("Why should I give you anything?", 1, 0, 1),
+    ("WHY ARE YOU DOING THIS TO US", 0, 0, 0),  # a question thrown in anger argues; it does not ask
+    ("Why should I give you anything?", 0, 0, 1),
+    ("I'm fine, thanks. And you?", 0, 0, 1),
+    ("We need water most for the hike. How about you?", 2, 2, 1),
+    ("You don't really need that much firewood for one night.", 0, 0, 0),
+    ("Would you be willing to donate a dollar?", 0, 0, 1),
     ("How are you today?", 0, 0, 1),
     ("To be open with you, our margin is thin. What constraints are you working within?", 2, 2, 2),
     ("Is there a budget limit you are working within?", 1, 2, 1),
@@ -81,8 +87,10 @@ def test_no_probe_no_targets(dana: Persona) -> None:
 def test_suggestion_uses_their_position_not_a_canned_line(dana: Persona) -> None:
     grade = COACH.grade(read_message("That discount is ridiculous."), Visible(dana, (), (), 1))
     assert "the 25% discount" in grade.suggestion
-    closed = COACH.grade(read_message("Can you do 15%?"), Visible(dana, (), (), 1))
-    assert "Can you do 15%?" in closed.suggestion
+    closed = COACH.grade(read_message("Will the price include delivery?"), Visible(dana, (), (), 1))
+    assert "Will the price include delivery?" in closed.suggestion
+    offer = COACH.grade(read_message("Can you do 15%?"), Visible(dana, (), (), 1))
+    assert "early to propose" in offer.suggestion
 
 
 def test_suggestion_builds_on_uncovered_interest_only(dana: Persona) -> None:

@@ -23,10 +23,19 @@ OPEN_REQUEST = _any(
     r"\bhelp me understand\b",
     r"\bwalk me through\b",
     r"\btalk me through\b",
-    r"\btell me (?:more|about|what|how|why|where)\b",
+    r"\btell me (?:a (?:bit|little) )?(?:more|about|what|how|why|where|a bit|a little)\b",
+    r"\bi(?:'d| would) like to know\b",
+    r"\bcan you tell me\b",
+    r"\bcould you tell me\b",
     r"\bi(?:'d| would) (?:love|like) to (?:hear|know|understand|learn)\b",
     r"\bi(?:'m| am) curious\b",
-    r"\bi wonder\b",
+    r"\bi (?:always |often |just )?wonder(?:ed)?\b",
+    r"\b(?:trying|want|wanted|like|need|want) to (?:understand|know|find out|learn)\b",
+    r"\bcan you (?:go into|elaborate|expand|clarify|say more|give me (?:more|some))\b",
+    r"\bplease (?:explain|elaborate|tell me|describe|share|clarify)\b",
+    r"\bgive me (?:some |a few |more )?(?:reasons|details|information|info|examples)\b",
+    r"\bi(?:'d| would) like (?:some |a bit |a little )?(?:more )?(?:information|info|details)\b",
+    r"^(?:can you |could you )?elaborate\b",
     r"^(?:describe|explain)\b",
     r"\bcan you (?:describe|explain|share)\b",
 )
@@ -36,13 +45,95 @@ LEADING_FILLER = re.compile(
     re.I,
 )
 PLEASANTRY = _any(
-    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))?[,!\s]*(?:how are you|how(?:'s| is) it going|"
-    r"how are things|how have you been|how was your (?:weekend|day|trip|morning|week|holiday)|"
-    r"how do you do|what's up|you (?:doing )?(?:ok|alright))\b",
+    r"\b(?:how (?:are|r) (?:you|u|ya|things)(?: doing| going)?|how(?:'s| is) (?:it going|your (?:day|week|morning|evening|weekend|night)|"
+    r"everything|life|the weather(?: \w+){0,3})|how was your (?:weekend|day|trip|morning|week|holiday|night)|how have you been|"
+    r"how do you do|what(?:'s| is) up|(?:are )?you (?:doing )?(?:ok|alright|well))"
+    r"(?: (?:today|tonight|there|friend|my friend|this (?:morning|evening|afternoon)|doing today|so far))?\s*[?!.]*\s*$",
+    r"^(?:hi|hello|hey)(?: there)?\s*[?!.]*$",
+    r"^i(?:'m| am) (?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay))\b.{0,25}\b(?:you|yourself|u)\s*[?!.]*$",
+    r"^(?:can't complain|not bad|pretty good|very well)\b.{0,20}\b(?:you|yourself|youreslf|u)\s*[?!.]*$",
+)
+# Answers to "how are you?" that make a following "and you?" a pleasantry too.
+PLEASANTRY_ANSWER = re.compile(
+    r"^(?:i(?:'m| am) )?(?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay)|not bad|pretty good|"
+    r"can't complain|very well)\b",
+    re.I,
+)
+# A question that only checks agreement with what is on the table.
+CONFIRMATION = re.compile(
+    r"^(?:(?:is|does|would|will|did|do|can) (?:that|this|it|everything) (?:work|sound|seem|look|suit|okay|ok|fair|correct|right|"
+    r"acceptable|alright|good|fine|agreeable|make sense|be (?:ok|okay|alright|fine|acceptable|good|fair))\b.{0,30}|"
+    r"(?:sounds?|seems?|looks?) (?:good|fair|ok|okay|right|reasonable|like a deal)\b.{0,12}|deal|agreed|ok(?:ay)?|right|correct|"
+    r"are you (?:absolutely |really |quite )?sure\b.{0,40}|"
+    r"fair enough|fair|yes|no|really|you there|are you (?:still )?there|any thoughts|thoughts|"
+    r"what do you (?:think|say)(?: (?:of|about) (?:that|this|it|my offer|the offer|that offer|this offer|my proposal|the deal|this deal))?|"
+    r"how does (?:that|this) sound(?: to you)?|(?:can|could|shall) we (?:agree|do that|make (?:a|that) deal)(?: on that)?|"
+    r"is (?:that|it) (?:a )?deal|do we have a deal|(?:would|do) you agree(?: to (?:that|this|these terms|the deal))?|"
+    r"(?:is that|are we) (?:all )?(?:good|settled|clear)|right|isn't it|don't you think|you know)\s*[?!.]*\s*$",
+    re.I,
+)
+# Offers and requests phrased as questions: proposals, not questions that seek understanding.
+OFFER_QUESTION = _any(
+    r"\b(?:you(?:'d| would)?|you are|are you|would you be|you'd be) (?:be )?(?:willing|prepared|ready|able) to (?:donate|give|make|pledge|contribute|help|part|spare|accept|agree|pay|sign|commit|do)\b",
+    r"\bdo you want to (?:donate|give|help|make|contribute|pledge|take|trade|swap|do)\b",
+    r"\b(?:something|anything) (?:that )?you (?:would|could|might) (?:be willing to |like to |possibly )?(?:do|consider|give)\b",
+    r"^(?:would|will|can|could|won't|wouldn't|might) you (?:(?:be )?(?:willing|able|open|interested|happy|ok|okay|prepared)(?: to)?|"
+    r"like to|consider|please|possibly|maybe|kindly|perhaps|just|still|then|at least)?\s*(?:to )?(?:donate|give|take|accept|agree|do|"
+    r"consider|spare|help|pay|sign|commit|contribute|make|send|let|trade|split|share|go|settle|throw|part|swap|exchange|offer|drop|"
+    r"lower|come down|meet|reduce|match|cover|include|waive|allow|keep|sell|buy|move|extend|hold)\b",
+    r"^how about (?:if )?(?:i|you|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an |the |some|just)",
+    r"^what about (?:if )?(?:i|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an )\b",
+    r"^(?:can|could|may|might) (?:i|we) (?:have|get|take|keep|ask you to|count on|offer|give|propose|suggest)\b",
+    r"^(?:would|will|is) (?:it|that) (?:be )?(?:ok|okay|alright|possible|acceptable|fine) (?:if|for me to|to)\b",
+    r"^(?:any chance|is there any (?:way|chance) (?:you|i|we) (?:could|can|might))\b",
+    r"^what if (?:i|we|you) (?:gave|give|took|take|got|get|had|have|keep|kept|split|offered|offer|paid|pay|throw|agreed|moved|move|"
+    r"phase|spread|do|did|try|tried|add|added|lock|locked|each|both|just|made|make|start|started|swap|switch|trade|traded|go|went)\b",
+    r"^(?:so )?(?:you|u) (?:get|take|give|keep|have) .{0,40}\b(?:and|while) (?:i|we) (?:get|take|give|keep|have)\b",
+    r"^how would you feel (?:if|about) (?:i|we|you|me|us) ",
+    r"^how do you feel about (?:me|us|you|giving|taking|getting|each|splitting|trading|swapping|\d|one|two|three|all)\b",
+    r"\bor should (?:i|we)\b",
+)
+# "What do you think?" right after an offer checks the offer; it does not explore their side.
+CHECK_AFTER_OFFER = re.compile(
+    r"^(?:what do you (?:think|say|reckon)|how do you feel about (?:that|this|it)|how does (?:that|this) (?:sound|look|feel)|"
+    r"(?:(?:would|will|does|could) )?(?:that|this|it) (?:work|works|be (?:ok|okay|acceptable|fine|good))(?: for you)?|"
+    r"what(?:'s| is) your (?:opinion|take|view)|"
+    r"(?:is|would) (?:that|this) (?:ok|okay|acceptable|fine|good|fair)(?: (?:for|with) you)?|what are your thoughts|"
+    r"any (?:thoughts|objections)|are you (?:ok|okay|good|happy|fine) with (?:that|this|it))\b",
+    re.I,
+)
+WHEN_WHERE = re.compile(r"^(?:when|where|by when|what time|what date)\b", re.I)
+YOU = re.compile(
+    r"^\w+(?:n't)? (?:you|u|they|it|this|that|there|he|she|we|i|the|your|their|any|anyone|anything|someone)\b", re.I
+)
+# A wh-question typed without its question mark: the wh-word followed by a verb, not "when I get paid, …".
+WH_UNMARKED = re.compile(
+    r"^(?:what|why|how|where|when|who|which)(?:'s| is| are| was| were| do| does| did| can| could| would| will| should| much| many|"
+    r" long| about| else| exactly| kind| sort)\b",
+    re.I,
+)
+# Asking the same question back, right after stating one's own needs.
+RECIPROCAL = re.compile(
+    r"^(?:(?:and|so|what|how) about (?:you|yours|yourself|your side|your end)|(?:and )?(?:you|yours|yourself)|what(?:'s| is| are) yours|"
+    r"how about yourself|your turn|what(?:'s| is) your (?:situation|story|take|view|plan)|how (?:is|are) (?:it|things) (?:looking )?"
+    r"(?:on|at|from) your (?:side|end)|how are things (?:looking )?(?:your way|on your (?:side|end)))\s*[?!.]*\s*$",
+    re.I,
+)
+# A question about the other side's own needs, preferences or plans probes interests in any form.
+NEEDS = _any(
+    r"\b(?:you|your|u)\b.{0,40}\b(?:need(?:s|ed|ing)?|want(?:s|ed|ing)?|prefer(?:s|red|ring|ence|ences)?|prefernces|priority|"
+    r"priorities|interest|interested|of interest|important|value|valuable|looking for|look for|looking forward|hoping for|hoping to|"
+    r"plan|planning|plans|use (?:it|them|that) for|going to use|(?:could|can) use|use more|most excited|care about|short on|"
+    r"low on|running low|lacking|missing|focus|require|requires|requirement|requirements)\b",
+    r"\b(?:matters? most|most important|top priority|highest priority|least important|least (?:you )?need|most needed)\b",
+    r"\byour (?:\w+ )?(?:situation|side of things|circumstances|reasons|thoughts on|view on|opinion on|experience|feelings)\b",
+    r"\bhow (?:are|r) (?:you|u|things) (?:doing |set |fixed |off |looking )?(?:on|for|with|in terms of) \w+",
+    r"\bwhat\b.{3,50}\bfor\s*[?!.]*$",
+    r"^what\b.{0,40}\bfor (?:you|u)\s*[?!.]*$",
 )
 # Why-questions that argue rather than ask.
 RHETORICAL = _any(
-    r"\bwhy (?:should|would) (?:i|we)\b",
+    r"\bwhy (?:should|would) (?:i|we) (?:\w+ )?(?:you|that|this|anything|even)\b",
     r"\bwhy (?:can't|won't|don't) you (?:just|simply)\b",
     r"\bwhy do you (?:think|believe) you (?:deserve|can|are)\b",
     r"\bwho do you think\b",
@@ -209,6 +300,24 @@ DISMISSIVE = _any(
     r"\bhow dare you\b",
     r"\blisten to me\b",
 )
+UNDERVALUE = _any(
+    r"\b(?:you|u) (?:don't|do not|dont|won't|will not|wont|wouldn't|shouldn't|shouldnt) (?:really |even |actually |probably )?(?:need|use|miss)\b",
+    r"\b(?:are you sure|do you really|do you even|do you honestly) (?:you )?need\b",
+    r"\b(?:you|u)(?:'ll| will| should| would)? (?:probably |surely |likely |definitely |still |already )?(?:have|get|be) (?:plenty|enough|fine|ok|okay|alright|set)\b",
+    r"\b(?:you|u) (?:already|still) (?:have|got|get)\b",
+    r"\b(?:you|u) (?:can|could|should) (?:always |easily |just |probably |simply )?(?:catch|hunt|fish|boil|buy|find|gather|collect|forage|purify|filter|chop|borrow|rent|grab|pick up|get (?:more|some|it|them) (?:elsewhere|somewhere|later|from))\b",
+    r"\b(?:you|u) (?:can|could) (?:always|easily|just) (?:get|go|use|make|do without|manage)\b",
+    r"\bthere(?:'s| is| are| should be) (?:a |an |plenty of |lots of |loads of )?(?:\w+ ){0,2}(?:nearby|around|close by|everywhere|available (?:there|nearby))\b",
+    r"\b(?:didn't|did not|don't|do not) you (?:bring|have|own|get)\b",
+    r"\bi need (?:it|them|this|that|the \w+) (?:more|way more|much more|far more) than (?:you|u)\b",
+    r"\b(?:my|our) needs? (?:is|are) (?:greater|bigger|more important)\b",
+    r"\b(?:you'll|you will|you'd|you would|u will) (?:be|manage|survive|cope) (?:just )?(?:fine|ok|okay|alright) without\b",
+    r"\bwithout (?:it|them|that|those) (?:you'll|you will|you'd) be fine\b",
+    r"\b(?:it's|its|it is) (?:only|just) (?:a|one|for a) (?:weekend|night|day|few days|short)\b",
+    r"\bthat(?:'s| is) (?:a bit |way |far )?(?:too much|a lot|excessive|more than enough) for (?:you|u|one person|just you)\b",
+    r"\b(?:won't|will not|wont) (?:even )?(?:notice|need it|miss it|use it)\b",
+    r"\b(?:you|u) (?:are|re|'re) being (?:unreasonable|greedy|selfish|difficult)\b",
+)
 SPLIT = _any(
     r"\bsplit (?:the|it|that) (?:difference|down the middle)\b",
     r"\bsplit the difference\b",
@@ -292,7 +401,7 @@ DETAIL = _any(
 )
 PROPOSAL = _any(
     r"\bwhat if (?:we|i|you|your|our|the)\b",
-    r"\bhow about\b",
+    r"\bhow about (?!you\b|yours\b|yourself\b|u\b)",
     r"\bwhat about (?:if|we)\b",
     r"\b(?:we|i) could\b",
     r"\b(?:we|i) can (?:offer|do|give|provide|include|phase|spread|move|deliver|add|lock|split|commit|start|run|bring|put|cover|share|guarantee|extend)\b",

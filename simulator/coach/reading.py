@@ -14,6 +14,7 @@ class Question:
     text: str
     kind: str  # "open" or "closed"
     probe: str | None  # which probing pattern it uses, if any
+    function: str = "inquiry"  # inquiry, proposal, confirmation or rhetorical
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,8 @@ class Reading:
     text: str
     stems: frozenset[str]
     english: bool
-    questions: list[Question] = field(default_factory=list)
+    asked: list[Question] = field(default_factory=list)  # every sentence that reads as a question
     pleasantries: list[str] = field(default_factory=list)
-    rhetorical: list[str] = field(default_factory=list)
     hostile: list[tuple[str, str]] = field(default_factory=list)  # (kind, sentence)
     split: str | None = None
     acknowledge: str | None = None
@@ -34,6 +34,15 @@ class Reading:
     promise: str | None = None
     proposal: str | None = None
     exploring: bool = False
+
+    @property
+    def questions(self) -> list[Question]:
+        """Questions that seek understanding (not offers, checks, or arguments with a question mark)."""
+        return [q for q in self.asked if q.function == "inquiry"]
+
+    @property
+    def rhetorical(self) -> list[str]:
+        return [q.text for q in self.asked if q.function == "rhetorical"]
 
     @property
     def open_questions(self) -> list[Question]:
@@ -59,37 +68,69 @@ def _clauses(sentence: str) -> list[str]:
     return [_strip_filler(p) for p in parts]
 
 
-def _question(sentence: str, argues: bool = False) -> Question | None:
+def _function(sentence: str, first: str, argues: bool, offers: bool) -> str:
+    if argues or lx.RHETORICAL.search(sentence):
+        return "rhetorical"
+    if lx.RECIPROCAL.match(first):
+        return "inquiry"
+    if lx.CONFIRMATION.match(first) or (offers and lx.CHECK_AFTER_OFFER.search(first)):
+        return "confirmation"
+    if lx.OFFER_QUESTION.search(first):
+        return "proposal"
+    return "inquiry"
+
+
+def _probe(sentence: str, first: str, kind: str) -> str | None:
+    if lx.PROPOSAL.search(sentence) and not lx.NEEDS.search(sentence):
+        return None  # "What if we…" explores an option; it does not ask about their interests.
+    if lx.RECIPROCAL.match(first):
+        return "reciprocal"
+    for name, pattern in lx.PROBE.items():
+        if pattern.search(sentence):
+            return name
+    if lx.NEEDS.search(sentence) and not lx.WHEN_WHERE.match(first):
+        return "needs"
+    if kind == "open" and lx.PERSPECTIVE.search(sentence) and not lx.DETAIL.search(sentence):
+        return "perspective"
+    return None
+
+
+def _question(sentence: str, argues: bool = False, offers: bool = False) -> Question | None:
     clauses = _clauses(sentence)
     asks = sentence.rstrip().endswith("?")
     request = bool(lx.OPEN_REQUEST.search(sentence))
     first = clauses[0]
     # A question typed without its question mark still reads as one.
-    unmarked = len(words(sentence)) >= 4 and bool(
-        lx.WH_OPEN.match(first) or lx.AUX_START.match(first) or lx.WH_CLOSED.match(first)
-    )
-    if not (asks or request or unmarked):
+    unmarked = len(words(sentence)) >= 4 and any(lx.WH_UNMARKED.match(c) for c in clauses)
+    unmarked = unmarked or (len(words(sentence)) >= 4 and bool(lx.AUX_START.match(first)) and bool(lx.YOU.match(first)))
+    if not (asks or request or unmarked or lx.RECIPROCAL.match(first)):
         return None
-    rhetorical = argues or bool(lx.RHETORICAL.search(sentence))
-    if not rhetorical and (request or any(lx.WH_OPEN.match(c) for c in clauses)):
+    # The part that carries the question: the last clause that opens like one, else the first.
+    lead = next(
+        (c for c in reversed(clauses) if lx.WH_OPEN.match(c) or lx.WH_CLOSED.match(c) or lx.AUX_START.match(c)), first
+    )
+    function = _function(sentence, lead, argues, offers)
+    if (
+        function == "inquiry"
+        and asks
+        and len(words(sentence)) <= 3
+        and not lx.WH_OPEN.match(lead)
+        and not lx.WH_CLOSED.match(lead)
+    ):
+        if not lx.RECIPROCAL.match(first):
+            function = "confirmation"  # "Really?", "Hold ten?": a backchannel, not a question that seeks understanding
+    if function == "inquiry" and (request or any(lx.WH_OPEN.match(c) for c in clauses)):
         kind = "open"
     else:
         kind = "closed"
-    probe = None
-    # "What if we…" explores an option; it does not ask about their interests.
-    if not rhetorical and not lx.PROPOSAL.search(sentence):
-        for name, pattern in lx.PROBE.items():
-            if pattern.search(sentence):
-                probe = name
-                break
-        if probe is None and kind == "open" and lx.PERSPECTIVE.search(sentence) and not lx.DETAIL.search(sentence):
-            probe = "perspective"
-    return Question(text=sentence, kind=kind, probe=probe)
+    probe = _probe(sentence, lead, kind) if function == "inquiry" else None
+    return Question(text=sentence, kind=kind, probe=probe, function=function)
 
 
 def _shouting(text: str) -> bool:
+    # Capitals for most of a sentence read as shouting; a word or two, or exclamation marks, do not.
     caps = [w for w in re.findall(r"\b[A-Z][A-Z']{2,}\b", text) if w not in lx.ACRONYMS]
-    return len(caps) >= 2 or "!!" in text
+    return len(caps) >= 3 and len(caps) >= 0.6 * len(re.findall(r"\b[A-Za-z']{3,}\b", text))
 
 
 def _hostility(sentence: str) -> str | None:
@@ -98,6 +139,7 @@ def _hostility(sentence: str) -> str | None:
         ("ultimatum", lx.ULTIMATUM),
         ("insult", lx.INSULT),
         ("dismissive", lx.DISMISSIVE),
+        ("undervalues", lx.UNDERVALUE),
     ):
         if pattern.search(sentence):
             return kind
@@ -111,36 +153,38 @@ def _first(pattern: re.Pattern[str], sentences: list[str]) -> str | None:
 def read_message(text: str) -> Reading:
     """Read one cleaned user message; pure and deterministic."""
     sentences = split_sentences(text)
-    questions: list[Question] = []
+    offering = [bool(lx.PROPOSAL.search(s) or lx.OFFER_QUESTION.search(_strip_filler(s))) for s in sentences]
+    small_talk = any(lx.PLEASANTRY_ANSWER.match(_strip_filler(s)) for s in sentences)
+    asked: list[Question] = []
     pleasantries: list[str] = []
-    rhetorical: list[str] = []
     hostile: list[tuple[str, str]] = []
-    for sentence in sentences:
-        if lx.PLEASANTRY.search(_strip_filler(sentence)):
+    for n, sentence in enumerate(sentences):
+        stripped = _strip_filler(sentence)
+        # "And you?" alone, or after "I'm good", returns a greeting; after their own needs it asks about yours.
+        if lx.PLEASANTRY.search(stripped) or (lx.RECIPROCAL.match(stripped) and (small_talk or len(sentences) == 1)):
             pleasantries.append(sentence)
             continue
         hostility = _hostility(sentence)
         if hostility:
             hostile.append((hostility, sentence))
         # A question thrown in anger argues; it does not ask.
-        if lx.RHETORICAL.search(sentence) or hostility:
-            rhetorical.append(sentence)
-        question = _question(sentence, argues=bool(hostility))
+        offers = any(o for i, o in enumerate(offering) if i != n)
+        question = _question(sentence, argues=bool(hostility), offers=offers)
         if question:
-            questions.append(question)
+            asked.append(question)
+    proposal = _first(lx.PROPOSAL, sentences) or next((q.text for q in asked if q.function == "proposal"), None)
     return Reading(
         text=text,
         stems=stems_of(text),
         english=looks_english(text),
-        questions=questions,
+        asked=asked,
         pleasantries=pleasantries,
-        rhetorical=rhetorical,
         hostile=hostile,
         split=_first(lx.SPLIT, sentences),
         acknowledge=_first(lx.ACKNOWLEDGE, sentences),
         joint=_first(lx.JOINT, sentences),
         transparent=_first(lx.TRANSPARENT, sentences),
         promise=_first(lx.PROMISE, sentences),
-        proposal=_first(lx.PROPOSAL, sentences),
+        proposal=proposal,
         exploring=bool(lx.EXPLORING.search(text)),
     )

@@ -15,6 +15,7 @@ HOSTILE_REASON = {
     "ultimatum": "an ultimatum",
     "insult": "an insult",
     "dismissive": "dismisses their side",
+    "undervalues": "plays down their needs",
     "shouting": "shouting back",
 }
 
