@@ -110,15 +110,9 @@ def _question(sentence: str, argues: bool = False, offers: bool = False) -> Ques
         (c for c in reversed(clauses) if lx.WH_OPEN.match(c) or lx.WH_CLOSED.match(c) or lx.AUX_START.match(c)), first
     )
     function = _function(sentence, lead, argues, offers)
-    if (
-        function == "inquiry"
-        and asks
-        and len(words(sentence)) <= 3
-        and not lx.WH_OPEN.match(lead)
-        and not lx.WH_CLOSED.match(lead)
-    ):
-        if not lx.RECIPROCAL.match(first):
-            function = "confirmation"  # "Really?", "Hold ten?": a backchannel, not a question that seeks understanding
+    backchannel = asks and len(words(sentence)) <= 3 and not (lx.WH_OPEN.match(lead) or lx.WH_CLOSED.match(lead))
+    if function == "inquiry" and backchannel and not lx.RECIPROCAL.match(first):
+        function = "confirmation"  # "Really?", "Hold ten?": a backchannel, not a question that seeks understanding
     if function == "inquiry" and (request or any(lx.WH_OPEN.match(c) for c in clauses)):
         kind = "open"
     else:
