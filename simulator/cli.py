@@ -5,20 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
+from simulator.coach.transcript import grade_conversation, parse_conversation, summary
 from simulator.config import Settings
 from simulator.debrief import Debrief
 from simulator.errors import InvalidMessageError, PersonaFileError, SimulatorError
-from simulator.persona_files import load_folder, load_persona, persona_json_schema, persona_paths
+from simulator.persona_files import PersonaCatalog, load_folder, load_persona, persona_json_schema, persona_paths
 from simulator.practice import Handle, Practice, TurnResult
+from simulator.storage.chroma_index import TranscriptIndex, load_knowledge, open_client
 from simulator.storage.sqlite_store import SqliteStore
 from simulator.text import clean_message
+from simulator.wiring import build_practice
 
 END_COMMANDS = {"/end", "/quit", "/exit"}
 
@@ -32,7 +35,12 @@ def _practice(settings: Settings) -> Practice:
     catalog = load_folder(settings.personas_dir)
     for problem in catalog.skipped:
         print(f"skipped persona file {problem}", file=sys.stderr)
-    return Practice(catalog, SqliteStore(settings.database_path), max_message_chars=settings.max_message_chars)
+    return build_practice(settings, catalog)
+
+
+def _coach(settings: Settings, persona_catalog: PersonaCatalog) -> RuleCoach:
+    client = open_client(settings.data_dir, settings.chroma_url)
+    return RuleCoach(load_knowledge(client, persona_catalog.ordered()))
 
 
 def cmd_personas(args: argparse.Namespace, settings: Settings) -> int:
@@ -101,6 +109,11 @@ def _print_debrief(debrief: Debrief) -> None:
     if debrief.still_hidden:
         print(f"  {debrief.still_hidden} interest(s) stayed hidden.")
     print("Phases: " + ", ".join(f"{k} (turn {v})" for k, v in debrief.phases.items()))
+    if debrief.proposal_before_understanding:
+        print("You proposed before you understood their interests.")
+    print("Depths reached: " + (", ".join(debrief.depths_reached) or "none"))
+    print("Value levers used: " + (", ".join(v["lever"] for v in debrief.value_levers) or "none"))
+    print(f"Would the agreement last? {debrief.durability['verdict']}")
     print("Try next time:")
     for tip in debrief.try_next:
         print(f"  - {tip}")
@@ -171,7 +184,7 @@ def _run_turns(practice: Practice, handle: Handle, args: argparse.Namespace, nam
     return None
 
 
-def _grade_inputs(source: TextIO) -> Iterator[str | None]:
+def _grade_inputs(source: Iterable[str]) -> Iterator[str | None]:
     """Texts to grade: plain lines, or JSONL objects with a `text` field (None marks a bad line)."""
     for raw in source:
         line = raw.strip()
@@ -189,24 +202,71 @@ def _grade_inputs(source: TextIO) -> Iterator[str | None]:
 
 
 def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
-    persona = None
-    if args.persona:
-        persona = load_folder(settings.personas_dir).get(args.persona)
-    coach = RuleCoach()
-    visible = Visible(persona=persona, uncovered=(), terms=(), turn=1)
+    catalog = load_folder(settings.personas_dir)
+    persona = catalog.get(args.persona) if args.persona else None
+    coach = _coach(settings, catalog)
     source = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8")  # noqa: SIM115
     with source:
-        for number, text in enumerate(_grade_inputs(source), start=1):
-            if text is None:
-                _emit({"line": number, "error": "not a JSON object with a string 'text' field"}, sys.stdout)
-                continue
-            try:
-                cleaned = clean_message(text, settings.max_message_chars)
-            except InvalidMessageError as exc:
-                _emit({"line": number, "error": str(exc)}, sys.stdout)
-                continue
-            grade = coach.grade(read_message(cleaned), visible)
-            _emit(grade.model_dump(mode="json"), sys.stdout)
+        lines = source.read().splitlines()
+    conversation = parse_conversation(lines)
+    if conversation is not None:
+        speakers = list(dict.fromkeys(t.speaker for t in conversation))
+        speaker = args.speaker or speakers[0]
+        if speaker.casefold() not in {s.casefold() for s in speakers}:
+            raise SimulatorError(
+                f"no speaker '{speaker}' in the conversation: choose one of {', '.join(speakers)} with --speaker"
+            )
+        graded = grade_conversation(conversation, speaker, coach, persona)
+        for item in graded:
+            _emit(item.as_json(), sys.stdout)
+        _emit({"summary": {"speaker": speaker, **summary(graded)}}, sys.stdout)
+        return 0
+    visible = Visible(persona=persona, uncovered=(), terms=(), turn=1)
+    ready: list[tuple[int, str]] = []
+    outputs: dict[int, dict[str, Any]] = {}
+    for number, text in enumerate(_grade_inputs(lines), start=1):
+        if text is None:
+            outputs[number] = {"line": number, "error": "not a JSON object with a string 'text' field"}
+            continue
+        try:
+            ready.append((number, clean_message(text, settings.max_message_chars)))
+        except InvalidMessageError as exc:
+            outputs[number] = {"line": number, "error": str(exc)}
+    grades = coach.grade_many([(read_message(text), visible) for _, text in ready])
+    for (number, _), grade in zip(ready, grades, strict=True):
+        outputs[number] = grade.model_dump(mode="json")
+    for number in sorted(outputs):
+        _emit(outputs[number], sys.stdout)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    index = TranscriptIndex(open_client(settings.data_dir, settings.chroma_url))
+    if index.count() == 0:
+        print(
+            "no transcripts indexed yet: play a session first (`python -m simulator play …` or the app)",
+            file=sys.stderr,
+        )
+        return 0
+    for match in index.search(args.query, limit=args.limit, persona_id=args.persona, min_total=args.min_score):
+        if args.json:
+            _emit(
+                {
+                    "session": match.session_id,
+                    "turn": match.turn,
+                    "persona": match.persona_id,
+                    "text": match.text,
+                    "similarity": match.similarity,
+                    "grade": match.grade.model_dump(mode="json"),
+                },
+                sys.stdout,
+            )
+        else:
+            scores = match.grade.scores()
+            print(
+                f"{match.similarity:.2f}  {match.session_id} turn {match.turn} ({match.persona_id}) "
+                f"Q{scores['questions']} I{scores['interests']} C{scores['collaboration']}: {match.text}"
+            )
     return 0
 
 
@@ -253,10 +313,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="SESSION_ID", help="continue a stored session")
     p.add_argument("--user", default="local", help="name stored with the session")
     p.set_defaults(func=cmd_play)
-    p = sub.add_parser("grade", help="grade messages with no conversation around them")
-    p.add_argument("file", nargs="?", help="plain lines or JSONL with a 'text' field ('-' or nothing: standard input)")
+    p = sub.add_parser("grade", help="grade messages, or one speaker's turns in a whole conversation")
+    p.add_argument(
+        "file",
+        nargs="?",
+        help="plain lines, JSONL with 'text', a conversation as 'Name: text' lines or JSONL with 'speaker' and 'text' "
+        "('-' or nothing: standard input)",
+    )
     p.add_argument("--persona", help="also name which of this persona's hidden interests each message goes after")
+    p.add_argument("--speaker", help="in a conversation, whose turns to grade (default: the first speaker)")
     p.set_defaults(func=cmd_grade)
+    p = sub.add_parser("search", help="find graded turns in stored transcripts by meaning")
+    p.add_argument("query", help="e.g. 'handling a budget objection'")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--persona", help="only turns played against this persona")
+    p.add_argument("--min-score", type=int, default=0, help="only turns whose total grade (0-6) is at least this")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
     p = sub.add_parser("sessions", help="list stored sessions, or show one")
     p.add_argument("session_id", nargs="?")
     p.add_argument("--limit", type=int, default=50)

@@ -27,6 +27,7 @@ class Settings:
     data_dir: Path
     personas_dir: Path
     max_message_chars: int = MAX_MESSAGE_CHARS
+    chroma_url: str | None = None
 
     @property
     def database_path(self) -> Path:
@@ -34,4 +35,8 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(data_dir=default_data_dir(), personas_dir=default_personas_dir())
+        return cls(
+            data_dir=default_data_dir(),
+            personas_dir=default_personas_dir(),
+            chroma_url=os.environ.get("PARLEY_CHROMA_URL", "").strip() or None,
+        )

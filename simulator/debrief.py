@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict
 
 from simulator.coach.suggestions import DEEPER
 from simulator.grade import CRITERIA, Grade
+from simulator.levers import DURABILITY, VALUE_LEVERS, durability_in, evidence, levers_in
 from simulator.persona import Persona
 from simulator.state import GameState, Outcome
+from simulator.text import shorten
 from simulator.visibility import ledger
 
 OUTCOME_TEXT = {
@@ -47,6 +49,9 @@ class Debrief(BaseModel):
     proposals: int
     premature_proposals: int
     trust: int
+    proposal_before_understanding: bool
+    value_levers: list[dict[str, Any]]
+    durability: dict[str, Any]
     try_next: list[str]
 
 
@@ -96,6 +101,11 @@ def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn]) -> li
             tips.append(
                 f"Some of their needs stayed hidden. You never reached {missing.value} needs: try '{DEEPER[missing]}'"
             )
+    if state.outcome is Outcome.AGREEMENT and len(_durability(state, turns)["missing"]) >= 2:
+        tips.append(
+            "Your deal may not last: before you close, agree who does what, how you will measure success, "
+            "how you will keep in touch, and how to adjust if things change."
+        )
     if state.uncovered and not state.terms:
         tips.append(
             "You found their interests but never offered options that meet them. Try 'what if we…' built on what they told you."
@@ -108,6 +118,34 @@ def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn]) -> li
     ]
     unique = list(dict.fromkeys(tips))
     return unique[:3]
+
+
+def _levers(turns: list[GradedTurn]) -> list[dict[str, Any]]:
+    """Each value lever the user used, with the first turn and sentence that used it."""
+    seen: dict[str, dict[str, Any]] = {}
+    for t in turns:
+        for name in levers_in(t.text):
+            seen.setdefault(
+                name, {"lever": name, "turn": t.turn, "evidence": shorten(evidence(t.text, VALUE_LEVERS[name]))}
+            )
+    return list(seen.values())
+
+
+def _durability(state: GameState, turns: list[GradedTurn]) -> dict[str, Any]:
+    """Whether the deal states expectations, success metrics, communication and adjustment."""
+    found: dict[str, dict[str, Any]] = {}
+    for t in turns:
+        for name in durability_in(t.text):
+            found.setdefault(name, {"turn": t.turn, "evidence": shorten(evidence(t.text, DURABILITY[name]))})
+    parts = {name: found.get(name) for name in DURABILITY}
+    missing = [name for name, where in parts.items() if where is None]
+    if state.outcome is not Outcome.AGREEMENT:
+        verdict = "no agreement was reached"
+    elif not missing:
+        verdict = "likely to last: it states expectations, success metrics, communication and how to adjust"
+    else:
+        verdict = "fragile: it does not say " + ", ".join(missing)
+    return {"parts": parts, "missing": missing, "verdict": verdict}
 
 
 def build_debrief(persona: Persona, state: GameState, turns: list[GradedTurn]) -> Debrief:
@@ -130,5 +168,8 @@ def build_debrief(persona: Persona, state: GameState, turns: list[GradedTurn]) -
         proposals=len(state.proposals),
         premature_proposals=state.premature_proposals,
         trust=state.trust,
+        proposal_before_understanding=state.premature_proposals > 0,
+        value_levers=_levers(turns),
+        durability=_durability(state, turns),
         try_next=_try_next(persona, state, turns),
     )

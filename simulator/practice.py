@@ -18,7 +18,7 @@ from simulator.persona import Persona
 from simulator.persona_files import PersonaCatalog
 from simulator.rules import advance, initial_state
 from simulator.state import GameState, Move, MoveKind, Outcome
-from simulator.store import SessionRecord, Store
+from simulator.store import SessionRecord, Store, TranscriptSink
 from simulator.text import clean_message
 from simulator.visibility import find_leak, trainee_grade
 
@@ -64,9 +64,12 @@ class Practice:
         coach: Coach | None = None,
         voice: Voice | None = None,
         max_message_chars: int = MAX_MESSAGE_CHARS,
+        transcripts: TranscriptSink | None = None,
     ) -> None:
         self.catalog = catalog
         self.store = store
+        self.transcripts = transcripts
+        self.notices: list[str] = []
         self.coach: Coach = coach or RuleCoach()
         self.voice: Voice = voice or ScriptedVoice()
         self.max_message_chars = max_message_chars
@@ -86,7 +89,13 @@ class Practice:
         return handle
 
     def _visible(self, persona: Persona, state: GameState) -> Visible:
-        return Visible(persona=persona, uncovered=state.uncovered_ids, terms=tuple(state.terms), turn=state.turn + 1)
+        return Visible(
+            persona=persona,
+            uncovered=state.uncovered_ids,
+            terms=tuple(state.terms),
+            turn=state.turn + 1,
+            phase=state.phase.value,
+        )
 
     def _reply(self, persona: Persona, state: GameState, moves: list[Move]) -> str:
         reply = self.voice.speak(persona, state, moves)
@@ -101,12 +110,22 @@ class Practice:
         if grade is None:
             grade = self.coach.grade(reading, self._visible(persona, handle.state))
             self.store.add_grade(handle.session_id, turn, grade)
+            self._index(handle, turn, text, grade)
         state, moves = advance(persona, handle.state, reading, grade)
         reply = self._reply(persona, state, moves)
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict())
         handle.state = state
         debrief = self._finish(handle, persona) if state.ended else None
         return TurnResult(turn, text, reply, grade, moves, state, debrief)
+
+    def _index(self, handle: Handle, turn: int, text: str, grade: Grade) -> None:
+        """Add the graded message to transcript search; a search index failure never costs the turn."""
+        if self.transcripts is None:
+            return
+        try:
+            self.transcripts.add(handle.session_id, turn, handle.persona_id, text, grade)
+        except Exception as exc:  # the index is an adapter we do not control; SQLite already holds the turn
+            self.notices.append(f"transcript search could not index turn {turn}: {exc}")
 
     def send(self, handle: Handle, text: str) -> TurnResult:
         """Play one user message. Raises `InvalidMessageError` (nothing stored) or `SessionEndedError`."""

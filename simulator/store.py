@@ -64,3 +64,9 @@ class Store(Protocol):
     def get_session(self, session_id: str) -> SessionRecord: ...
 
     def list_sessions(self, limit: int = 50) -> list[SessionSummary]: ...
+
+
+class TranscriptSink(Protocol):
+    """Somewhere graded user messages are indexed for search (best effort: SQLite stays the record)."""
+
+    def add(self, session_id: str, turn: int, persona_id: str, text: str, grade: Grade) -> None: ...

@@ -28,7 +28,7 @@ OPEN_REQUEST = _any(
     r"\bcan you tell me\b",
     r"\bcould you tell me\b",
     r"\bi(?:'d| would) (?:love|like) to (?:hear|know|understand|learn)\b",
-    r"\bi(?:'m| am) curious\b",
+    r"\bi(?:'m| am) (?:very |really |just |quite )?curious\b",
     r"\bi (?:always |often |just )?wonder(?:ed)?\b",
     r"\b(?:trying|want|wanted|like|need|want) to (?:understand|know|find out|learn)\b",
     r"\bcan you (?:go into|elaborate|expand|clarify|say more|give me (?:more|some))\b",
@@ -55,7 +55,7 @@ PLEASANTRY = _any(
 )
 # Answers to "how are you?" that make a following "and you?" a pleasantry too.
 PLEASANTRY_ANSWER = re.compile(
-    r"^(?:i(?:'m| am) )?(?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay)|not bad|pretty good|"
+    r"^(?:i(?:'m| am) |am )?(?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay)|not bad|pretty good|"
     r"can't complain|very well)\b",
     re.I,
 )
@@ -66,7 +66,7 @@ CONFIRMATION = re.compile(
     r"(?:sounds?|seems?|looks?) (?:good|fair|ok|okay|right|reasonable|like a deal)\b.{0,12}|deal|agreed|ok(?:ay)?|right|correct|"
     r"are you (?:absolutely |really |quite )?sure\b.{0,40}|"
     r"fair enough|fair|yes|no|really|you there|are you (?:still )?there|any thoughts|thoughts|"
-    r"what do you (?:think|say)(?: (?:of|about) (?:that|this|it|my offer|the offer|that offer|this offer|my proposal|the deal|this deal))?|"
+    r"what do you say|what do you think (?:of|about) (?:that|this|it|my offer|the offer|that offer|this offer|my proposal|the deal|this deal)|"
     r"how does (?:that|this) sound(?: to you)?|(?:can|could|shall) we (?:agree|do that|make (?:a|that) deal)(?: on that)?|"
     r"is (?:that|it) (?:a )?deal|do we have a deal|(?:would|do) you agree(?: to (?:that|this|these terms|the deal))?|"
     r"(?:is that|are we) (?:all )?(?:good|settled|clear)|right|isn't it|don't you think|you know)\s*[?!.]*\s*$",
@@ -83,7 +83,8 @@ OFFER_QUESTION = _any(
     r"lower|come down|meet|reduce|match|cover|include|waive|allow|keep|sell|buy|move|extend|hold)\b",
     r"^how about (?:if )?(?:i|you|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an |the |some|just)",
     r"^what about (?:if )?(?:i|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an )\b",
-    r"^(?:can|could|may|might) (?:i|we) (?:have|get|take|keep|ask you to|count on|offer|give|propose|suggest)\b",
+    r"^(?:can|could|may|might) (?:i|we) (?:have|get|take|keep|ask you to|count on|offer|give|propose|suggest|donate|pay|send|pledge|do|interest you)\b",
+    r"^(?:would|do) you (?:like|want) (?:a|an|some|to (?:donate|give|help|join|make|take|trade|be|spend|contribute|pledge|do|try|start|go))\b",
     r"^(?:would|will|is) (?:it|that) (?:be )?(?:ok|okay|alright|possible|acceptable|fine) (?:if|for me to|to)\b",
     r"^(?:any chance|is there any (?:way|chance) (?:you|i|we) (?:could|can|might))\b",
     r"^what if (?:i|we|you) (?:gave|give|took|take|got|get|had|have|keep|kept|split|offered|offer|paid|pay|throw|agreed|moved|move|"
@@ -109,7 +110,17 @@ YOU = re.compile(
 # A wh-question typed without its question mark: the wh-word followed by a verb, not "when I get paid, …".
 WH_UNMARKED = re.compile(
     r"^(?:what|why|how|where|when|who|which)(?:'s| is| are| was| were| do| does| did| can| could| would| will| should| much| many|"
-    r" long| about| else| exactly| kind| sort)\b",
+    r" long| about| else| exactly| kind| sort| type| happened| happens| made| makes| led| brings| brought)\b",
+    re.I,
+)
+# A tag that turns a statement into a check: "…, right?", "…, correct?".
+CONFIRM_TAG = re.compile(
+    r"\b(?:right|correct|ok|okay|yes|no|yeah|agreed|true|isn't it|don't you think)\s*\?+\s*$", re.I
+)
+# Offers the wh-form does not save: "how about…", "what if we…", "how would you feel if I…".
+WH_OFFER = re.compile(
+    r"^(?:how about (?!you\b|yours\b|yourself\b)|what about (?!you\b|yours\b|yourself\b)|what if|how would you feel (?:if|about)|"
+    r"how do you feel about (?!that|this|it)|why don't we)",
     re.I,
 )
 # Asking the same question back, right after stating one's own needs.

@@ -61,20 +61,35 @@ def _strip_filler(sentence: str) -> str:
     return lx.LEADING_FILLER.sub("", sentence.strip().lstrip("\"'“‘(-–— ")).strip()
 
 
+_CLAUSE_BREAK = re.compile(
+    r"[,;:–—]\s*|\s-\s|\.{2,}\s*|\s(?:but|and|so)\s(?=(?:how|what|why|where|when|who|which|do|does|did|is|are|can|could|would)\b)",
+    re.I,
+)
+
+
 def _clauses(sentence: str) -> list[str]:
     """The sentence and what follows each comma, colon or dash: 'If we move it, what breaks?'."""
     parts = [sentence]
-    parts += [p for p in re.split(r"[,;:–—]\s*|\s-\s", sentence)[1:] if p.strip()]
+    parts += [p for p in _CLAUSE_BREAK.split(sentence)[1:] if p and p.strip()]
     return [_strip_filler(p) for p in parts]
 
 
-def _function(sentence: str, first: str, argues: bool, offers: bool) -> str:
+def _function(sentence: str, first: str, argues: bool, offers: bool, request: bool) -> str:
     if argues or lx.RHETORICAL.search(sentence):
         return "rhetorical"
-    if lx.RECIPROCAL.match(first):
+    if lx.RECIPROCAL.match(first) or request:
         return "inquiry"
-    if lx.CONFIRMATION.match(first) or (offers and lx.CHECK_AFTER_OFFER.search(first)):
+    if (
+        lx.CONFIRMATION.match(first)
+        or lx.CONFIRM_TAG.search(sentence)
+        or (offers and lx.CHECK_AFTER_OFFER.search(first))
+    ):
         return "confirmation"
+    if lx.WH_OFFER.match(first):
+        return "proposal"
+    # A wh-question asks, even about an offer ("how much would you be willing to give?").
+    if lx.WH_OPEN.match(first) or lx.WH_CLOSED.match(first):
+        return "inquiry"
     if lx.OFFER_QUESTION.search(first):
         return "proposal"
     return "inquiry"
@@ -102,15 +117,24 @@ def _question(sentence: str, argues: bool = False, offers: bool = False) -> Ques
     first = clauses[0]
     # A question typed without its question mark still reads as one.
     unmarked = len(words(sentence)) >= 4 and any(lx.WH_UNMARKED.match(c) for c in clauses)
-    unmarked = unmarked or (len(words(sentence)) >= 4 and bool(lx.AUX_START.match(first)) and bool(lx.YOU.match(first)))
+    unmarked = unmarked or (
+        len(words(sentence)) >= 4 and any(lx.AUX_START.match(c) and lx.YOU.match(c) for c in clauses)
+    )
     if not (asks or request or unmarked or lx.RECIPROCAL.match(first)):
         return None
     # The part that carries the question: the last clause that opens like one, else the first.
     lead = next(
-        (c for c in reversed(clauses) if lx.WH_OPEN.match(c) or lx.WH_CLOSED.match(c) or lx.AUX_START.match(c)), first
+        (
+            c
+            for c in clauses
+            if lx.WH_OPEN.match(c) or lx.WH_CLOSED.match(c) or lx.AUX_START.match(c) or lx.WH_OFFER.match(c)
+        ),
+        first,
     )
-    function = _function(sentence, lead, argues, offers)
-    backchannel = asks and len(words(sentence)) <= 3 and not (lx.WH_OPEN.match(lead) or lx.WH_CLOSED.match(lead))
+    function = _function(sentence, lead, argues, offers, request)
+    n_words = len(words(sentence))
+    short = n_words <= 2 or (n_words <= 3 and not (lx.WH_OPEN.match(lead) or lx.WH_CLOSED.match(lead)))
+    backchannel = asks and not request and short
     if function == "inquiry" and backchannel and not lx.RECIPROCAL.match(first):
         function = "confirmation"  # "Really?", "Hold ten?": a backchannel, not a question that seeks understanding
     if function == "inquiry" and (request or any(lx.WH_OPEN.match(c) for c in clauses)):
@@ -155,7 +179,13 @@ def read_message(text: str) -> Reading:
     for n, sentence in enumerate(sentences):
         stripped = _strip_filler(sentence)
         # "And you?" alone, or after "I'm good", returns a greeting; after their own needs it asks about yours.
-        if lx.PLEASANTRY.search(stripped) or (lx.RECIPROCAL.match(stripped) and (small_talk or len(sentences) == 1)):
+        parts = _clauses(sentence)
+        greeting_back = any(lx.PLEASANTRY_ANSWER.match(c) for c in parts) and any(lx.RECIPROCAL.match(c) for c in parts)
+        if (
+            lx.PLEASANTRY.search(stripped)
+            or greeting_back
+            or (lx.RECIPROCAL.match(stripped) and (small_talk or len(sentences) == 1))
+        ):
             pleasantries.append(sentence)
             continue
         hostility = _hostility(sentence)

@@ -18,6 +18,14 @@ DEEPER = {
 
 
 @dataclass(frozen=True)
+class Advice:
+    """Which kind of tip fits this message (None: only the rule line will do), and the rule-made line."""
+
+    criterion: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class Visible:
     """What the coach may draw on when it speaks to the trainee."""
 
@@ -25,6 +33,8 @@ class Visible:
     uncovered: tuple[str, ...]
     terms: tuple[str, ...]
     turn: int
+    phase: str = "understanding"
+    previous: str | None = None  # what the other side said last, when known
 
 
 def topic_of(reading: Reading, persona: Persona | None) -> str:
@@ -68,56 +78,83 @@ def _deeper(visible: Visible) -> str:
     return "You have reached every depth. Make the deal last: 'How shall we measure whether this is working, and when do we review it?'"
 
 
-def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> str:
-    """The first tip that fits, from the most serious problem down."""
+def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> Advice:
+    """The most serious problem first: which kind of tip fits, and a line built from rules alone."""
     topic = topic_of(reading, visible.persona)
     hostile_kinds = {kind for kind, _ in reading.hostile}
     archetype = visible.persona.archetype if visible.persona else None
     if not reading.english:
-        return "The coach reads English only. Try it in English, for example: 'What would a good outcome look like for you?'"
+        return Advice(
+            None,
+            "The coach reads English only. Try it in English, for example: 'What would a good outcome look like for you?'",
+        )
     if hostile_kinds & {"threat", "ultimatum"}:
-        return (
+        return Advice(
+            "collaboration",
             "Pressure makes a hard counterpart dig in. Drop the ultimatum and ask instead: "
-            f"'I can see {topic} matters a lot to you. What does it need to achieve?'"
+            f"'I can see {topic} matters a lot to you. What does it need to achieve?'",
         )
     if hostile_kinds:
-        return (
+        return Advice(
+            "collaboration",
             "Keep the heat out of your words; answering aggression with aggression ends the talk. Try: "
-            f"'I came on strong there. Help me understand what is behind {topic}.'"
+            f"'I came on strong there. Help me understand what is behind {topic}.'",
         )
     if reading.split:
-        return (
+        return Advice(
+            "collaboration",
             "Splitting the difference leaves both sides' real needs unmet. Try: "
-            f"'Before we pick a number, what does {topic} have to cover for you?'"
+            f"'Before we pick a number, what does {topic} have to cover for you?'",
         )
     if reading.rhetorical and scores["interests"] < 2:
-        return f"That question argues rather than asks. Try a real one: 'What would {topic} make possible for you?'"
+        return Advice(
+            "questions",
+            f"That question argues rather than asks. Try a real one: 'What would {topic} make possible for you?'",
+        )
     if reading.proposal and not visible.uncovered and scores["interests"] < 2:
-        return (
+        return Advice(
+            "interests",
             "It is early to propose: you do not yet know why they want what they want. Try: "
-            "'Before I suggest anything, what would a good result look like for you?'"
+            "'Before I suggest anything, what would a good result look like for you?'",
         )
     if reading.proposal and visible.uncovered:
-        return (
+        return Advice(
+            "agreement",
             "Good: an option built on what they told you. Check it lands, then make it last: "
-            f"'Would that meet what you need on {topic}? And how should we check it is working?'"
+            f"'Would that meet what you need on {topic}? And how should we check it is working?'",
         )
     if scores["questions"] == 0:
-        return f"You told without asking. End with an open question: 'What is driving {topic} for you?'"
+        return Advice(
+            "questions", f"You told without asking. End with an open question: 'What is driving {topic} for you?'"
+        )
     if scores["questions"] == 1:
         closed = next((q.text for q in reading.questions if q.kind == "closed"), "")
-        return f"'{shorten(closed, 80)}' can be answered in a word. Open it up: 'What would make {topic} work for you?'"
+        return Advice(
+            "questions",
+            f"'{shorten(closed, 80)}' can be answered in a word. Open it up: 'What would make {topic} work for you?'",
+        )
     if scores["interests"] < 2:
-        return (
-            f"You asked about the terms themselves; ask what they are for: 'What does {topic} need to achieve for you?'"
+        return Advice(
+            "interests",
+            f"You asked about the terms themselves; ask what they are for: 'What does {topic} need to achieve for you?'",
         )
     if scores["collaboration"] < 2:
         if archetype is Archetype.LOW_TRUST:
-            return (
+            return Advice(
+                "collaboration",
                 "They trust little, and questions alone will not change that. Share a real constraint of yours first: "
-                "'To be open about my side: here is what I can and cannot do, and why.'"
+                "'To be open about my side: here is what I can and cannot do, and why.'",
             )
         if archetype is Archetype.COMPETITIVE:
-            return f"Acknowledge the pressure before you ask, without conceding: 'I hear that {topic} is firm for you.'"
-        return f"Add a line that shows you take their side seriously: 'I can see why {topic} matters to you.'"
-    return _exploring(visible) or _deeper(visible)
+            return Advice(
+                "collaboration",
+                f"Acknowledge the pressure before you ask, without conceding: 'I hear that {topic} is firm for you.'",
+            )
+        return Advice(
+            "collaboration",
+            f"Add a line that shows you take their side seriously: 'I can see why {topic} matters to you.'",
+        )
+    exploring = _exploring(visible)
+    if exploring:
+        return Advice(None, exploring)
+    return Advice("interests" if len(visible.uncovered) < 2 else "value", _deeper(visible))

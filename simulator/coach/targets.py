@@ -2,21 +2,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from simulator.coach.reading import Reading
 from simulator.persona import Persona
-from simulator.text import content_stems, matching_cues, stems_of
+from simulator.text import content_stems, matching_cues, stem, stems_of
 
 # A question sharing this many content words with one of an interest's probes is about it.
 PROBE_WORDS_SHARED = 2
 
 
-def interest_targets(reading: Reading, persona: Persona, uncovered: Collection[str]) -> tuple[list[str], bool]:
-    """(interest ids the probes went after, whether they were general rather than specific)."""
+# The nearest interest counts when it is this similar and clearly nearer than the next one.
+SEMANTIC_FLOOR = 0.10
+SEMANTIC_MARGIN = 0.0
+# A question this close to an interest's cues probes it even when no rule saw a probe.
+SEMANTIC_PROBE = 0.25
+
+
+# Words an open, general probe is made of; a probe with nothing else goes after what presses most.
+GENERIC = frozenset(
+    stem(w)
+    for w in (
+        "outcome outcomes success successful good great best ideal result results achieve achieving goal goals "
+        "important matters matter most priority priorities concern concerns worried worry worries need needs want "
+        "wants look looks like work works working deal happen happens hoping hope trying help understand tell "
+        "more side situation picture right mean means really thing things driving behind reason reasons today "
+        "here this that now point would could should think feel"
+    ).split()
+)
+
+
+def is_general(text: str) -> bool:
+    return not (content_stems(text) - GENERIC)
+
+
+def nearest_interest(semantic: Sequence[tuple[str, float]]) -> str | None:
+    """The interest the question is clearly nearest to, from (interest id, similarity) pairs."""
+    # Mean similarity over each interest's cue documents: steadier than its single nearest document.
+    sums: dict[str, list[float]] = {}
+    for label, score in semantic:
+        sums.setdefault(label, []).append(score)
+    ranked = sorted(((label, sum(v) / len(v)) for label, v in sums.items()), key=lambda item: (-item[1], item[0]))
+    if not ranked or ranked[0][1] < SEMANTIC_FLOOR:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < SEMANTIC_MARGIN:
+        return None
+    return ranked[0][0]
+
+
+def interest_targets(
+    reading: Reading,
+    persona: Persona,
+    uncovered: Collection[str],
+    semantic: Sequence[tuple[str, float]] = (),
+) -> tuple[list[str], bool]:
+    """(interest ids the probes went after, whether they were general rather than specific).
+
+    `semantic` holds (interest id, similarity) pairs from the nearest interest cues, when embeddings are on.
+    """
     probes = reading.probes
     if not probes:
         return [], False
+    hidden = [i.id for i in persona.hidden_interests if i.id not in uncovered]
+    about_position = any(matching_cues(p.cues, stems_of(" ".join(q.text for q in probes))) for p in persona.positions)
+    if not about_position and all(is_general(q.text) for q in probes):
+        return hidden[:1], True
+    semantic_best = nearest_interest(semantic)
     asked = " ".join(q.text for q in probes)
     asked_stems = stems_of(asked)
     asked_content = content_stems(asked)
@@ -26,6 +77,8 @@ def interest_targets(reading: Reading, persona: Persona, uncovered: Collection[s
         shared = max(len(asked_content & content_stems(p)) for p in interest.probes)
         if shared >= PROBE_WORDS_SHARED:
             strength += shared
+        if semantic_best and interest.id == semantic_best:
+            strength += 4
         if strength:
             scored.append((-strength, order, interest.id))
     specific = [interest_id for _, _, interest_id in sorted(scored)]
@@ -35,5 +88,4 @@ def interest_targets(reading: Reading, persona: Persona, uncovered: Collection[s
             specific += [i for i in position.behind if i not in specific]
     if specific:
         return specific, False
-    hidden = [i.id for i in persona.hidden_interests if i.id not in uncovered]
     return hidden[:1], True

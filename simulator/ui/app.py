@@ -9,12 +9,13 @@ import gradio as gr
 
 from simulator.config import Settings
 from simulator.errors import StorageError
-from simulator.persona_files import load_folder
+from simulator.persona_files import PersonaCatalog, load_folder
 from simulator.practice import Practice
 from simulator.storage.sqlite_store import SqliteStore
 from simulator.storage.unavailable import UnavailableStore
 from simulator.store import Store
 from simulator.ui.handlers import Handlers
+from simulator.wiring import build_practice
 
 CSS = """
 #coach-history details { margin-bottom: .5em; }
@@ -29,17 +30,23 @@ CSS = """
 """
 
 
-def _storage(settings: Settings) -> tuple[Store, str | None]:
+def _practice(settings: Settings, catalog: PersonaCatalog) -> tuple[Practice, str | None, str | None]:
+    """(practice, a problem that switches practice off, a lesser problem that only loses search and tips)."""
     try:
-        return SqliteStore(settings.database_path), None
+        store: Store = SqliteStore(settings.database_path)
     except StorageError as exc:
-        return UnavailableStore(str(exc)), str(exc)
+        return Practice(catalog, UnavailableStore(str(exc))), str(exc), None
+    try:
+        return build_practice(settings, catalog, store), None, None
+    except StorageError as exc:
+        # Without Chroma the rule coach still grades and nothing is lost; only meaning-based help is off.
+        return Practice(catalog, store, max_message_chars=settings.max_message_chars), None, str(exc)
 
 
 def build_app(settings: Settings) -> gr.Blocks:
     catalog = load_folder(settings.personas_dir)
-    store, problem = _storage(settings)
-    handlers = Handlers(Practice(catalog, store, max_message_chars=settings.max_message_chars), problem)
+    practice, problem, degraded = _practice(settings, catalog)
+    handlers = Handlers(practice, problem)
     choices = handlers.choices()
     with gr.Blocks(title="Parley") as app:
         handle = gr.State(None)
@@ -49,6 +56,8 @@ def build_app(settings: Settings) -> gr.Blocks:
             gr.Markdown(f"**Some persona files were skipped:**\n{skipped}", elem_id="skipped-personas")
         if problem:
             gr.Markdown(f"**Practice is off: {escape(problem)}**", elem_id="storage-problem")
+        if degraded:
+            gr.Markdown(f"**Transcript search and tip matching are off: {escape(degraded)}**", elem_id="search-problem")
         with gr.Row():
             with gr.Column(scale=3):
                 with gr.Row():

@@ -103,5 +103,16 @@ def debrief_markdown(debrief: Debrief) -> str:
     if debrief.still_hidden:
         lines.append(f"- {debrief.still_hidden} stayed hidden.")
     lines += ["", "**Phases:** " + " \u2192 ".join(f"{k} (turn {v})" for k, v in debrief.phases.items())]
+    if debrief.proposal_before_understanding:
+        lines.append("You proposed before you understood their interests.")
+    if debrief.depths_reached:
+        lines += ["", "**Depths reached:** " + ", ".join(debrief.depths_reached)]
+    levers = ", ".join(f"{v['lever']} (turn {v['turn']})" for v in debrief.value_levers) or "none"
+    lines += [
+        "",
+        f"**Value levers used:** {escape(levers)}",
+        "",
+        f"**Would the agreement last?** {escape(debrief.durability['verdict'])}",
+    ]
     lines += ["", "**Try next time:**"] + [f"1. {escape(t)}" for t in debrief.try_next]
     return "\n".join(lines)

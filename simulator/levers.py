@@ -1,0 +1,135 @@
+"""What a proposal does beyond splitting: value levers, and the parts that make an agreement last."""
+
+from __future__ import annotations
+
+import re
+
+from simulator.text import split_sentences
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+VALUE_LEVERS: dict[str, re.Pattern[str]] = {
+    "spare resources": _any(
+        r"\bspare\b",
+        r"\bunused\b",
+        r"\bidle\b",
+        r"\bsurplus\b",
+        r"\bleftover\b",
+        r"\bcapacity\b",
+        r"\bextra (?:slots?|hours|stock|room)\b",
+    ),
+    "timing": _any(
+        r"\bphas(?:e|ed|ing)\b",
+        r"\bstagger",
+        r"\bdefer",
+        r"\bspread\b",
+        r"\binstal?ments?\b",
+        r"\bearlier\b",
+        r"\blater date\b",
+        r"\bmilestones?\b",
+        r"\bschedule\b",
+        r"\bfirst (?:module|release|phase|part)\b",
+    ),
+    "repackaging": _any(
+        r"\bbundl",
+        r"\brepackag",
+        r"\bscope\b",
+        r"\bmodules?\b",
+        r"\btiers?\b",
+        r"\bpackage\b",
+        r"\bfewer\b",
+        r"\bsmaller (?:order|package|scope)\b",
+    ),
+    "moving risk": _any(
+        r"\bguarantee",
+        r"\bpenalt",
+        r"\bwarrant",
+        r"\binsur",
+        r"\brisk\b",
+        r"\bpilot\b",
+        r"\btrial\b",
+        r"\bmoney[- ]back\b",
+        r"\bbuy[- ]?back\b",
+        r"\bsale or return\b",
+        r"\bservice credits?\b",
+    ),
+    "future business": _any(
+        r"\bnext year\b",
+        r"\brenewal\b",
+        r"\bmulti-?year\b",
+        r"\blong[- ]term\b",
+        r"\bfuture\b",
+        r"\breferences?\b",
+        r"\breferrals?\b",
+        r"\bcase stud",
+        r"\bexclusiv",
+        r"\bfirst refusal\b",
+    ),
+}
+
+DURABILITY: dict[str, re.Pattern[str]] = {
+    "expectations": _any(
+        r"\bwho (?:does|will do|owns|is responsible)\b",
+        r"\bresponsib",
+        r"\bin writing\b",
+        r"\bwrite (?:it|this) (?:up|down)\b",
+        r"\bscope\b",
+        r"\bdeliverables?\b",
+        r"\bexpectations?\b",
+        r"\bwe(?:'ll| will) deliver\b",
+        r"\byou(?:'ll| will) (?:get|have|receive)\b",
+    ),
+    "success metrics": _any(
+        r"\bmeasur",
+        r"\bmetrics?\b",
+        r"\bkpis?\b",
+        r"\bsuccess looks\b",
+        r"\bbenchmark",
+        r"\btargets?\b",
+        r"\bservice level",
+        r"\bsla\b",
+        r"\bon-time rate\b",
+        r"\bhow we(?:'ll| will) know\b",
+    ),
+    "communication": _any(
+        r"\bweekly\b",
+        r"\bmonthly\b",
+        r"\bcheck[- ]?ins?\b",
+        r"\bcall\b",
+        r"\bupdates?\b",
+        r"\breport(?:s|ing)?\b",
+        r"\bmeet(?:ing)?s?\b",
+        r"\bpoint of contact\b",
+        r"\bkeep you (?:posted|informed)\b",
+        r"\bearly warning\b",
+        r"\bheads[- ]up\b",
+    ),
+    "adjustment": _any(
+        r"\breview\b",
+        r"\brevisit",
+        r"\badjust",
+        r"\bif (?:things|anything|circumstances) change",
+        r"\brenegotiat",
+        r"\bbreak clause\b",
+        r"\bopt[- ]out\b",
+        r"\bexit clause\b",
+        r"\breopen\b",
+        r"\bafter (?:three|six|3|6) months\b",
+    ),
+}
+
+
+def levers_in(text: str) -> list[str]:
+    return [name for name, pattern in VALUE_LEVERS.items() if pattern.search(text)]
+
+
+def durability_in(text: str) -> list[str]:
+    return [name for name, pattern in DURABILITY.items() if pattern.search(text)]
+
+
+def evidence(text: str, pattern: re.Pattern[str]) -> str:
+    """The sentence that shows it."""
+    return next((s for s in split_sentences(text) if pattern.search(s)), text)

@@ -1,0 +1,24 @@
+"""The composition root: real adapters (SQLite, Chroma, MiniLM) plugged into the practice service."""
+
+from __future__ import annotations
+
+from simulator.coach.rule_coach import RuleCoach
+from simulator.config import Settings
+from simulator.persona_files import PersonaCatalog
+from simulator.practice import Practice
+from simulator.storage.chroma_index import TranscriptIndex, load_knowledge, open_client
+from simulator.storage.sqlite_store import SqliteStore
+from simulator.store import Store
+
+
+def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | None = None) -> Practice:
+    """SQLite for transcripts, Chroma (embedded or server) for embeddings, MiniLM for meaning."""
+    client = open_client(settings.data_dir, settings.chroma_url)
+    knowledge = load_knowledge(client, catalog.ordered())
+    return Practice(
+        catalog,
+        store if store is not None else SqliteStore(settings.database_path),
+        coach=RuleCoach(knowledge),
+        transcripts=TranscriptIndex(client),
+        max_message_chars=settings.max_message_chars,
+    )
