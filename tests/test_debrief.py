@@ -42,3 +42,41 @@ def test_debrief_after_a_bad_conversation_names_the_problem(practice: Practice) 
     # The debrief does not spell out what stayed hidden.
     for interest in persona.hidden_interests:
         assert interest.summary not in debrief.model_dump_json()
+
+
+def test_debrief_names_value_levers_and_durability(practice: Practice) -> None:
+    persona = practice.catalog.get("procurement_discount")
+    handle = practice.start(persona.id)
+    messages = [
+        "I hear you. What constraints are you working within on the budget?",
+        "That makes sense. How will your director see this deal once it is signed?",
+        "What if we spread the payments so next year's spend fits your budget, and lock the price for three years "
+        "as a documented saving?",
+    ]
+    for text in messages:
+        result = practice.send(handle, text)
+    debrief = result.debrief
+    assert debrief is not None and debrief.outcome == "agreement"
+    levers = {v["lever"]: v for v in debrief.value_levers}
+    assert {"timing", "future business"} <= set(levers) and levers["timing"]["turn"] == 3
+    assert debrief.durability["verdict"].startswith("fragile") and "success metrics" in debrief.durability["missing"]
+    assert any("may not last" in tip for tip in debrief.try_next)
+    assert debrief.depths_reached == ["political", "practical"] and debrief.proposal_before_understanding is False
+
+
+def test_durable_agreement_and_premature_proposal(practice: Practice) -> None:
+    persona = practice.catalog.get("procurement_discount")
+    handle = practice.start(persona.id)
+    practice.send(handle, "How about a 5% discount?")
+    messages = [
+        "I hear you. What constraints are you working within on the budget?",
+        "That makes sense. How will your director see this deal once it is signed?",
+        "What if we spread the payments so next year's spend fits your budget and lock the price as a documented "
+        "saving? We will measure uptime monthly, hold a weekly call, and review the terms after six months; "
+        "my team is responsible for the rollout.",
+    ]
+    for text in messages:
+        result = practice.send(handle, text)
+    debrief = result.debrief
+    assert debrief is not None and debrief.proposal_before_understanding is True
+    assert debrief.durability["missing"] == [] and debrief.durability["verdict"].startswith("likely to last")

@@ -1,0 +1,167 @@
+"""Retrieval over Chroma: interest cues from paraphrases, fitting tips, transcript search (embedded and server)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulator.coach.reading import read_message
+from simulator.coach.rule_coach import RuleCoach
+from simulator.coach.suggestions import Visible
+from simulator.config import Settings
+from simulator.knowledge import Knowledge
+from simulator.persona_files import PersonaCatalog
+from simulator.storage.chroma_index import TranscriptIndex, load_knowledge, open_client
+from simulator.text import content_stems
+from simulator.wiring import build_practice
+from tests.conftest import PERSONAS_DIR
+
+PARAPHRASES = yaml.safe_load((Path(__file__).parent / "data" / "paraphrases.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def knowledge(tmp_path_factory: pytest.TempPathFactory, catalog: PersonaCatalog) -> Knowledge:
+    return load_knowledge(open_client(tmp_path_factory.mktemp("chroma")), catalog.ordered())
+
+
+def _own_text(catalog: PersonaCatalog, persona_id: str, interest_id: str) -> str:
+    i = catalog.get(persona_id).interest(interest_id)
+    parts = [i.summary, i.behaviour_while_hidden, i.reveal, *i.deflections, *i.probes, *i.cues]
+    parts += [s.description + " " + " ".join(s.cues) for s in i.satisfiers]
+    return " ".join(parts)
+
+
+def test_paraphrases_share_no_content_word_with_their_interest(catalog: PersonaCatalog) -> None:
+    for persona_id, interests in PARAPHRASES.items():
+        assert set(interests) == {i.id for i in catalog.get(persona_id).hidden_interests}
+        for interest_id, questions in interests.items():
+            own = content_stems(_own_text(catalog, persona_id, interest_id))
+            for q in questions:
+                assert not content_stems(q) & own, (persona_id, interest_id, q)
+
+
+def test_paraphrased_probes_find_their_interest(catalog: PersonaCatalog, knowledge: Knowledge) -> None:
+    """Questions that share no words with the persona file still reach the right hidden interest, mostly."""
+    coach = RuleCoach(knowledge)
+    hits, total, per_interest = 0, 0, {}
+    for persona_id, interests in PARAPHRASES.items():
+        persona = catalog.get(persona_id)
+        for interest_id, questions in interests.items():
+            found = 0
+            for q in questions:
+                grade = coach.grade(read_message(q), Visible(persona, (), (), 1))
+                found += grade.interests.targets[:1] == [interest_id]
+            per_interest[f"{persona_id}.{interest_id}"] = found
+            hits += found
+            total += len(questions)
+    # Without meaning (words alone) none of these would be found: they share no content word with the file.
+    assert hits / total >= 0.65, per_interest
+    assert sum(1 for n in per_interest.values() if n >= 2) >= 0.8 * len(per_interest), per_interest
+
+
+def test_rules_alone_cannot_find_paraphrases(catalog: PersonaCatalog) -> None:
+    persona = catalog.get("shared_lab")
+    q = PARAPHRASES["shared_lab"]["coo_pressure"][0]
+    assert RuleCoach().grade(read_message(q), Visible(persona, (), (), 1)).interests.targets[:1] != ["coo_pressure"]
+
+
+@pytest.mark.parametrize(
+    ("message", "criterion"),
+    [
+        ("That's ridiculous, we'll take our business to a competitor.", "collaboration"),
+        ("Let's split the difference and call it a day.", "collaboration"),
+        ("Our price is fair.", "questions"),
+    ],
+)
+def test_suggestion_is_the_nearest_fitting_tip(
+    catalog: PersonaCatalog, knowledge: Knowledge, message: str, criterion: str
+) -> None:
+    persona = catalog.get("procurement_discount")
+    grade = RuleCoach(knowledge).grade(read_message(message), Visible(persona, (), (), 1))
+    tip = next(t for t in knowledge.tips if grade.suggestion.startswith(t.tip))
+    assert tip.criterion == criterion and tip.fits("understanding", "competitive")
+    assert "Try: '" in grade.suggestion and "{topic}" not in grade.suggestion
+
+
+def test_transcript_search_finds_turns_with_grades(tmp_path: Path, catalog: PersonaCatalog) -> None:
+    practice = build_practice(Settings(data_dir=tmp_path, personas_dir=PERSONAS_DIR), catalog)
+    handle = practice.start("procurement_discount")
+    practice.send(handle, "I hear you. What constraints are you working within on the budget this year?")
+    practice.send(handle, "Take it or leave it.")
+    other = practice.start("launch_deadline")
+    practice.send(other, "What happens to your spring season if the launch moves?")
+    index = TranscriptIndex(open_client(tmp_path))
+    assert index.count() == 3
+    best = index.search("how did people handle a budget objection", limit=3)[0]
+    assert best.session_id == handle.session_id and best.turn == 1 and best.grade.interests.score == 2
+    only_launch = index.search("deadline", persona_id="launch_deadline")
+    assert {m.persona_id for m in only_launch} == {"launch_deadline"}
+    strong = index.search("anything", min_total=5)
+    assert all(m.grade.total >= 5 for m in strong) and "Take it or leave it." not in [m.text for m in strong]
+
+
+def test_search_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalog: PersonaCatalog) -> None:
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path))
+    run = [sys.executable, "-m", "simulator"]
+    empty = subprocess.run([*run, "search", "budget"], capture_output=True, text=True, timeout=120)
+    assert empty.returncode == 0 and "no transcripts indexed yet" in empty.stderr
+    subprocess.run(
+        [*run, "play", "salary_offer", "--script", "-"],
+        input="How is the pay range for this level set?\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = subprocess.run(
+        [*run, "search", "salary band question", "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert found.returncode == 0, found.stderr
+    assert '"persona": "salary_offer"' in found.stdout and '"grade"' in found.stdout
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    chroma = Path(sys.executable).parent / "chroma"
+    command = [str(chroma)] if chroma.exists() else [sys.executable, "-m", "chromadb.cli.cli"]
+    proc = subprocess.Popen(
+        [*command, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("chroma server did not start")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_same_code_path_against_a_chroma_server(tmp_path: Path, catalog: PersonaCatalog, chroma_server: str) -> None:
+    settings = Settings(data_dir=tmp_path / "data", personas_dir=PERSONAS_DIR, chroma_url=chroma_server)
+    practice = build_practice(settings, catalog)
+    handle = practice.start("shared_lab")
+    practice.send(
+        handle, "To be open with you, our launch slot is fixed. What would a fair booking system look like for you?"
+    )
+    assert not (tmp_path / "data" / "chroma").exists()  # nothing embedded locally: the server holds it
+    matches = TranscriptIndex(open_client(tmp_path, chroma_server)).search("booking system", limit=1)
+    assert matches and matches[0].session_id == handle.session_id
