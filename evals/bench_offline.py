@@ -21,11 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
-from simulator.config import REPO_ROOT
+from simulator.config import REPO_ROOT, Settings
 from simulator.persona_files import load_folder
 from simulator.practice import Practice
 from simulator.sparring import BAD_LINES, OPENERS, OPENNESS, BadNegotiator, GoodNegotiator
 from simulator.storage.sqlite_store import SqliteStore
+from simulator.wiring import build_practice
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -42,7 +43,8 @@ def bench_turns(practice: Practice, turns: int) -> list[float]:
         bot = kind(persona)
         handle = practice.start(persona.id)
         while not handle.state.ended and len(timings) < turns:
-            text = bot.next_message(handle.state)
+            # A unique tail per message, so no cache can answer for a message a real user would type afresh.
+            text = f"{bot.next_message(handle.state)} (note {len(timings) + 1})"
             start = time.perf_counter()
             practice.send(handle, text)
             timings.append((time.perf_counter() - start) * 1000)
@@ -56,7 +58,7 @@ def bench_grades(practice: Practice, count: int) -> float:
     corpus = list(BAD_LINES) + list(OPENERS) + list(OPENNESS)
     for persona in practice.catalog.ordered():
         corpus += [p for i in persona.hidden_interests for p in i.probes]
-    coach = RuleCoach()
+    coach = RuleCoach()  # scores alone: without a persona they do not depend on embeddings
     personas = practice.catalog.ordered()
     views = [Visible(p, (), (), 1) for p in personas]
     texts = list(itertools.islice(itertools.cycle(corpus), count))
@@ -68,14 +70,15 @@ def bench_grades(practice: Practice, count: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--turns", type=int, default=2000)
+    parser.add_argument("--turns", type=int, default=600)
     parser.add_argument("--grades", type=int, default=20000)
     parser.add_argument("--output", default=str(REPO_ROOT / "evals" / "results" / "bench_offline.json"))
     args = parser.parse_args()
     catalog = load_folder(REPO_ROOT / "personas")
     with tempfile.TemporaryDirectory() as folder:
+        # The turn as the app plays it: SQLite, Chroma transcript index, MiniLM for targets and tips.
         store = SqliteStore(Path(folder) / "bench.sqlite3")
-        practice = Practice(catalog, store)
+        practice = build_practice(Settings(data_dir=Path(folder), personas_dir=REPO_ROOT / "personas"), catalog, store)
         bench_turns(practice, 50)  # warm caches
         timings = bench_turns(practice, args.turns)
         grades_per_s = bench_grades(practice, args.grades)

@@ -70,3 +70,6 @@ class TranscriptSink(Protocol):
     """Somewhere graded user messages are indexed for search (best effort: SQLite stays the record)."""
 
     def add(self, session_id: str, turn: int, persona_id: str, text: str, grade: Grade) -> None: ...
+
+    def flush(self) -> None:
+        """Wait until everything added is searchable."""

@@ -98,6 +98,8 @@ def test_transcript_search_finds_turns_with_grades(tmp_path: Path, catalog: Pers
     practice.send(handle, "Take it or leave it.")
     other = practice.start("launch_deadline")
     practice.send(other, "What happens to your spring season if the launch moves?")
+    assert practice.transcripts is not None
+    practice.transcripts.flush()  # indexing runs off the turn's path
     index = TranscriptIndex(open_client(tmp_path))
     assert index.count() == 3
     best = index.search("how did people handle a budget objection", limit=3)[0]
@@ -162,6 +164,8 @@ def test_same_code_path_against_a_chroma_server(tmp_path: Path, catalog: Persona
     practice.send(
         handle, "To be open with you, our launch slot is fixed. What would a fair booking system look like for you?"
     )
+    assert practice.transcripts is not None
+    practice.transcripts.flush()
     assert not (tmp_path / "data" / "chroma").exists()  # nothing embedded locally: the server holds it
     matches = TranscriptIndex(open_client(tmp_path, chroma_server)).search("booking system", limit=1)
     assert matches and matches[0].session_id == handle.session_id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from simulator.errors import SimulatorError
 
 MAX_TOKENS = 128
 BATCH = 32
+RECENT = 256
 
 
 def _package_dir(name: str) -> Path:
@@ -58,8 +60,27 @@ class MiniLMEmbedder:
         options.log_severity_level = 3
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()
+        self._run_lock = threading.Lock()
+        # The coach and the transcript index embed the same message moments apart: remember recent ones.
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()
 
     def embed(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:
+            known = [self._recent.get(t) for t in texts]
+        missing = [t for t, v in zip(texts, known, strict=True) if v is None]
+        fresh = dict(zip(missing, self._compute(missing), strict=True)) if missing else {}
+        with self._lock:
+            for text, vector in fresh.items():
+                self._recent[text] = vector
+                self._recent.move_to_end(text)
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for n, (text, vector) in enumerate(zip(texts, known, strict=True)):
+            out[n] = vector if vector is not None else fresh[text]
+        return out
+
+    def _compute(self, texts: Sequence[str]) -> Vectors:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Similar lengths batched together keep padding, and so wasted work, small.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -72,7 +93,7 @@ class MiniLMEmbedder:
             for row, e in enumerate(encoded):
                 ids[row, : len(e.ids)] = e.ids
                 mask[row, : len(e.ids)] = 1
-            with self._lock:
+            with self._run_lock:
                 hidden = self._session.run(
                     None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
                 )[0]

@@ -112,28 +112,23 @@ class RuleCoach:
         return self.grade_many([(reading, visible)])[0]
 
     def grade_many(self, items: Sequence[tuple[Reading, Visible]]) -> list[Grade]:
-        """Grade several messages, embedding all of them in one batch when the coach has knowledge."""
-        vectors = self._message_vectors([r for r, _ in items])
-        grades = []
-        for n, (reading, visible) in enumerate(items):
-            vector = vectors[n] if vectors is not None else None
-            grades.append(self._grade(reading, visible, vector))
-        return grades
+        """Grade several messages; with knowledge, all of them are embedded in one batch (one vector each)."""
+        vectors = None
+        if self.knowledge is not None and items:
+            vectors = self.knowledge.embedder.embed([reading.text for reading, _ in items])
+        return [
+            self._grade(reading, visible, vectors[n] if vectors is not None else None)
+            for n, (reading, visible) in enumerate(items)
+        ]
 
-    def _message_vectors(self, readings: Sequence[Reading]) -> Vectors | None:
-        if self.knowledge is None or not readings:
-            return None
-        return self.knowledge.embedder.embed([r.text for r in readings])
-
-    def _semantic(self, reading: Reading, visible: Visible) -> list[tuple[str, float]]:
-        """(interest id, similarity) for each of this persona's interest cues near the message's questions."""
-        if self.knowledge is None or visible.persona is None or not reading.questions:
+    def _semantic(self, reading: Reading, visible: Visible, vector: Vectors | None) -> list[tuple[str, float]]:
+        """(interest id, similarity) for each of this persona's interest cues, when the message asks something."""
+        if self.knowledge is None or visible.persona is None or vector is None or not reading.questions:
             return []
         cues = self.knowledge.cues.get(visible.persona.id)
         if cues is None or len(cues) == 0:
             return []
-        vectors = self.knowledge.embedder.embed([q.text for q in reading.questions])
-        return [(n.label, n.score) for row in cues.nearest(vectors, k=len(cues)) for n in row]
+        return [(n.label, n.score) for n in cues.nearest(vector[None, :], k=len(cues))[0]]
 
     def _suggestion(self, reading: Reading, scores: dict[str, int], visible: Visible, vector: Vectors | None) -> str:
         advice = suggest(reading, scores, visible)
@@ -155,7 +150,7 @@ class RuleCoach:
 
     def _grade(self, reading: Reading, visible: Visible, vector: Vectors | None) -> Grade:
         questions = _questions(reading)
-        semantic = self._semantic(reading, visible)
+        semantic = self._semantic(reading, visible, vector)
         about_them = [q for q in reading.questions if not DETAIL.search(q.text)]
         if semantic and about_them and not reading.probes and max(score for _, score in semantic) >= SEMANTIC_PROBE:
             # No rule saw a probe, but the question is close in meaning to what this counterpart cares about.

@@ -7,8 +7,11 @@ Every collection names our embedding function explicitly, so Chroma never reache
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
+import queue
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +34,8 @@ from simulator.knowledge import EXEMPLAR_LABELS, Knowledge, interest_documents, 
 from simulator.persona import Persona
 
 TRANSCRIPTS = "transcript_turns"
+BATCH_WRITES = 64
+WRITE_DELAY_S = 0.25
 
 
 @register_embedding_function
@@ -171,27 +176,57 @@ class Match:
 
 
 class TranscriptIndex:
-    """Users' messages with their grades, searchable by meaning ("where did people handle a budget objection well?")."""
+    """Users' messages with their grades, searchable by meaning ("where did people handle a budget objection well?").
+
+    Indexing runs on a worker thread: SQLite is the record, and embedding plus Chroma's write (about 20 ms)
+    stays off the turn's path. Reads wait for pending writes, and pending writes finish at exit.
+    """
 
     def __init__(self, client: ClientAPI) -> None:
         self._collection = _collection(client, TRANSCRIPTS)
+        self._queue: queue.Queue[tuple[str, str, dict[str, Any]]] = queue.Queue()
+        self._worker = threading.Thread(target=self._drain, name="transcript-index", daemon=True)
+        self._worker.start()
+        atexit.register(self.flush)
+        self.errors: list[str] = []
+
+    def _drain(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            # Gather what arrives in the next moment and write it in one go: fewer, larger writes.
+            while len(batch) < BATCH_WRITES:
+                try:
+                    batch.append(self._queue.get(timeout=WRITE_DELAY_S))
+                except queue.Empty:
+                    break
+            try:
+                self._collection.upsert(
+                    ids=[item_id for item_id, _, _ in batch],
+                    documents=[text for _, text, _ in batch],
+                    metadatas=[meta for _, _, meta in batch],
+                )
+            except Exception as exc:  # the turns are safe in SQLite; keep the reason for whoever asks
+                self.errors.append(f"{[item_id for item_id, _, _ in batch]}: {exc}")
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
 
     def add(self, session_id: str, turn: int, persona_id: str, text: str, grade: Grade) -> None:
-        self._collection.upsert(
-            ids=[f"{session_id}-{turn}"],
-            documents=[text],
-            metadatas=[
-                {
-                    "session_id": session_id,
-                    "turn": turn,
-                    "persona_id": persona_id,
-                    "total": grade.total,
-                    "grade": grade.model_dump_json(),
-                }
-            ],
-        )
+        meta = {
+            "session_id": session_id,
+            "turn": turn,
+            "persona_id": persona_id,
+            "total": grade.total,
+            "grade": grade.model_dump_json(),
+        }
+        self._queue.put((f"{session_id}-{turn}", text, meta))
+
+    def flush(self) -> None:
+        """Wait until every message handed to `add` is searchable."""
+        self._queue.join()
 
     def count(self) -> int:
+        self.flush()
         return self._collection.count()
 
     def search(self, query: str, limit: int = 10, persona_id: str | None = None, min_total: int = 0) -> list[Match]:
@@ -203,6 +238,7 @@ class TranscriptIndex:
             clauses.append({"total": {"$gte": min_total}})
         if clauses:
             where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        self.flush()
         found: Any = self._collection.query(query_texts=[query], n_results=max(1, limit), where=where)
         matches = []
         for doc, meta, distance in zip(
