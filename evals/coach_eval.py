@@ -13,6 +13,7 @@ table, the twenty worst misses, and grading throughput, as Markdown and JSON.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import random
 import sys
@@ -220,7 +221,7 @@ def main() -> int:
     graded = dict(zip(texts, grade_texts(texts), strict=True))
     elapsed = time.perf_counter() - start
     report = {
-        "data": str(args.data),
+        "data": os.path.relpath(args.data, REPO_ROOT),
         "coach": "rules",
         "utterances": len(texts),
         "grades_per_s": round(len(texts) / elapsed, 1),
