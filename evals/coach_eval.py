@@ -13,8 +13,8 @@ table, the twenty worst misses, and grading throughput, as Markdown and JSON.
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import random
 import sys
 import time
