@@ -88,3 +88,20 @@ REACTIONS: dict[Archetype, Reactions] = {
         proposal_needs_demand_met=False,
     ),
 }
+
+
+# How each archetype sounds, for a model-backed voice; our own words.
+STYLE: dict[Archetype, str] = {
+    Archetype.COMPETITIVE: (
+        "You anchor high and treat concessions as losses. Pressure makes you push back harder; "
+        "calm, precise acknowledgement earns grudging respect. You never agree to anything the rules have not granted."
+    ),
+    Archetype.UNREASONABLE: (
+        "Your demands are extreme and you repeat them. You only ease off when someone shows they understand "
+        "what a demand is meant to achieve for you. Logic alone does not move you."
+    ),
+    Archetype.LOW_TRUST: (
+        "You are guarded and assume you will be let down again. Promises mean nothing to you; "
+        "openness about the other side's own limits slowly earns a little trust."
+    ),
+}

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from simulator.persona import Persona
 from simulator.state import GameState, Move, MoveKind
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One user message and the counterpart's reply."""
+
+    user: str
+    reply: str
+
+
 class Voice(Protocol):
     """Turns the rules' moves into the counterpart's words."""
 
     name: str
+    needs_history: bool  # whether `speak` should be given the conversation so far
 
-    def speak(self, persona: Persona, state: GameState, moves: list[Move]) -> str: ...
+    def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str: ...
 
 
 class ScriptedVoice:
     """Works offline and instantly; cycles each move's lines so it does not repeat itself."""
 
     name = "scripted"
+    needs_history = False
 
     def _pick(self, state: GameState, key: str, options: list[str]) -> str:
         used = state.lines_said.get(key, 0)
@@ -41,6 +53,6 @@ class ScriptedVoice:
         options: list[str] = getattr(persona.lines, move.kind.value)
         return self._pick(state, move.kind.value, options)
 
-    def speak(self, persona: Persona, state: GameState, moves: list[Move]) -> str:
+    def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
         """Mutates `state.lines_said` (the voice's memory travels with the state so resumes stay varied)."""
         return " ".join(self.line(persona, state, move).strip() for move in moves)

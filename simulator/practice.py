@@ -10,7 +10,7 @@ from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import Coach, RuleCoach
 from simulator.coach.suggestions import Visible
 from simulator.config import MAX_MESSAGE_CHARS
-from simulator.counterpart import ScriptedVoice, Voice
+from simulator.counterpart import Exchange, ScriptedVoice, Voice
 from simulator.debrief import Debrief, GradedTurn, build_debrief
 from simulator.errors import SessionEndedError, SimulatorError
 from simulator.grade import Grade
@@ -41,16 +41,20 @@ class TurnResult:
     moves: list[Move]
     state: GameState
     debrief: Debrief | None
+    notices: tuple[str, ...] = ()
 
     def trainee_view(self) -> dict[str, Any]:
         """The turn as the trainee may see it (the `play --json` line)."""
-        return {
+        view = {
             "turn": self.turn,
             "user": self.user,
             "reply": self.reply,
             "grade": trainee_grade(self.grade, self.state.uncovered_ids),
             "state": self.state.summary(),
         }
+        if self.notices:
+            view["notices"] = list(self.notices)
+        return view
 
 
 class Practice:
@@ -97,8 +101,12 @@ class Practice:
             phase=state.phase.value,
         )
 
-    def _reply(self, persona: Persona, state: GameState, moves: list[Move]) -> str:
-        reply = self.voice.speak(persona, state, moves)
+    def _reply(self, handle: Handle, persona: Persona, state: GameState, moves: list[Move]) -> str:
+        history: list[Exchange] = []
+        if self.voice.needs_history:
+            record = self.store.get_session(handle.session_id)
+            history = [Exchange(t.user_text, t.reply) for t in record.turns if t.reply is not None]
+        reply = self.voice.speak(persona, state, moves, history)
         if find_leak(reply, persona, state.uncovered_ids):
             # A voice must never say what has not been uncovered; fall back to the plain anchor line.
             reply = ScriptedVoice().line(persona, state, Move(MoveKind.ANCHOR))
@@ -112,11 +120,13 @@ class Practice:
             self.store.add_grade(handle.session_id, turn, grade)
             self._index(handle, turn, text, grade)
         state, moves = advance(persona, handle.state, reading, grade)
-        reply = self._reply(persona, state, moves)
+        said = list(getattr(self.voice, "notices", []))
+        reply = self._reply(handle, persona, state, moves)
+        notices = tuple(getattr(self.voice, "notices", [])[len(said) :])
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict())
         handle.state = state
         debrief = self._finish(handle, persona) if state.ended else None
-        return TurnResult(turn, text, reply, grade, moves, state, debrief)
+        return TurnResult(turn, text, reply, grade, moves, state, debrief, notices)
 
     def _index(self, handle: Handle, turn: int, text: str, grade: Grade) -> None:
         """Add the graded message to transcript search; a search index failure never costs the turn."""

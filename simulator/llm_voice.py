@@ -1,0 +1,77 @@
+"""A model-backed counterpart: the rules still choose the move; the model only finds the words.
+
+Every reply is checked (no hidden interest, in character, no agreeing the rules did not grant).
+A failed check regenerates once; then the scripted line is used, with a notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from simulator.counterpart import Exchange, ScriptedVoice
+from simulator.counterpart_prompt import counterpart_prompt
+from simulator.errors import SimulatorError
+from simulator.persona import Persona
+from simulator.reply_checks import check_reply
+from simulator.state import GameState, Move
+
+RECENT_EXCHANGES = 4  # older turns are folded into the summary, so the prompt stops growing
+
+
+class ModelError(SimulatorError):
+    """The model failed (timeout, rate limit, server error, junk) after its retries."""
+
+
+class ChatModel(Protocol):
+    """The one thing the domain needs from a language model: text for a prompt, piece by piece."""
+
+    name: str
+
+    def stream(self, prompt: str, max_tokens: int) -> Iterator[str]: ...
+
+
+def running_summary(persona: Persona, state: GameState, earlier: Sequence[Exchange]) -> str:
+    """A fixed-size account of turns no longer quoted in full."""
+    if not earlier:
+        return ""
+    parts = [f"{len(earlier)} earlier exchange(s)."]
+    if state.uncovered:
+        parts.append("You have told them: " + "; ".join(persona.interest(i).reveal for i in state.uncovered_ids) + ".")
+    if state.proposals:
+        parts.append(f"Latest proposal on the table: {state.proposals[-1].text}")
+    return " ".join(parts)
+
+
+@dataclass
+class LLMVoice:
+    model: ChatModel
+    max_tokens: int = 160
+    name: str = "llm"
+    needs_history: bool = True
+    fallback: ScriptedVoice = field(default_factory=ScriptedVoice)
+    notices: list[str] = field(default_factory=list)
+    prompts: list[str] = field(default_factory=list)  # the last turn's prompts, for inspection and tests
+
+    def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
+        scripted = self.fallback.speak(persona, state, moves)
+        recent = list(history[-RECENT_EXCHANGES:])
+        summary = running_summary(
+            persona, state, history[:-RECENT_EXCHANGES] if len(history) > RECENT_EXCHANGES else []
+        )
+        prompt = counterpart_prompt(persona, state, moves, scripted, recent, summary)
+        self.prompts = [prompt]
+        problem = "no reply"
+        for _attempt in range(2):
+            try:
+                text = " ".join("".join(self.model.stream(prompt, self.max_tokens)).split())
+            except ModelError as exc:
+                problem = str(exc)
+                break
+            problem = check_reply(text, persona, state.uncovered_ids, moves) or ""
+            if not problem:
+                return text
+            self.prompts.append(prompt)
+        self.notices.append(f"The model's reply was not used ({problem}); the scripted line was used instead.")
+        return scripted
