@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -13,7 +14,7 @@ from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
 from simulator.coach.transcript import grade_conversation, parse_conversation, summary
-from simulator.config import Settings
+from simulator.config import ModelSettings, Settings
 from simulator.debrief import Debrief
 from simulator.errors import InvalidMessageError, PersonaFileError, SimulatorError
 from simulator.persona_files import PersonaCatalog, load_folder, load_persona, persona_json_schema, persona_paths
@@ -135,6 +136,14 @@ def _messages(args: argparse.Namespace) -> Iterator[str]:
 
 
 def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
+    if args.base_url or args.model:
+        configured = settings.counterpart_model
+        base_url = args.base_url or (configured.base_url if configured else None)
+        if not base_url:
+            raise SimulatorError("--model needs an endpoint: pass --base-url or set PARLEY_COUNTERPART_BASE_URL")
+        values = configured.model_dump() if configured else {}
+        values.update({"base_url": base_url, "model": args.model or values.get("model", "gpt-4o-mini")})
+        settings = dataclasses.replace(settings, counterpart_model=ModelSettings.model_validate(values))
     practice = _practice(settings)
     if args.resume:
         handle, _record = practice.resume(args.resume)
@@ -312,6 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per turn, then the debrief")
     p.add_argument("--resume", metavar="SESSION_ID", help="continue a stored session")
     p.add_argument("--user", default="local", help="name stored with the session")
+    p.add_argument(
+        "--base-url", help="an OpenAI-compatible endpoint for the counterpart's voice (e.g. http://127.0.0.1:8080/v1)"
+    )
+    p.add_argument("--model", help="the model name at that endpoint (default: PARLEY_COUNTERPART_MODEL or gpt-4o-mini)")
     p.set_defaults(func=cmd_play)
     p = sub.add_parser("grade", help="grade messages, or one speaker's turns in a whole conversation")
     p.add_argument(

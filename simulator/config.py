@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from simulator.errors import SimulatorError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MAX_MESSAGE_CHARS = 2000
 
@@ -22,12 +26,58 @@ def default_personas_dir() -> Path:
     return Path(configured).expanduser() if configured else REPO_ROOT / "personas"
 
 
+class ModelSettings(BaseModel):
+    """One OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM, llama.cpp server) for one role."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str
+    model: str
+    api_key: str = "not-needed"
+    temperature: float = Field(default=0.7, ge=0, le=2)
+    timeout: float = Field(default=20.0, gt=0, description="Seconds for one call.")
+    retries: int = Field(default=2, ge=0, le=10)
+    max_tokens: int = Field(default=160, ge=8, le=4096)
+
+    @classmethod
+    def from_env(cls, role: str) -> ModelSettings | None:
+        """`PARLEY_<ROLE>_BASE_URL`, `_MODEL`, `_API_KEY`, `_TEMPERATURE`, `_TIMEOUT`, `_RETRIES`, `_MAX_TOKENS`;
+        `OPENAI_BASE_URL` / `OPENAI_API_KEY` / `PARLEY_MODEL` fill gaps. None when no endpoint is configured."""
+        prefix = f"PARLEY_{role.upper()}_"
+
+        def get(name: str, fallback: str = "") -> str:
+            return os.environ.get(prefix + name, "").strip() or fallback
+
+        base_url = get("BASE_URL", os.environ.get("OPENAI_BASE_URL", "").strip())
+        if not base_url:
+            return None
+        values: dict[str, object] = {
+            "base_url": base_url,
+            "model": get("MODEL", os.environ.get("PARLEY_MODEL", "").strip() or "gpt-4o-mini"),
+            "api_key": get("API_KEY", os.environ.get("OPENAI_API_KEY", "").strip() or "not-needed"),
+        }
+        for name, key in (
+            ("TEMPERATURE", "temperature"),
+            ("TIMEOUT", "timeout"),
+            ("RETRIES", "retries"),
+            ("MAX_TOKENS", "max_tokens"),
+        ):
+            if get(name):
+                values[key] = get(name)
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            problems = "; ".join(f"{prefix}{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
+            raise SimulatorError(f"model settings are invalid: {problems}") from None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     data_dir: Path
     personas_dir: Path
     max_message_chars: int = MAX_MESSAGE_CHARS
     chroma_url: str | None = None
+    counterpart_model: ModelSettings | None = None
 
     @property
     def database_path(self) -> Path:
@@ -39,4 +89,5 @@ class Settings:
             data_dir=default_data_dir(),
             personas_dir=default_personas_dir(),
             chroma_url=os.environ.get("PARLEY_CHROMA_URL", "").strip() or None,
+            counterpart_model=ModelSettings.from_env("counterpart"),
         )

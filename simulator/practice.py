@@ -30,6 +30,7 @@ class Handle:
     session_id: str
     persona_id: str
     state: GameState
+    voice: str = "scripted"
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,17 @@ class Practice:
         self.notices: list[str] = []
         self.coach: Coach = coach or RuleCoach()
         self.voice: Voice = voice or ScriptedVoice()
+        # Every voice the app can offer, by name; the scripted one is always there.
+        self.voices: dict[str, Voice] = {"scripted": ScriptedVoice(), self.voice.name: self.voice}
         self.max_message_chars = max_message_chars
 
-    def start(self, persona_id: str, user: str = "local") -> Handle:
+    def start(self, persona_id: str, user: str = "local", voice: str | None = None) -> Handle:
         persona = self.catalog.get(persona_id)
+        chosen = voice or self.voice.name
+        if chosen not in self.voices:
+            raise SimulatorError(f"no voice '{chosen}': choose one of {', '.join(self.voices)}")
         state = initial_state(persona)
-        handle = Handle(session_id=uuid.uuid4().hex[:12], persona_id=persona.id, state=state)
+        handle = Handle(session_id=uuid.uuid4().hex[:12], persona_id=persona.id, state=state, voice=chosen)
         self.store.create_session(
             session_id=handle.session_id,
             persona_id=persona.id,
@@ -102,11 +108,12 @@ class Practice:
         )
 
     def _reply(self, handle: Handle, persona: Persona, state: GameState, moves: list[Move]) -> str:
+        voice = self.voices.get(handle.voice, self.voices["scripted"])
         history: list[Exchange] = []
-        if self.voice.needs_history:
+        if voice.needs_history:
             record = self.store.get_session(handle.session_id)
             history = [Exchange(t.user_text, t.reply) for t in record.turns if t.reply is not None]
-        reply = self.voice.speak(persona, state, moves, history)
+        reply = voice.speak(persona, state, moves, history)
         if find_leak(reply, persona, state.uncovered_ids):
             # A voice must never say what has not been uncovered; fall back to the plain anchor line.
             reply = ScriptedVoice().line(persona, state, Move(MoveKind.ANCHOR))
@@ -120,9 +127,10 @@ class Practice:
             self.store.add_grade(handle.session_id, turn, grade)
             self._index(handle, turn, text, grade)
         state, moves = advance(persona, handle.state, reading, grade)
-        said = list(getattr(self.voice, "notices", []))
+        voice = self.voices.get(handle.voice, self.voices["scripted"])
+        said = len(getattr(voice, "notices", []))
         reply = self._reply(handle, persona, state, moves)
-        notices = tuple(getattr(self.voice, "notices", [])[len(said) :])
+        notices = tuple(getattr(voice, "notices", [])[said:])
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict())
         handle.state = state
         debrief = self._finish(handle, persona) if state.ended else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulator.coach.rule_coach import RuleCoach
 from simulator.config import Settings
+from simulator.counterpart import Voice
 from simulator.persona_files import PersonaCatalog
 from simulator.practice import Practice
 from simulator.storage.chroma_index import TranscriptIndex, load_knowledge, open_client
@@ -15,10 +16,18 @@ def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | N
     """SQLite for transcripts, Chroma (embedded or server) for embeddings, MiniLM for meaning."""
     client = open_client(settings.data_dir, settings.chroma_url)
     knowledge = load_knowledge(client, catalog.ordered())
+    voice: Voice | None = None
+    if settings.counterpart_model is not None:
+        # Imported only when a model is configured: the offline app never loads LangChain.
+        from simulator.adapters.openai_chat import OpenAIChatModel
+        from simulator.llm_voice import LLMVoice
+
+        voice = LLMVoice(OpenAIChatModel(settings.counterpart_model), max_tokens=settings.counterpart_model.max_tokens)
     return Practice(
         catalog,
         store if store is not None else SqliteStore(settings.database_path),
         coach=RuleCoach(knowledge),
+        voice=voice,
         transcripts=TranscriptIndex(client),
         max_message_chars=settings.max_message_chars,
     )

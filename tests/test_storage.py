@@ -6,11 +6,12 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from simulator.counterpart import ScriptedVoice
+from simulator.counterpart import Exchange, ScriptedVoice
 from simulator.errors import StorageError, UnknownSessionError
 from simulator.persona import Persona
 from simulator.persona_files import PersonaCatalog
@@ -31,15 +32,15 @@ class PeekingVoice(ScriptedVoice):
         self.path = path
         self.seen: list[tuple[str, str | None, str | None]] = []
 
-    def speak(self, persona: Persona, state: GameState, moves: list[Move]) -> str:
+    def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
         with sqlite3.connect(self.path) as other:
             row = other.execute("SELECT user_text, grade_json, reply FROM turns ORDER BY turn DESC LIMIT 1").fetchone()
         self.seen.append(row)
-        return super().speak(persona, state, moves)
+        return super().speak(persona, state, moves, history)
 
 
 class CrashingVoice(ScriptedVoice):
-    def speak(self, persona: Persona, state: GameState, moves: list[Move]) -> str:
+    def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
         raise RuntimeError("process died while replying")
 
 

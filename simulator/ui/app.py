@@ -56,6 +56,15 @@ def build_app(settings: Settings) -> gr.Blocks:
             gr.Markdown(f"**Some persona files were skipped:**\n{skipped}", elem_id="skipped-personas")
         if problem:
             gr.Markdown(f"**Practice is off: {escape(problem)}**", elem_id="storage-problem")
+        gr.Markdown(handlers.in_use(), elem_id="in-use")
+        voices = list(handlers.practice.voices)
+        voice = gr.Radio(
+            choices=voices,
+            value=handlers.practice.voice.name,
+            label="Counterpart voice",
+            visible=len(voices) > 1,
+            elem_id="voice-choice",
+        )
         if degraded:
             gr.Markdown(f"**Transcript search and tip matching are off: {escape(degraded)}**", elem_id="search-problem")
         with gr.Row():
@@ -92,7 +101,7 @@ def build_app(settings: Settings) -> gr.Blocks:
 
         screen = [chat, coach, meter, ledger, debrief, notice, handle, draft]
         persona.change(handlers.describe, persona, brief)
-        start.click(lambda p, h, c: handlers.start(p, h, c).outputs(), [persona, handle, chat], screen)
+        start.click(lambda p, h, c, v: handlers.start(p, h, c, v).outputs(), [persona, handle, chat, voice], screen)
         send_event = {
             "fn": lambda t, h, c: handlers.send(t, h, c).outputs(),
             "inputs": [draft, handle, chat],

@@ -35,6 +35,12 @@ class Handlers:
         self.practice = practice
         self.storage_problem = storage_problem
 
+    def in_use(self) -> str:
+        """Which voices and coach this app runs with, for the page header."""
+        voices = ", ".join(self.practice.voices)
+        knowledge = " with meaning (MiniLM + Chroma)" if getattr(self.practice.coach, "knowledge", None) else ""
+        return f"Counterpart voices: {voices} · Coach: {self.practice.coach.name}{knowledge}"
+
     def choices(self) -> list[tuple[str, str]]:
         return [(render.persona_label(p), p.id) for p in self.practice.catalog.ordered()]
 
@@ -91,13 +97,15 @@ class Handlers:
             draft=draft,
         )
 
-    def start(self, persona_id: str | None, handle: Handle | None, chat: Chat | None) -> Screen:
+    def start(
+        self, persona_id: str | None, handle: Handle | None, chat: Chat | None, voice: str | None = None
+    ) -> Screen:
         if self.storage_problem:
             return self._blocked(self.storage_problem, handle, chat)
         if not persona_id:
             return self._blocked("Choose a counterpart first.", handle, chat)
         try:
-            new = self.practice.start(persona_id)
+            new = self.practice.start(persona_id, voice=voice)
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
         persona = self.practice.catalog.get(persona_id)

@@ -1,0 +1,60 @@
+"""Any OpenAI-compatible endpoint through LangChain's ChatOpenAI, behind the domain's ChatModel seam."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import openai
+from langchain_core.messages import HumanMessage
+from langchain_openai import ChatOpenAI
+
+from simulator.config import ModelSettings
+from simulator.llm_voice import ModelError
+
+RETRYABLE = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
+CHARS_PER_TOKEN_CAP = 8  # a model that ignores max_tokens is cut off here
+
+
+class OpenAIChatModel:
+    """Streams a reply; retries timeouts, 429 and 5xx with backoff inside one deadline, then gives up cleanly."""
+
+    def __init__(self, settings: ModelSettings) -> None:
+        self.settings = settings
+        self.name = settings.model
+        self._llm = ChatOpenAI(
+            model=settings.model,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            temperature=settings.temperature,
+            timeout=settings.timeout,
+            max_retries=0,  # retries are ours, so they share one deadline
+            streaming=True,
+        )
+
+    def stream(self, prompt: str, max_tokens: int) -> Iterator[str]:
+        # llama.cpp ignores max_completion_tokens (what LangChain sends), so max_tokens goes in the body too.
+        llm = self._llm.bind(max_tokens=max_tokens, extra_body={"max_tokens": max_tokens})
+        deadline = time.monotonic() + self.settings.timeout * (self.settings.retries + 1)
+        limit = max_tokens * CHARS_PER_TOKEN_CAP
+        for attempt in range(self.settings.retries + 1):
+            sent = 0
+            try:
+                for chunk in llm.stream([HumanMessage(prompt)]):
+                    piece = chunk.content if isinstance(chunk.content, str) else ""
+                    if not piece:
+                        continue
+                    piece = piece[: max(0, limit - sent)]
+                    sent += len(piece)
+                    yield piece
+                    if sent >= limit:
+                        return
+                return
+            except RETRYABLE as exc:
+                if sent or attempt == self.settings.retries or time.monotonic() >= deadline:
+                    raise ModelError(f"the model at {self.settings.base_url} failed: {type(exc).__name__}") from None
+                time.sleep(min(0.5 * 2**attempt, max(0.0, deadline - time.monotonic())))
+            except (openai.APIError, ValueError, KeyError) as exc:
+                raise ModelError(
+                    f"the model at {self.settings.base_url} answered with something unusable: {type(exc).__name__}"
+                ) from None

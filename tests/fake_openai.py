@@ -1,0 +1,84 @@
+"""A small OpenAI-protocol server on 127.0.0.1 for faults a real server cannot be made to produce."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeOpenAI:
+    """Plays a queue of behaviours, one per request: 'ok:TEXT', '429', '500', 'stall', 'junk', 'endless'."""
+
+    def __init__(self, plan: list[str]) -> None:
+        self.plan = list(plan)
+        self.requests: list[dict[str, object]] = []
+
+    def next(self) -> str:
+        return self.plan.pop(0) if len(self.plan) > 1 else self.plan[0]
+
+
+def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _sse(self, pieces: Iterator[str]) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            try:
+                for piece in pieces:
+                    chunk = {
+                        "id": "x",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": "fake",
+                        "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+                    }
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            fake.requests.append(body)
+            behaviour = fake.next()
+            if behaviour.startswith("ok:"):
+                words = behaviour[3:].split(" ")
+                self._sse(iter([w if n == 0 else " " + w for n, w in enumerate(words)]))
+            elif behaviour in ("429", "500"):
+                self.send_response(int(behaviour))
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps({"error": {"message": "injected", "type": "fault"}}).encode())
+            elif behaviour == "stall":
+                time.sleep(3)
+                self._sse(iter(["late"]))
+            elif behaviour == "junk":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                self.wfile.write(b"data: {not json at all\n\n")
+            elif behaviour == "endless":
+                self._sse(iter(["and on "] * 5000))
+
+    return Handler
+
+
+@contextmanager
+def fake_openai(plan: list[str]) -> Iterator[tuple[str, FakeOpenAI]]:
+    fake = FakeOpenAI(plan)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", fake
+    finally:
+        server.shutdown()
+        server.server_close()
