@@ -6,7 +6,7 @@ A failed check regenerates once; then the scripted line is used, with a notice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -53,6 +53,12 @@ class LLMVoice:
     fallback: ScriptedVoice = field(default_factory=ScriptedVoice)
     notices: list[str] = field(default_factory=list)
     prompts: list[str] = field(default_factory=list)  # the last turn's prompts, for inspection and tests
+    count_tokens: Callable[[str], int] | None = None
+    usage: list[dict[str, int]] = field(default_factory=list)  # one entry per model call, newest last
+
+    def _meter(self, prompt: str, reply: str) -> None:
+        if self.count_tokens is not None:
+            self.usage.append({"prompt": self.count_tokens(prompt), "completion": self.count_tokens(reply)})
 
     def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
         scripted = self.fallback.speak(persona, state, moves)
@@ -68,7 +74,9 @@ class LLMVoice:
                 text = " ".join("".join(self.model.stream(prompt, self.max_tokens)).split())
             except ModelError as exc:
                 problem = str(exc)
+                self._meter(prompt, "")
                 break
+            self._meter(prompt, text)
             problem = check_reply(text, persona, state.uncovered_ids, moves) or ""
             if not problem:
                 return text

@@ -43,6 +43,7 @@ class TurnResult:
     state: GameState
     debrief: Debrief | None
     notices: tuple[str, ...] = ()
+    tokens: dict[str, int] | None = None  # prompt and completion tokens this turn's model calls used
 
     def trainee_view(self) -> dict[str, Any]:
         """The turn as the trainee may see it (the `play --json` line)."""
@@ -55,6 +56,8 @@ class TurnResult:
         }
         if self.notices:
             view["notices"] = list(self.notices)
+        if self.tokens:
+            view["tokens"] = dict(self.tokens)
         return view
 
 
@@ -129,12 +132,15 @@ class Practice:
         state, moves = advance(persona, handle.state, reading, grade)
         voice = self.voices.get(handle.voice, self.voices["scripted"])
         said = len(getattr(voice, "notices", []))
+        calls = len(getattr(voice, "usage", []))
         reply = self._reply(handle, persona, state, moves)
         notices = tuple(getattr(voice, "notices", [])[said:])
-        self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict())
+        used = getattr(voice, "usage", [])[calls:]
+        tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
+        self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict(), tokens)
         handle.state = state
         debrief = self._finish(handle, persona) if state.ended else None
-        return TurnResult(turn, text, reply, grade, moves, state, debrief, notices)
+        return TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens)
 
     def _index(self, handle: Handle, turn: int, text: str, grade: Grade) -> None:
         """Add the graded message to transcript search; a search index failure never costs the turn."""

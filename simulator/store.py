@@ -18,6 +18,7 @@ class TurnRecord:
     state: dict[str, Any] | None
     created_at: str
     replied_at: str | None = None
+    tokens: dict[str, int] | None = None
 
 
 @dataclass
@@ -57,7 +58,15 @@ class Store(Protocol):
 
     def add_grade(self, session_id: str, turn: int, grade: Grade) -> None: ...
 
-    def add_reply(self, session_id: str, turn: int, reply: str, moves: list[str], state: dict[str, Any]) -> None: ...
+    def add_reply(
+        self,
+        session_id: str,
+        turn: int,
+        reply: str,
+        moves: list[str],
+        state: dict[str, Any],
+        tokens: dict[str, int] | None = None,
+    ) -> None: ...
 
     def finish(self, session_id: str, outcome: str, state: dict[str, Any], debrief: dict[str, Any]) -> None: ...
 

@@ -20,9 +20,16 @@ def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | N
     if settings.counterpart_model is not None:
         # Imported only when a model is configured: the offline app never loads LangChain.
         from simulator.adapters.openai_chat import OpenAIChatModel
+        from simulator.adapters.tokens import count_tokens, prepare_cache
         from simulator.llm_voice import LLMVoice
 
-        voice = LLMVoice(OpenAIChatModel(settings.counterpart_model), max_tokens=settings.counterpart_model.max_tokens)
+        prepare_cache(settings.data_dir / "tiktoken")
+        model = settings.counterpart_model
+        voice = LLMVoice(
+            OpenAIChatModel(model),
+            max_tokens=model.max_tokens,
+            count_tokens=lambda text: count_tokens(text, model.model),
+        )
     return Practice(
         catalog,
         store if store is not None else SqliteStore(settings.database_path),

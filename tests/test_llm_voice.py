@@ -102,3 +102,42 @@ def test_prompt_variables_must_match() -> None:
         render("counterpart", {"name": "x"})
     with pytest.raises(PromptError, match="not found"):
         render("no_such_prompt", {})
+
+
+def test_tokens_are_counted_offline_per_call_and_stored(
+    tmp_path, dana: Persona, catalog: PersonaCatalog, store: SqliteStore
+) -> None:
+    from simulator.adapters.tokens import count_tokens, prepare_cache
+    from simulator.ui.handlers import Handlers
+
+    prepare_cache(tmp_path / "tiktoken")
+    model = ScriptedChatModel(["Look, the number is the number."])
+    voice = LLMVoice(model, count_tokens=lambda text: count_tokens(text, "gpt-4o-mini"))
+    practice = Practice(catalog, store, voice=voice)
+    handle = practice.start(dana.id)
+    result = practice.send(handle, "What would a good outcome look like for you?")
+    assert result.tokens is not None and result.tokens["prompt"] > 200 and result.tokens["completion"] == 8
+    assert result.trainee_view()["tokens"] == result.tokens
+    assert practice.store.get_session(handle.session_id).turns[0].tokens == result.tokens
+    screen = Handlers(practice)._screen(handle, [])
+    assert "Model tokens this session" in screen.meters
+
+
+def test_token_counting_needs_no_network(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import socket, sys\n"
+        "def refuse(*a, **k):\n    raise OSError('no network')\n"
+        "socket.socket.connect = refuse\n"
+        "from pathlib import Path\n"
+        "from simulator.adapters.tokens import prepare_cache, count_tokens\n"
+        "prepare_cache(Path(sys.argv[1]))\n"
+        "print(count_tokens('What would a good outcome look like for you?', 'gpt-4o-mini'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "tk")], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "10"

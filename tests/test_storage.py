@@ -122,3 +122,24 @@ def test_corrupt_database_cli_message(data_dir: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "simulator", "sessions"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "damaged" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_version_1_database_is_upgraded_in_place(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    path = data_dir / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(
+            "CREATE TABLE sessions (id TEXT PRIMARY KEY, persona_id TEXT NOT NULL, persona_name TEXT NOT NULL, user TEXT NOT NULL,"
+            " opening TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, state_json TEXT NOT NULL, debrief_json TEXT);"
+            "CREATE TABLE turns (session_id TEXT NOT NULL, turn INTEGER NOT NULL, user_text TEXT NOT NULL, grade_json TEXT, reply TEXT,"
+            " moves_json TEXT NOT NULL DEFAULT '[]', state_json TEXT, created_at TEXT NOT NULL, replied_at TEXT,"
+            " PRIMARY KEY (session_id, turn));"
+            "INSERT INTO sessions VALUES ('s1', 'p', 'P', 'local', 'hi', '2026-01-01', NULL, NULL, '{}', NULL);"
+            "INSERT INTO turns VALUES ('s1', 1, 'hello there', NULL, 'hi', '[]', NULL, '2026-01-01', NULL);"
+            "PRAGMA user_version=1;"
+        )
+    store = SqliteStore(path)
+    record = store.get_session("s1")
+    assert record.turns[0].user_text == "hello there" and record.turns[0].tokens is None
+    store.add_reply("s1", 1, "hi again", [], {}, {"prompt": 5, "completion": 2})
+    assert store.get_session("s1").turns[0].tokens == {"prompt": 5, "completion": 2}

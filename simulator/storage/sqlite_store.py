@@ -15,7 +15,7 @@ from simulator.errors import StorageError, UnknownSessionError
 from simulator.grade import Grade
 from simulator.store import SessionRecord, SessionSummary, TurnRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS turns (
     state_json TEXT,
     created_at TEXT NOT NULL,
     replied_at TEXT,
+    tokens_json TEXT,
     PRIMARY KEY (session_id, turn)
 );
 CREATE INDEX IF NOT EXISTS sessions_started ON sessions(started_at);
@@ -82,6 +83,9 @@ class SqliteStore:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StorageError(f"the database {path} was written by a newer Parley (schema {version}); upgrade Parley")
+        if version == 1:
+            # Version 2 stores the tokens each turn's model calls used.
+            self._db.execute("ALTER TABLE turns ADD COLUMN tokens_json TEXT")
         self._db.executescript(SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -125,12 +129,21 @@ class SqliteStore:
                 (grade.model_dump_json(), session_id, turn),
             )
 
-    def add_reply(self, session_id: str, turn: int, reply: str, moves: list[str], state: dict[str, Any]) -> None:
+    def add_reply(
+        self,
+        session_id: str,
+        turn: int,
+        reply: str,
+        moves: list[str],
+        state: dict[str, Any],
+        tokens: dict[str, int] | None = None,
+    ) -> None:
         payload = json.dumps(state)
         with self._write() as db:
             db.execute(
-                "UPDATE turns SET reply=?, moves_json=?, state_json=?, replied_at=? WHERE session_id=? AND turn=?",
-                (reply, json.dumps(moves), payload, _now(), session_id, turn),
+                "UPDATE turns SET reply=?, moves_json=?, state_json=?, replied_at=?, tokens_json=? "
+                "WHERE session_id=? AND turn=?",
+                (reply, json.dumps(moves), payload, _now(), json.dumps(tokens) if tokens else None, session_id, turn),
             )
             db.execute("UPDATE sessions SET state_json=? WHERE id=?", (payload, session_id))
 
@@ -151,7 +164,7 @@ class SqliteStore:
             if row is None:
                 raise UnknownSessionError(session_id)
             turns = self._db.execute(
-                "SELECT turn, user_text, grade_json, reply, moves_json, state_json, created_at, replied_at "
+                "SELECT turn, user_text, grade_json, reply, moves_json, state_json, created_at, replied_at, tokens_json "
                 "FROM turns WHERE session_id=? ORDER BY turn",
                 (session_id,),
             ).fetchall()
@@ -176,6 +189,7 @@ class SqliteStore:
                     state=json.loads(t[5]) if t[5] else None,
                     created_at=t[6],
                     replied_at=t[7],
+                    tokens=json.loads(t[8]) if t[8] else None,
                 )
                 for t in turns
             ],

@@ -27,7 +27,15 @@ class UnavailableStore:
     def add_grade(self, session_id: str, turn: int, grade: Grade) -> None:
         raise self._refuse()
 
-    def add_reply(self, session_id: str, turn: int, reply: str, moves: list[str], state: dict[str, Any]) -> None:
+    def add_reply(
+        self,
+        session_id: str,
+        turn: int,
+        reply: str,
+        moves: list[str],
+        state: dict[str, Any],
+        tokens: dict[str, int] | None = None,
+    ) -> None:
         raise self._refuse()
 
     def finish(self, session_id: str, outcome: str, state: dict[str, Any], debrief: dict[str, Any]) -> None:

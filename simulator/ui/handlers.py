@@ -72,10 +72,13 @@ class Handlers:
         debrief = ""
         if handle.state.ended:
             debrief = render.debrief_markdown(self.practice.debrief(handle))
+        record = self.practice.store.get_session(handle.session_id)
+        used = [t.tokens for t in record.turns if t.tokens]
+        tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
         return Screen(
             chat=chat,
             coach=render.coach_panel(self._graded(handle)),
-            meters=render.meters(handle.state),
+            meters=render.meters(handle.state, tokens),
             ledger=render.ledger_panel(persona, handle.state),
             debrief=debrief,
             notice=notice,

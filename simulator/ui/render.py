@@ -60,10 +60,15 @@ def coach_panel(graded: list[tuple[int, str, dict[str, Any]]]) -> str:
     return f"<div id='coach-history'>{''.join(blocks)}</div>"
 
 
-def meters(state: GameState | None) -> str:
+def meters(state: GameState | None, tokens: dict[str, int] | None = None) -> str:
     if state is None:
         return ""
-    return (
+    used = (
+        f"<p id='tokens'>Model tokens this session: {tokens['prompt']:,} in, {tokens['completion']:,} out</p>"
+        if tokens
+        else ""
+    )
+    return used + (
         f"<div id='trust-meter' data-trust='{state.trust}'>"
         f"<label>Trust {state.trust}/100</label><progress max='100' value='{state.trust}'></progress>"
         f"<label>Patience {state.patience}/100</label><progress max='100' value='{state.patience}'></progress>"
