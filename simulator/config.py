@@ -78,6 +78,7 @@ class Settings:
     max_message_chars: int = MAX_MESSAGE_CHARS
     chroma_url: str | None = None
     counterpart_model: ModelSettings | None = None
+    coach_model: ModelSettings | None = None
 
     @property
     def database_path(self) -> Path:
@@ -90,4 +91,5 @@ class Settings:
             personas_dir=default_personas_dir(),
             chroma_url=os.environ.get("PARLEY_CHROMA_URL", "").strip() or None,
             counterpart_model=ModelSettings.from_env("counterpart"),
+            coach_model=ModelSettings.from_env("coach"),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.coach.rule_coach import RuleCoach
+from simulator.coach.rule_coach import Coach, RuleCoach
 from simulator.config import Settings
 from simulator.counterpart import Voice
 from simulator.persona_files import PersonaCatalog
@@ -30,10 +30,16 @@ def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | N
             max_tokens=model.max_tokens,
             count_tokens=lambda text: count_tokens(text, model.model),
         )
+    coach: Coach = RuleCoach(knowledge)
+    if settings.coach_model is not None:
+        from simulator.adapters.openai_chat import OpenAIStructuredModel
+        from simulator.llm_coach import LLMCoach
+
+        coach = LLMCoach(OpenAIStructuredModel(settings.coach_model), floor=RuleCoach(knowledge))
     return Practice(
         catalog,
         store if store is not None else SqliteStore(settings.database_path),
-        coach=RuleCoach(knowledge),
+        coach=coach,
         voice=voice,
         transcripts=TranscriptIndex(client),
         max_message_chars=settings.max_message_chars,

@@ -49,7 +49,30 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             fake.requests.append(body)
             behaviour = fake.next()
-            if behaviour.startswith("ok:"):
+            if behaviour.startswith("tool:"):
+                tool = body["tools"][0]["function"]["name"]
+                message = {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {"id": "call_1", "type": "function", "function": {"name": tool, "arguments": behaviour[5:]}}
+                    ],
+                }
+                payload = {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "fake",
+                    "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+                }
+                data = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            elif behaviour.startswith("ok:"):
                 words = behaviour[3:].split(" ")
                 self._sse(iter([w if n == 0 else " " + w for n, w in enumerate(words)]))
             elif behaviour in ("429", "500"):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import openai
 from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
+from pydantic import BaseModel
 
 from simulator.config import ModelSettings
 from simulator.llm_voice import ModelError
@@ -58,3 +59,34 @@ class OpenAIChatModel:
                 raise ModelError(
                     f"the model at {self.settings.base_url} answered with something unusable: {type(exc).__name__}"
                 ) from None
+
+
+class OpenAIStructuredModel:
+    """Structured output by function calling (llama.cpp servers reject `json_schema`)."""
+
+    def __init__(self, settings: ModelSettings) -> None:
+        from simulator.llm_coach import CoachGrade
+
+        self.settings = settings
+        self.name = settings.model
+        llm = ChatOpenAI(
+            model=settings.model,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            temperature=0,
+            timeout=settings.timeout,
+            max_retries=settings.retries,
+            extra_body={"max_tokens": max(settings.max_tokens, 400)},
+        )
+        self._runnable = llm.with_structured_output(CoachGrade, method="function_calling")
+
+    def fill(self, prompt: str) -> dict[str, object]:
+        try:
+            result = self._runnable.invoke([HumanMessage(prompt)])
+        except RETRYABLE as exc:
+            raise ModelError(f"the coach model at {self.settings.base_url} failed: {type(exc).__name__}") from None
+        except Exception as exc:  # parsing and protocol errors from the model's answer
+            raise ModelError(f"the coach model answered with something unusable: {type(exc).__name__}") from None
+        if result is None:
+            raise ModelError("the coach model returned nothing")
+        return result.model_dump() if isinstance(result, BaseModel) else dict(result)

@@ -1,0 +1,74 @@
+"""The model-backed coach: structured output over real HTTP, checked, with the rule coach as the floor."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from simulator.adapters.openai_chat import OpenAIStructuredModel
+from simulator.coach.reading import read_message
+from simulator.coach.suggestions import Visible
+from simulator.config import ModelSettings
+from simulator.llm_coach import LLMCoach
+from simulator.persona import Persona
+from tests.fake_openai import fake_openai
+
+MESSAGE = "I hear you. How will your director see this deal once it is signed?"
+
+
+def _args(**change: object) -> str:
+    grade = {
+        "questions": {
+            "score": 2,
+            "evidence": "How will your director see this deal once it is signed?",
+            "reason": "open",
+        },
+        "interests": {"score": 2, "evidence": "your director", "reason": "asks who judges the deal"},
+        "collaboration": {"score": 2, "evidence": "I hear you.", "reason": "acknowledges"},
+        "suggestion": "Next, ask what a result she could report upwards would look like.",
+    }
+    grade.update(change)
+    return json.dumps(grade)
+
+
+def _coach(url: str) -> LLMCoach:
+    settings = ModelSettings.model_validate({"base_url": url, "model": "fake", "timeout": 2.0, "retries": 0})
+    return LLMCoach(OpenAIStructuredModel(settings))
+
+
+def test_structured_grade_over_http(dana: Persona) -> None:
+    with fake_openai([f"tool:{_args()}"]) as (url, fake):
+        grade = _coach(url).grade(read_message(MESSAGE), Visible(dana, (), (), 1))
+    assert grade.coach == "llm" and grade.scores() == {"questions": 2, "interests": 2, "collaboration": 2}
+    assert grade.interests.targets and grade.interests.targets[0] == "savings_target"  # targets stay the rules'
+    assert fake.requests[0]["tools"][0]["function"]["name"] == "CoachGrade"
+    prompt = fake.requests[0]["messages"][0]["content"]
+    for interest in dana.hidden_interests:
+        assert interest.summary not in prompt and interest.reveal not in prompt
+
+
+def test_invented_evidence_is_replaced_by_the_users_words(dana: Persona) -> None:
+    invented = {"score": 2, "evidence": "What keeps you awake at night?", "reason": "open"}
+    with fake_openai([f"tool:{_args(questions=invented)}"]) as (url, _fake):
+        grade = _coach(url).grade(read_message(MESSAGE), Visible(dana, (), (), 1))
+    assert grade.questions.evidence in MESSAGE and grade.questions.evidence
+
+
+@pytest.mark.parametrize(
+    "behaviour",
+    [
+        "tool:{not json",
+        'tool:{"questions": {"score": 7}}',
+        "500",
+        "stall",
+        f"tool:{_args(suggestion='Her director has set procurement a visible savings target this year, and this renewal is her biggest line.')}",
+    ],
+    ids=["junk", "bad-shape", "server-error", "timeout", "leaks-hidden-interest"],
+)
+def test_bad_output_falls_back_to_the_rule_coach(dana: Persona, behaviour: str) -> None:
+    with fake_openai([behaviour]) as (url, _fake):
+        coach = _coach(url)
+        grade = coach.grade(read_message(MESSAGE), Visible(dana, (), (), 1))
+    assert grade.coach == "rules" and coach.notices
+    assert "built-in coach" in grade.notices[-1]
