@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from simulator.coach import lexicon as lx
+from simulator.coach import tone
 from simulator.text import looks_english, split_sentences, stems_of, words
 
 
@@ -153,11 +154,11 @@ def _shouting(text: str) -> bool:
 
 def _hostility(sentence: str) -> str | None:
     for kind, pattern in (
-        ("threat", lx.THREAT),
-        ("ultimatum", lx.ULTIMATUM),
-        ("insult", lx.INSULT),
-        ("dismissive", lx.DISMISSIVE),
-        ("undervalues", lx.UNDERVALUE),
+        ("threat", tone.THREAT),
+        ("ultimatum", tone.ULTIMATUM),
+        ("insult", tone.INSULT),
+        ("dismissive", tone.DISMISSIVE),
+        ("undervalues", tone.UNDERVALUE),
     ):
         if pattern.search(sentence):
             return kind
@@ -204,11 +205,11 @@ def read_message(text: str) -> Reading:
         asked=asked,
         pleasantries=pleasantries,
         hostile=hostile,
-        split=_first(lx.SPLIT, sentences),
-        acknowledge=_first(lx.ACKNOWLEDGE, sentences),
-        joint=_first(lx.JOINT, sentences),
-        transparent=_first(lx.TRANSPARENT, sentences),
-        promise=_first(lx.PROMISE, sentences),
+        split=_first(tone.SPLIT, sentences),
+        acknowledge=_first(tone.ACKNOWLEDGE, sentences),
+        joint=_first(tone.JOINT, sentences),
+        transparent=_first(tone.TRANSPARENT, sentences),
+        promise=_first(tone.PROMISE, sentences),
         proposal=proposal,
         exploring=bool(lx.EXPLORING.search(text)),
     )

@@ -1,0 +1,153 @@
+"""Patterns for the tone of a message: hostility, undervaluing, splitting, warmth, openness, promises."""
+
+from __future__ import annotations
+
+import re
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+THREAT = _any(
+    r"\bor else\b",
+    r"\b(?:we|i)(?:'ll| will| are going to|'re going to|'m going to) (?:walk|go elsewhere|take (?:our|my) business|"
+    r"cancel|sue|escalate this|report you|find someone else|find another|leave|terminate|pull out|go public)\b",
+    r"\byou(?:'ll| will) (?:regret|be sorry|lose (?:us|this|the))\b",
+    r"\b(?:lawyers?|legal action|sue you|see you in court|court)\b",
+    r"\b(?:go|switch|move) (?:to|with) (?:a |your |another )?competitor",
+    r"\bfind another (?:supplier|vendor|candidate|partner|distributor|job|employer)\b",
+    r"\b(?:we|i) (?:can|could) (?:easily )?(?:replace you|go elsewhere)\b",
+)
+ULTIMATUM = _any(
+    r"\btake it or leave it\b",
+    r"\bfinal offer\b",
+    r"\blast offer\b",
+    r"\bnon-?negotiable\b",
+    r"\bnot (?:up for )?negotia(?:ble|tion)\b",
+    r"\blast chance\b",
+    r"\bor (?:we're|we are|i'm|i am) (?:done|out|leaving|walking)\b",
+    r"\bor the deal(?:'s| is) off\b",
+    r"\bend of (?:discussion|story)\b",
+    r"\bno more (?:discussion|talk)\b",
+    r"\b(?:accept|sign|agree)(?: it| this)? (?:now )?or\b",
+    r"\bthat(?:'s| is) my (?:last|final) word\b",
+    r"\b(?:is|are) final\b",
+)
+INSULT = _any(
+    r"\b(?:ridiculous|absurd|stupid|idiot(?:ic)?|pathetic|incompetent|clueless|greedy|insane|crazy|laughable|"
+    r"nonsense|useless|liars?|lying|moron(?:ic)?|dumb|amateur(?:s|ish)?|rubbish|garbage|shameful|a joke|"
+    r"unprofessional|disgrace(?:ful)?|bullshit|crap)\b",
+)
+DISMISSIVE = _any(
+    r"\bnot my problem\b",
+    r"\b(?:that's|that is|it's) your problem\b",
+    r"\bi (?:don't|do not|couldn't|could not) care (?:about (?:your|you|what you|how you|if you|whether you)|what you|if you|how you|less)\b",
+    r"\bi (?:don't|do not) care\s*[.!]*$",
+    r"\bwho cares\b",
+    r"\bwhatever\b",
+    r"\b(?:doesn't|does not) matter what you\b",
+    r"\b(?:that's|that is) irrelevant\b",
+    r"\bget over it\b",
+    r"\bdeal with it\b",
+    r"\bstop (?:whining|complaining|wasting)\b",
+    r"\bnot interested in (?:your|hearing)\b",
+    r"\bspare me\b",
+    r"\bshut up\b",
+    r"\bhow dare you\b",
+    r"\blisten to me\b",
+)
+UNDERVALUE = _any(
+    r"\b(?:you|u) (?:don't|do not|dont|won't|will not|wont|wouldn't|shouldn't|shouldnt) (?:really |even |actually |probably )?(?:need|use|miss)\b",
+    r"\b(?:are you sure|do you really|do you even|do you honestly) (?:you )?need\b",
+    r"\b(?:you|u)(?:'ll| will| should| would)? (?:probably |surely |likely |definitely |still |already )?(?:have|get) (?:plenty|enough|more than enough)\b",
+    r"\byou(?:'ll| will| would|'d)? (?:also |still |easily )?be able to (?:cook|make|get|find|buy|catch|hunt|fish|boil|purify|manage|stay|use|collect|gather)\b",
+    r"\byou (?:could|can) always\b",
+    r"\byou (?:can|could) use (?:your|the) (?:extra|own|spare)\b",
+    r"\b(?:can|could) you (?:not )?(?:hunt|fish|catch|forage|gather|boil|buy|find|get more|collect|purify)\b",
+    r"\b(?:doesn't|does not|don't|do not) (?:seem|sound) (?:to be )?(?:like )?(?:a )?(?:priority|important|necessary|needed) (?:for|to) (?:you|u)\b",
+    r"\bwith (?:the|all the|all that) (?:extra )?\w+ (?:you(?:'re| are)? )?(?:getting|you get)\b",
+    r"\b(?:will|would) (?:help|keep) you (?:stay )?(?:warm|full|fed|going|hydrated)\b",
+    r"\byou seem (?:like|to be) (?:a |an )?(?:great|good|experienced|capable|resourceful)\b",
+    r"\b(?:you|u) (?:already|still) (?:have|got|get)\b",
+    r"\b(?:you|u) (?:can|could|should) (?:always |easily |just |probably |simply )?(?:catch|hunt|fish|boil|buy|find|gather|collect|forage|purify|filter|chop|borrow|rent|grab|pick up|get (?:more|some|it|them) (?:elsewhere|somewhere|later|from))\b",
+    r"\b(?:you|u) (?:can|could) (?:always|easily|just) (?:get|go|use|make|do without|manage)\b",
+    r"\bthere(?:'s| is| are| should be) (?:a |an |plenty of |lots of |loads of )?(?:\w+ ){0,2}(?:nearby|around|close by|everywhere|available (?:there|nearby))\b(?=.*\byou)",
+    r"\b(?:didn't|did not|don't|do not) you (?:bring|have|own|get)\b",
+    r"\bi need (?:it|them|this|that|the \w+) (?:more|way more|much more|far more) than (?:you|u)\b",
+    r"\b(?:my|our) needs? (?:is|are) (?:greater|bigger|more important)\b",
+    r"\b(?:you'll|you will|you'd|you would|u will) (?:be|manage|survive|cope) (?:just )?(?:fine|ok|okay|alright) without\b",
+    r"\bwithout (?:it|them|that|those) (?:you'll|you will|you'd) be fine\b",
+    r"\b(?:it's|its|it is) (?:only|just) (?:a|one|for a) (?:weekend|night|day|few days|short)\b",
+    r"\bthat(?:'s| is) (?:a bit |way |far )?(?:too much|a lot|excessive|more than enough) for (?:you|u|one person|just you)\b",
+    r"\b(?:won't|will not|wont) (?:even )?(?:notice|need it|miss it|use it)\b",
+    r"\b(?:you|u) (?:are|re|'re) being (?:unreasonable|greedy|selfish|difficult)\b",
+)
+SPLIT = _any(
+    r"\bsplit (?:the|it|that) (?:difference|down the middle)\b",
+    r"\bsplit the difference\b",
+    r"\bmeet (?:you |each other )?(?:in the middle|halfway|half way)\b",
+    r"\bhalfway\b",
+    r"\bhalf way\b",
+    r"\bfifty[- ]fifty\b",
+    r"\b50 ?(?:/|-) ?50\b",
+    r"\bsomewhere in the middle\b",
+    r"\bsplit it\b",
+)
+ACKNOWLEDGE = _any(
+    r"(?<!n't )(?<!not )(?<!never )\b(?:i|we) (?:completely |fully |really |totally |do )?(?:understand|hear you|see (?:why|that|how|where|what)|"
+    r"appreciate|get (?:it|that|why)|respect|recogni[sz]e|can see|can imagine)\b",
+    r"\bthat makes sense\b",
+    r"\bfair (?:point|enough|concern|question)\b",
+    r"\bgood (?:point|question)\b",
+    r"\b(?:it )?sounds like\b",
+    r"\bthat must (?:be|have been)\b",
+    r"\bthank(?:s| you) for\b",
+    r"\byou(?:'re| are) right\b",
+    r"\b(?:that's|that is) (?:a )?(?:reasonable|understandable|valid|legitimate)\b",
+    r"\bi(?:'m| am) (?:sorry|so sorry)\b",
+    r"\bi apologi[sz]e\b",
+    r"\b(?:that's|that is|that was) on us\b",
+    r"\bwe (?:let you down|dropped the ball|got (?:it|that|this) wrong)\b",
+)
+JOINT = _any(
+    r"\bwe both\b",
+    r"\bboth of us\b",
+    r"\bboth (?:sides|teams|companies)\b",
+    r"\btogether\b",
+    r"\blet's (?:figure|work|find|explore|look|think|see|map|build)\b",
+    r"\bwork (?:this|it|something) out\b",
+    r"\bfind a way\b",
+    r"\bworks? for (?:both|each|all) of us\b",
+    r"\bworks for you and (?:for )?(?:me|us)\b",
+    r"\bjointly\b",
+    r"\bour shared\b",
+    r"\bcommon ground\b",
+    r"\bsolve (?:this|it) (?:with you|together)\b",
+)
+TRANSPARENT = _any(
+    r"\bto be (?:completely |fully |totally )?(?:open|transparent|honest|frank|upfront|candid|straight)\b",
+    r"\b(?:i'll|i will|let me) be (?:completely |fully )?(?:open|transparent|honest|frank|upfront|straight|candid)\b",
+    r"\b(?:our|my) (?:constraint|limit|budget|situation|concern|pressure|deadline|target|problem|challenge|"
+    r"ceiling|floor|mandate|margin|costs?|capacity)s? (?:is|are|was|were)\b(?! final)",
+    r"\bon (?:my|our) (?:side|end)\b",
+    r"\bwhat i can(?:'t| not)? (?:do|offer|promise)\b",
+    r"\b(?:i|we)(?:'m| am|'re| are) (?:limited|constrained|under pressure|measured on|accountable for|stretched)\b",
+    r"\bi have to (?:answer|report|hit|justify)\b",
+    r"\bmy (?:boss|manager|director|ceo|board)\b",
+    r"\bhere(?:'s| is) (?:where (?:i|we) stand|what (?:i|we)(?:'m| am|'re| are) (?:working|dealing) with)\b",
+    r"\bthe reason (?:i|we)\b",
+    r"\bi(?:'ll| will) show you (?:our|my|the) (?:numbers|costs|figures|books|plan)\b",
+    r"\b(?:i|we) (?:can't|cannot) go (?:below|above|beyond) .{1,40} because\b",
+)
+PROMISE = _any(
+    r"\btrust me\b",
+    r"\bi promise\b",
+    r"\bi guarantee\b",
+    r"\bbelieve me\b",
+    r"\byou have my word\b",
+    r"\bi swear\b",
+    r"\bwe(?:'ll| will) never let you down\b",
+)
+# An open question about the other person's own view, wants or experience probes interests
+# unless it only asks for a term of the deal (a number, a date).
