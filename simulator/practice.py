@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,9 @@ class Practice:
         self.transcripts = transcripts
         self.notices: list[str] = []
         self.coach: Coach = coach or RuleCoach()
+        # The coach whose reading drives the game rules: the model coach's floor, or the coach itself.
+        self.rule_coach: Coach = getattr(self.coach, "floor", self.coach)
+        self._coach_notices_seen: list[str] = []
         self.voice: Voice = voice or ScriptedVoice()
         # Every voice the app can offer, by name; the scripted one is always there.
         self.voices: dict[str, Voice] = {"scripted": ScriptedVoice(), self.voice.name: self.voice}
@@ -125,22 +129,40 @@ class Practice:
     def _play(self, handle: Handle, persona: Persona, text: str, grade: Grade | None) -> TurnResult:
         turn = handle.state.turn + 1
         reading = read_message(text)
-        if grade is None:
-            grade = self.coach.grade(reading, self._visible(persona, handle.state))
-            self.store.add_grade(handle.session_id, turn, grade)
-            self._index(handle, turn, text, grade)
-        state, moves = advance(persona, handle.state, reading, grade)
+        visible = self._visible(persona, handle.state)
+        # The moves come from the deterministic rule reading; a model coach only writes the feedback.
+        # So the feedback grade and the reply need not wait for each other: they run side by side.
+        ruling = self.rule_coach.grade(reading, visible)
+        state, moves = advance(persona, handle.state, reading, ruling)
         voice = self.voices.get(handle.voice, self.voices["scripted"])
         said = len(getattr(voice, "notices", []))
         calls = len(getattr(voice, "usage", []))
-        reply = self._reply(handle, persona, state, moves)
+        if grade is not None:  # resuming a turn whose grade is already stored
+            reply = self._reply(handle, persona, state, moves)
+        elif self.coach is self.rule_coach:
+            grade = ruling
+            self._store_grade(handle, turn, text, grade)
+            reply = self._reply(handle, persona, state, moves)
+        else:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                graded = pool.submit(self.coach.grade, reading, visible)
+                replied = pool.submit(self._reply, handle, persona, state, moves)
+                grade = graded.result()
+                self._store_grade(handle, turn, text, grade)  # committed before the reply is shown
+                reply = replied.result()
         notices = tuple(getattr(voice, "notices", [])[said:])
+        notices += tuple(getattr(self.coach, "notices", [])[len(self._coach_notices_seen) :])
+        self._coach_notices_seen = list(getattr(self.coach, "notices", []))
         used = getattr(voice, "usage", [])[calls:]
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict(), tokens)
         handle.state = state
         debrief = self._finish(handle, persona) if state.ended else None
         return TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens)
+
+    def _store_grade(self, handle: Handle, turn: int, text: str, grade: Grade) -> None:
+        self.store.add_grade(handle.session_id, turn, grade)
+        self._index(handle, turn, text, grade)
 
     def _index(self, handle: Handle, turn: int, text: str, grade: Grade) -> None:
         """Add the graded message to transcript search; a search index failure never costs the turn."""

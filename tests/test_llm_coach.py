@@ -72,3 +72,34 @@ def test_bad_output_falls_back_to_the_rule_coach(dana: Persona, behaviour: str) 
         grade = coach.grade(read_message(MESSAGE), Visible(dana, (), (), 1))
     assert grade.coach == "rules" and coach.notices
     assert "built-in coach" in grade.notices[-1]
+
+
+def test_feedback_grade_and_reply_run_side_by_side(dana: Persona, catalog, store) -> None:
+    """Each side waits for the other to have started: run one after the other, this would time out."""
+    import threading
+
+    from simulator.llm_voice import LLMVoice
+    from simulator.practice import Practice
+    from simulator.testing import ScriptedChatModel
+
+    coach_started, voice_started = threading.Event(), threading.Event()
+
+    class WaitingGrader:
+        name = "waiting"
+
+        def fill(self, prompt: str) -> dict[str, object]:
+            coach_started.set()
+            assert voice_started.wait(5), "the reply did not start while the grade was being made"
+            return json.loads(_args())
+
+    def reply(prompt: str) -> str:
+        voice_started.set()
+        assert coach_started.wait(5), "the grade did not start while the reply was being made"
+        return "Look, the number is still the number."
+
+    practice = Practice(catalog, store, coach=LLMCoach(WaitingGrader()), voice=LLMVoice(ScriptedChatModel(reply)))
+    handle = practice.start(dana.id)
+    result = practice.send(handle, MESSAGE)
+    assert result.grade.coach == "llm" and result.reply.startswith("Look")
+    stored = practice.store.get_session(handle.session_id).turns[0]
+    assert stored.grade is not None and stored.grade.coach == "llm" and stored.reply == result.reply
