@@ -10,9 +10,9 @@ from simulator.adapters.openai_chat import OpenAIStructuredModel
 from simulator.coach.reading import read_message
 from simulator.coach.suggestions import Visible
 from simulator.config import ModelSettings
+from simulator.fake_openai_server import fake_openai
 from simulator.llm_coach import LLMCoach
 from simulator.persona import Persona
-from tests.fake_openai import fake_openai
 
 MESSAGE = "I hear you. How will your director see this deal once it is signed?"
 

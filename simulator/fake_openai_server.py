@@ -1,4 +1,7 @@
-"""A small OpenAI-protocol server on 127.0.0.1 for faults a real server cannot be made to produce."""
+"""A small OpenAI-protocol server on 127.0.0.1, for faults a real server cannot be made to produce.
+
+Shipped in the package (like `simulator.testing`) so the tests and the LLM benchmark share it.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +14,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeOpenAI:
-    """Plays a queue of behaviours, one per request: 'ok:TEXT', '429', '500', 'stall', 'junk', 'endless'."""
+    """Plays a queue of behaviours, one per request: 'ok:TEXT', 'tool:JSON', '429', '500', 'stall', 'junk', 'endless'.
 
-    def __init__(self, plan: list[str]) -> None:
+    `delay` adds a fixed wait before every answer (for benchmarks); the last behaviour repeats.
+    """
+
+    def __init__(self, plan: list[str], delay: float = 0.0) -> None:
         self.plan = list(plan)
+        self.delay = delay
         self.requests: list[dict[str, object]] = []
 
     def next(self) -> str:
@@ -49,6 +56,8 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             fake.requests.append(body)
             behaviour = fake.next()
+            if fake.delay:
+                time.sleep(fake.delay)
             if behaviour.startswith("tool:"):
                 tool = body["tools"][0]["function"]["name"]
                 message = {
@@ -95,8 +104,8 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def fake_openai(plan: list[str]) -> Iterator[tuple[str, FakeOpenAI]]:
-    fake = FakeOpenAI(plan)
+def fake_openai(plan: list[str], delay: float = 0.0) -> Iterator[tuple[str, FakeOpenAI]]:
+    fake = FakeOpenAI(plan, delay)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
