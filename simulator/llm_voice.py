@@ -6,6 +6,7 @@ A failed check regenerates once; then the scripted line is used, with a notice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -61,25 +62,58 @@ class LLMVoice:
             self.usage.append({"prompt": self.count_tokens(prompt), "completion": self.count_tokens(reply)})
 
     def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
+        return "".join(self.speak_stream(persona, state, moves, history))
+
+    def speak_stream(
+        self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()
+    ) -> Iterator[str]:
+        """The reply in pieces, a sentence at a time: each piece is released only once the reply so far passes
+        the checks. A failure before anything was shown regenerates once, then falls back to the scripted
+        line; a failure later ends the reply at the last sentence that passed."""
         scripted = self.fallback.speak(persona, state, moves)
         recent = list(history[-RECENT_EXCHANGES:])
         summary = running_summary(
             persona, state, history[:-RECENT_EXCHANGES] if len(history) > RECENT_EXCHANGES else []
         )
         prompt = counterpart_prompt(persona, state, moves, scripted, recent, summary)
-        self.prompts = [prompt]
+        self.prompts = []
         problem = "no reply"
         for _attempt in range(2):
+            self.prompts.append(prompt)
+            raw, shown = "", ""
             try:
-                text = " ".join("".join(self.model.stream(prompt, self.max_tokens)).split())
+                for piece in self.model.stream(prompt, self.max_tokens):
+                    raw += piece
+                    text = " ".join(raw.split())
+                    cut = _last_sentence_end(text)
+                    if cut <= len(shown):
+                        continue
+                    problem = check_reply(text[:cut], persona, state.uncovered_ids, moves) or ""
+                    if problem:
+                        break
+                    yield text[len(shown) : cut]
+                    shown = text[:cut]
+                else:
+                    text = " ".join(raw.split())
+                    problem = check_reply(text, persona, state.uncovered_ids, moves) or ""
+                    if not problem and len(text) > len(shown):
+                        yield text[len(shown) :]
+                        shown = text
             except ModelError as exc:
                 problem = str(exc)
-                self._meter(prompt, "")
-                break
-            self._meter(prompt, text)
-            problem = check_reply(text, persona, state.uncovered_ids, moves) or ""
-            if not problem:
-                return text
-            self.prompts.append(prompt)
+            self._meter(prompt, raw)
+            if shown and not problem:
+                return
+            if shown:
+                self.notices.append(f"The model's reply was cut short ({problem}).")
+                return
+            if problem.startswith("the model"):
+                break  # the endpoint itself failed after its retries: no second try this turn
         self.notices.append(f"The model's reply was not used ({problem}); the scripted line was used instead.")
-        return scripted
+        yield scripted
+
+
+def _last_sentence_end(text: str) -> int:
+    """The length of `text` up to the end of its last complete sentence (0 if none yet)."""
+    ends = [m.end() for m in re.finditer(r"[.!?](?:\s|$)", text)]
+    return ends[-1] if ends else 0

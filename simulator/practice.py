@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -114,19 +115,28 @@ class Practice:
             phase=state.phase.value,
         )
 
-    def _reply(self, handle: Handle, persona: Persona, state: GameState, moves: list[Move]) -> str:
+    def _reply_pieces(self, handle: Handle, persona: Persona, state: GameState, moves: list[Move]) -> Iterator[str]:
         voice = self.voices.get(handle.voice, self.voices["scripted"])
         history: list[Exchange] = []
         if voice.needs_history:
             record = self.store.get_session(handle.session_id)
             history = [Exchange(t.user_text, t.reply) for t in record.turns if t.reply is not None]
-        reply = voice.speak(persona, state, moves, history)
-        if find_leak(reply, persona, state.uncovered_ids):
-            # A voice must never say what has not been uncovered; fall back to the plain anchor line.
-            reply = ScriptedVoice().line(persona, state, Move(MoveKind.ANCHOR))
-        return reply
+        stream = getattr(voice, "speak_stream", None)
+        if stream is not None:
+            yield from stream(persona, state, moves, history)
+        else:
+            yield voice.speak(persona, state, moves, history)
 
     def _play(self, handle: Handle, persona: Persona, text: str, grade: Grade | None) -> TurnResult:
+        for event in self._play_stream(handle, persona, text, grade):
+            if isinstance(event, TurnResult):
+                return event
+        raise AssertionError("a turn always ends with its result")
+
+    def _play_stream(
+        self, handle: Handle, persona: Persona, text: str, grade: Grade | None
+    ) -> Iterator[str | TurnResult]:
+        """Reply pieces as they pass the voice's checks, then the stored TurnResult."""
         turn = handle.state.turn + 1
         reading = read_message(text)
         visible = self._visible(persona, handle.state)
@@ -137,19 +147,38 @@ class Practice:
         voice = self.voices.get(handle.voice, self.voices["scripted"])
         said = len(getattr(voice, "notices", []))
         calls = len(getattr(voice, "usage", []))
-        if grade is not None:  # resuming a turn whose grade is already stored
-            reply = self._reply(handle, persona, state, moves)
-        elif self.coach is self.rule_coach:
+        parts: list[str] = []
+        pieces = self._reply_pieces(handle, persona, state, moves)
+        if grade is None and self.coach is self.rule_coach:
             grade = ruling
             self._store_grade(handle, turn, text, grade)
-            reply = self._reply(handle, persona, state, moves)
+        if grade is not None:
+            for piece in pieces:
+                parts.append(piece)
+                yield piece
         else:
-            with ThreadPoolExecutor(max_workers=2) as pool:
+            with ThreadPoolExecutor(max_workers=1) as pool:
                 graded = pool.submit(self.coach.grade, reading, visible)
-                replied = pool.submit(self._reply, handle, persona, state, moves)
-                grade = graded.result()
-                self._store_grade(handle, turn, text, grade)  # committed before the reply is shown
-                reply = replied.result()
+                held: list[str] = []
+                for piece in pieces:  # made here while the coach works in its thread
+                    parts.append(piece)
+                    if grade is None and graded.done():
+                        grade = graded.result()
+                        self._store_grade(handle, turn, text, grade)
+                    if grade is None:
+                        held.append(piece)  # nothing is shown before the grade is committed
+                    else:
+                        yield from held
+                        held.clear()
+                        yield piece
+                if grade is None:
+                    grade = graded.result()
+                    self._store_grade(handle, turn, text, grade)
+                yield from held
+        reply = "".join(parts)
+        if find_leak(reply, persona, state.uncovered_ids):
+            # A voice must never say what has not been uncovered; fall back to the plain anchor line.
+            reply = ScriptedVoice().line(persona, state, Move(MoveKind.ANCHOR))
         notices = tuple(getattr(voice, "notices", [])[said:])
         notices += tuple(getattr(self.coach, "notices", [])[len(self._coach_notices_seen) :])
         self._coach_notices_seen = list(getattr(self.coach, "notices", []))
@@ -158,7 +187,7 @@ class Practice:
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict(), tokens)
         handle.state = state
         debrief = self._finish(handle, persona) if state.ended else None
-        return TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens)
+        yield TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens)
 
     def _store_grade(self, handle: Handle, turn: int, text: str, grade: Grade) -> None:
         self.store.add_grade(handle.session_id, turn, grade)
@@ -175,13 +204,20 @@ class Practice:
 
     def send(self, handle: Handle, text: str) -> TurnResult:
         """Play one user message. Raises `InvalidMessageError` (nothing stored) or `SessionEndedError`."""
+        for event in self.send_stream(handle, text):
+            if isinstance(event, TurnResult):
+                return event
+        raise AssertionError("a turn always ends with its result")
+
+    def send_stream(self, handle: Handle, text: str) -> Iterator[str | TurnResult]:
+        """Like `send`, but yields the reply in checked pieces before the final TurnResult."""
         if handle.state.ended:
             raise SessionEndedError("this conversation has ended: start a new one to keep practising")
         cleaned = clean_message(text, self.max_message_chars)
         persona = self.catalog.get(handle.persona_id)
         # Stored first, so a crash anywhere after this loses nothing the user typed.
         self.store.add_user_message(handle.session_id, handle.state.turn + 1, cleaned)
-        return self._play(handle, persona, cleaned, None)
+        yield from self._play_stream(handle, persona, cleaned, None)
 
     def end(self, handle: Handle) -> Debrief:
         """The user ends the conversation (or asks for the debrief of one that has ended)."""

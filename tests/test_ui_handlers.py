@@ -60,3 +60,25 @@ def test_storage_problem_blocks_practice_with_the_reason(catalog: PersonaCatalog
     ui = Handlers(Practice(catalog, UnavailableStore(problem)), problem)
     screen = ui.start("salary_offer", None, None)
     assert screen.handle is None and "damaged" in screen.notice
+
+
+def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalog, tmp_path: Path) -> None:
+    from simulator.llm_voice import LLMVoice
+    from simulator.storage.sqlite_store import SqliteStore
+    from simulator.testing import ScriptedChatModel
+    from simulator.ui.handlers import Screen
+
+    reply = "Look, I hear you. The number has not moved for me. Give me a reason and we can talk."
+    practice = Practice(catalog, SqliteStore(tmp_path / "s.sqlite3"), voice=LLMVoice(ScriptedChatModel([reply])))
+    ui = Handlers(practice)
+    screen = ui.start("procurement_discount", None, None)
+    items = list(ui.send_stream("What would a good outcome look like for you?", screen.handle, screen.chat))
+    partial = [i for i in items if not isinstance(i, Screen)]
+    final = items[-1]
+    assert isinstance(final, Screen) and final.chat[-1]["content"] == reply
+    shown = [chat[-1]["content"] for chat in partial]
+    assert len(shown) >= 3 and shown[0] == "Look, I hear you." and shown[-1] == reply
+    assert all(later.startswith(earlier) for earlier, later in zip(shown, shown[1:], strict=False))
+    # The grade was committed before the first piece appeared.
+    stored = practice.store.get_session(screen.handle.session_id).turns[0]
+    assert stored.grade is not None and stored.reply == reply

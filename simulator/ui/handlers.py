@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from simulator.errors import SimulatorError
-from simulator.practice import Handle, Practice
+from simulator.practice import Handle, Practice, TurnResult
 from simulator.ui import render
 from simulator.visibility import trainee_grade
 
@@ -117,19 +118,43 @@ class Handlers:
         )
 
     def send(self, text: str, handle: Handle | None, chat: Chat | None) -> Screen:
+        final: Screen | None = None
+        for item in self.send_stream(text, handle, chat):
+            if isinstance(item, Screen):
+                final = item
+        assert final is not None
+        return final
+
+    def send_stream(self, text: str, handle: Handle | None, chat: Chat | None) -> Iterator[Screen | Chat]:
+        """The chat as the reply grows (lists of messages), then the whole page (a Screen)."""
         if handle is None:
-            return self._blocked(
+            yield self._blocked(
                 "Start a negotiation first: choose a counterpart and press Start.", None, chat, draft=text
             )
+            return
+        shown = list(chat or [])
         try:
-            result = self.practice.send(handle, text)
+            for event in self.practice.send_stream(handle, text):
+                if isinstance(event, TurnResult):
+                    result = event
+                    break
+                if len(shown) == len(chat or []):
+                    shown += [{"role": "user", "content": text.strip()}, {"role": "assistant", "content": ""}]
+                shown[-1] = {"role": "assistant", "content": shown[-1]["content"] + event}
+                yield list(shown)
         except SimulatorError as exc:
             # The draft stays in the box so nothing typed is lost.
-            return self._blocked(str(exc), handle, chat, draft=text)
-        chat = [*(chat or []), {"role": "user", "content": result.user}, {"role": "assistant", "content": result.reply}]
+            yield self._blocked(str(exc), handle, chat, draft=text)
+            return
+        final = [
+            *(chat or []),
+            {"role": "user", "content": result.user},
+            {"role": "assistant", "content": result.reply},
+        ]
         outcome = result.state.outcome
         notice = f"Conversation over: {outcome.value.replace('_', ' ')}." if outcome else ""
-        return self._screen(handle, chat, notice=notice)
+        notice = " ".join([notice, *result.notices]).strip()
+        yield self._screen(handle, final, notice=notice)
 
     def end(self, handle: Handle | None, chat: Chat | None) -> Screen:
         if handle is None:
