@@ -33,6 +33,7 @@ class Handle:
     persona_id: str
     state: GameState
     voice: str = "scripted"
+    coach: str = "rules"
 
 
 @dataclass(frozen=True)
@@ -83,19 +84,25 @@ class Practice:
         self.coach: Coach = coach or RuleCoach()
         # The coach whose reading drives the game rules: the model coach's floor, or the coach itself.
         self.rule_coach: Coach = getattr(self.coach, "floor", self.coach)
+        self.coaches: dict[str, Coach] = {self.rule_coach.name: self.rule_coach, self.coach.name: self.coach}
         self._coach_notices_seen: list[str] = []
         self.voice: Voice = voice or ScriptedVoice()
         # Every voice the app can offer, by name; the scripted one is always there.
         self.voices: dict[str, Voice] = {"scripted": ScriptedVoice(), self.voice.name: self.voice}
         self.max_message_chars = max_message_chars
 
-    def start(self, persona_id: str, user: str = "local", voice: str | None = None) -> Handle:
+    def start(self, persona_id: str, user: str = "local", voice: str | None = None, coach: str | None = None) -> Handle:
         persona = self.catalog.get(persona_id)
         chosen = voice or self.voice.name
         if chosen not in self.voices:
             raise SimulatorError(f"no voice '{chosen}': choose one of {', '.join(self.voices)}")
+        grader = coach or self.coach.name
+        if grader not in self.coaches:
+            raise SimulatorError(f"no coach '{grader}': choose one of {', '.join(self.coaches)}")
         state = initial_state(persona)
-        handle = Handle(session_id=uuid.uuid4().hex[:12], persona_id=persona.id, state=state, voice=chosen)
+        handle = Handle(
+            session_id=uuid.uuid4().hex[:12], persona_id=persona.id, state=state, voice=chosen, coach=grader
+        )
         self.store.create_session(
             session_id=handle.session_id,
             persona_id=persona.id,
@@ -144,12 +151,13 @@ class Practice:
         # So the feedback grade and the reply need not wait for each other: they run side by side.
         ruling = self.rule_coach.grade(reading, visible)
         state, moves = advance(persona, handle.state, reading, ruling)
+        coach = self.coaches.get(handle.coach, self.coach)
         voice = self.voices.get(handle.voice, self.voices["scripted"])
         said = len(getattr(voice, "notices", []))
         calls = len(getattr(voice, "usage", []))
         parts: list[str] = []
         pieces = self._reply_pieces(handle, persona, state, moves)
-        if grade is None and self.coach is self.rule_coach:
+        if grade is None and coach is self.rule_coach:
             grade = ruling
             self._store_grade(handle, turn, text, grade)
         if grade is not None:
@@ -158,7 +166,7 @@ class Practice:
                 yield piece
         else:
             with ThreadPoolExecutor(max_workers=1) as pool:
-                graded = pool.submit(self.coach.grade, reading, visible)
+                graded = pool.submit(coach.grade, reading, visible)
                 held: list[str] = []
                 for piece in pieces:  # made here while the coach works in its thread
                     parts.append(piece)
@@ -180,8 +188,8 @@ class Practice:
             # A voice must never say what has not been uncovered; fall back to the plain anchor line.
             reply = ScriptedVoice().line(persona, state, Move(MoveKind.ANCHOR))
         notices = tuple(getattr(voice, "notices", [])[said:])
-        notices += tuple(getattr(self.coach, "notices", [])[len(self._coach_notices_seen) :])
-        self._coach_notices_seen = list(getattr(self.coach, "notices", []))
+        notices += tuple(getattr(coach, "notices", [])[len(self._coach_notices_seen) :])
+        self._coach_notices_seen = list(getattr(coach, "notices", []))
         used = getattr(voice, "usage", [])[calls:]
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict(), tokens)

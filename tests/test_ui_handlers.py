@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from simulator.persona_files import PersonaCatalog
@@ -78,7 +79,40 @@ def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalo
     assert isinstance(final, Screen) and final.chat[-1]["content"] == reply
     shown = [chat[-1]["content"] for chat in partial]
     assert len(shown) >= 3 and shown[0] == "Look, I hear you." and shown[-1] == reply
-    assert all(later.startswith(earlier) for earlier, later in zip(shown, shown[1:], strict=False))
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(shown))
     # The grade was committed before the first piece appeared.
     stored = practice.store.get_session(screen.handle.session_id).turns[0]
     assert stored.grade is not None and stored.reply == reply
+
+
+def test_the_user_chooses_the_coach_when_a_model_coach_is_configured(catalog: PersonaCatalog, tmp_path: Path) -> None:
+    from simulator.llm_coach import LLMCoach
+    from simulator.storage.sqlite_store import SqliteStore
+
+    class FixedGrader:
+        name = "fixed"
+
+        def fill(self, prompt: str) -> dict[str, object]:
+            criterion = {"score": 1, "evidence": "", "reason": "model's view"}
+            return {
+                "questions": criterion,
+                "interests": criterion,
+                "collaboration": criterion,
+                "suggestion": "Ask why.",
+            }
+
+    practice = Practice(catalog, SqliteStore(tmp_path / "c.sqlite3"), coach=LLMCoach(FixedGrader()))
+    ui = Handlers(practice)
+    assert "Coaches: rules, llm" in ui.in_use()
+    by_model = ui.start("salary_offer", None, None, None, "llm")
+    by_rules = ui.start("salary_offer", None, None, None, "rules")
+    text = "What would a good outcome look like for you?"
+    assert ui.send(text, by_model.handle, by_model.chat).handle.state.turn == 1
+    ui.send(text, by_rules.handle, by_rules.chat)
+    graded = {
+        h.session_id: practice.store.get_session(h.session_id).turns[0].grade
+        for h in (by_model.handle, by_rules.handle)
+    }
+    assert graded[by_model.handle.session_id].coach == "llm" and graded[by_rules.handle.session_id].coach == "rules"
+    # The game moves on the same rule reading either way.
+    assert by_model.handle.state == by_rules.handle.state

@@ -65,6 +65,14 @@ def build_app(settings: Settings) -> gr.Blocks:
             visible=len(voices) > 1,
             elem_id="voice-choice",
         )
+        coaches = list(handlers.practice.coaches)
+        coach_choice = gr.Radio(
+            choices=coaches,
+            value=handlers.practice.coach.name,
+            label="Coach",
+            visible=len(coaches) > 1,
+            elem_id="coach-choice",
+        )
         if degraded:
             gr.Markdown(f"**Transcript search and tip matching are off: {escape(degraded)}**", elem_id="search-problem")
         with gr.Row():
@@ -101,7 +109,11 @@ def build_app(settings: Settings) -> gr.Blocks:
 
         screen = [chat, coach, meter, ledger, debrief, notice, handle, draft]
         persona.change(handlers.describe, persona, brief)
-        start.click(lambda p, h, c, v: handlers.start(p, h, c, v).outputs(), [persona, handle, chat, voice], screen)
+        start.click(
+            lambda p, h, c, v, k: handlers.start(p, h, c, v, k).outputs(),
+            [persona, handle, chat, voice, coach_choice],
+            screen,
+        )
         send_event = {
             "fn": lambda t, h, c: handlers.send(t, h, c).outputs(),
             "inputs": [draft, handle, chat],

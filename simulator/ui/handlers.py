@@ -39,8 +39,9 @@ class Handlers:
     def in_use(self) -> str:
         """Which voices and coach this app runs with, for the page header."""
         voices = ", ".join(self.practice.voices)
-        knowledge = " with meaning (MiniLM + Chroma)" if getattr(self.practice.coach, "knowledge", None) else ""
-        return f"Counterpart voices: {voices} · Coach: {self.practice.coach.name}{knowledge}"
+        knowledge = " with meaning (MiniLM + Chroma)" if getattr(self.practice.rule_coach, "knowledge", None) else ""
+        coaches = ", ".join(self.practice.coaches)
+        return f"Counterpart voices: {voices} · Coaches: {coaches}{knowledge}"
 
     def choices(self) -> list[tuple[str, str]]:
         return [(render.persona_label(p), p.id) for p in self.practice.catalog.ordered()]
@@ -102,14 +103,19 @@ class Handlers:
         )
 
     def start(
-        self, persona_id: str | None, handle: Handle | None, chat: Chat | None, voice: str | None = None
+        self,
+        persona_id: str | None,
+        handle: Handle | None,
+        chat: Chat | None,
+        voice: str | None = None,
+        coach: str | None = None,
     ) -> Screen:
         if self.storage_problem:
             return self._blocked(self.storage_problem, handle, chat)
         if not persona_id:
             return self._blocked("Choose a counterpart first.", handle, chat)
         try:
-            new = self.practice.start(persona_id, voice=voice)
+            new = self.practice.start(persona_id, voice=voice, coach=coach)
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
         persona = self.practice.catalog.get(persona_id)
