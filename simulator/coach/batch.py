@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
+from simulator.errors import InvalidMessageError
 from simulator.grade import Grade
 from simulator.persona import Persona
 from simulator.text import clean_message
@@ -20,7 +21,7 @@ def grade_texts(texts: Sequence[str], persona: Persona | None = None, coach: Rul
     for text in texts:
         try:
             cleaned = clean_message(text, 100_000)
-        except Exception:
-            cleaned = "."
+        except InvalidMessageError:
+            cleaned = "."  # an empty or control-only utterance: graded as saying nothing
         grades.append(coach.grade(read_message(cleaned), visible))
     return grades
