@@ -110,6 +110,8 @@ class Practice:
             user=user,
             opening=persona.opening,
             state=state.to_dict(),
+            voice=chosen,
+            coach=grader,
         )
         return handle
 
@@ -246,7 +248,14 @@ class Practice:
         """Reopen a stored session; a turn cut off before its reply is finished now, exactly as it would have been."""
         record = self.store.get_session(session_id)
         persona = self.catalog.get(record.persona_id)
-        handle = Handle(session_id=record.id, persona_id=persona.id, state=GameState.from_dict(record.state))
+        # The session's own voice and coach, when this app still offers them.
+        handle = Handle(
+            session_id=record.id,
+            persona_id=persona.id,
+            state=GameState.from_dict(record.state),
+            voice=record.voice if record.voice in self.voices else "scripted",
+            coach=record.coach if record.coach in self.coaches else self.rule_coach.name,
+        )
         pending = record.turns[-1] if record.turns and record.turns[-1].reply is None else None
         if pending is not None and not handle.state.ended:
             self._play(handle, persona, pending.user_text, pending.grade)

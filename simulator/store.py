@@ -34,6 +34,8 @@ class SessionRecord:
     outcome: str | None = None
     debrief: dict[str, Any] | None = None
     turns: list[TurnRecord] = field(default_factory=list)
+    voice: str = "scripted"
+    coach: str = "rules"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,16 @@ class Store(Protocol):
     """Durable transcripts: each call is committed before it returns."""
 
     def create_session(
-        self, *, session_id: str, persona_id: str, persona_name: str, user: str, opening: str, state: dict[str, Any]
+        self,
+        *,
+        session_id: str,
+        persona_id: str,
+        persona_name: str,
+        user: str,
+        opening: str,
+        state: dict[str, Any],
+        voice: str = "scripted",
+        coach: str = "rules",
     ) -> None: ...
 
     def add_user_message(self, session_id: str, turn: int, text: str) -> None: ...

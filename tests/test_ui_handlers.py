@@ -116,3 +116,26 @@ def test_the_user_chooses_the_coach_when_a_model_coach_is_configured(catalog: Pe
     assert graded[by_model.handle.session_id].coach == "llm" and graded[by_rules.handle.session_id].coach == "rules"
     # The game moves on the same rule reading either way.
     assert by_model.handle.state == by_rules.handle.state
+
+
+def test_reopened_session_keeps_its_coach(catalog: PersonaCatalog, tmp_path: Path) -> None:
+    from simulator.llm_coach import LLMCoach
+    from simulator.storage.sqlite_store import SqliteStore
+
+    class FixedGrader:
+        name = "fixed"
+
+        def fill(self, prompt: str) -> dict[str, object]:
+            criterion = {"score": 1, "evidence": "", "reason": "model's view"}
+            return {
+                "questions": criterion,
+                "interests": criterion,
+                "collaboration": criterion,
+                "suggestion": "Ask why.",
+            }
+
+    path = tmp_path / "keep.sqlite3"
+    first = Practice(catalog, SqliteStore(path), coach=LLMCoach(FixedGrader()))
+    handle = first.start("salary_offer", coach="rules")
+    again, _record = Practice(catalog, SqliteStore(path), coach=LLMCoach(FixedGrader())).resume(handle.session_id)
+    assert again.coach == "rules" and again.voice == "scripted"

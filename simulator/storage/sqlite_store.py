@@ -15,7 +15,7 @@ from simulator.errors import StorageError, UnknownSessionError
 from simulator.grade import Grade
 from simulator.store import SessionRecord, SessionSummary, TurnRecord
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS sessions (
     ended_at TEXT,
     outcome TEXT,
     state_json TEXT NOT NULL,
-    debrief_json TEXT
+    debrief_json TEXT,
+    voice TEXT NOT NULL DEFAULT 'scripted',
+    coach TEXT NOT NULL DEFAULT 'rules'
 );
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -83,9 +85,13 @@ class SqliteStore:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StorageError(f"the database {path} was written by a newer Parley (schema {version}); upgrade Parley")
-        if version == 1:
+        if 0 < version < 2:
             # Version 2 stores the tokens each turn's model calls used.
             self._db.execute("ALTER TABLE turns ADD COLUMN tokens_json TEXT")
+        if 0 < version < 3:
+            # Version 3 remembers which voice and coach a session was started with.
+            self._db.execute("ALTER TABLE sessions ADD COLUMN voice TEXT NOT NULL DEFAULT 'scripted'")
+            self._db.execute("ALTER TABLE sessions ADD COLUMN coach TEXT NOT NULL DEFAULT 'rules'")
         self._db.executescript(SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -107,12 +113,22 @@ class SqliteStore:
             self._db.close()
 
     def create_session(
-        self, *, session_id: str, persona_id: str, persona_name: str, user: str, opening: str, state: dict[str, Any]
+        self,
+        *,
+        session_id: str,
+        persona_id: str,
+        persona_name: str,
+        user: str,
+        opening: str,
+        state: dict[str, Any],
+        voice: str = "scripted",
+        coach: str = "rules",
     ) -> None:
         with self._write() as db:
             db.execute(
-                "INSERT INTO sessions (id, persona_id, persona_name, user, opening, started_at, state_json) VALUES (?,?,?,?,?,?,?)",
-                (session_id, persona_id, persona_name, user, opening, _now(), json.dumps(state)),
+                "INSERT INTO sessions (id, persona_id, persona_name, user, opening, started_at, state_json, voice, coach) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                (session_id, persona_id, persona_name, user, opening, _now(), json.dumps(state), voice, coach),
             )
 
     def add_user_message(self, session_id: str, turn: int, text: str) -> None:
@@ -157,7 +173,8 @@ class SqliteStore:
     def get_session(self, session_id: str) -> SessionRecord:
         with self._lock:
             row = self._db.execute(
-                "SELECT id, persona_id, persona_name, user, started_at, opening, state_json, ended_at, outcome, debrief_json "
+                "SELECT id, persona_id, persona_name, user, started_at, opening, state_json, ended_at, outcome, debrief_json, "
+                "voice, coach "
                 "FROM sessions WHERE id=?",
                 (session_id,),
             ).fetchone()
@@ -179,6 +196,8 @@ class SqliteStore:
             ended_at=row[7],
             outcome=row[8],
             debrief=json.loads(row[9]) if row[9] else None,
+            voice=row[10],
+            coach=row[11],
             turns=[
                 TurnRecord(
                     turn=t[0],
