@@ -84,7 +84,8 @@ OFFER_QUESTION = _any(
     r"^how about (?:if )?(?:i|you|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an |the |some|just)",
     r"^what about (?:if )?(?:i|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an )\b",
     r"^(?:can|could|may|might) (?:i|we) (?:have|get|take|keep|ask you to|count on|offer|give|propose|suggest|donate|pay|send|pledge|do|interest you)\b",
-    r"^(?:would|do) you (?:like|want) (?:a|an|some|to (?:donate|give|help|join|make|take|trade|be|spend|contribute|pledge|do|try|start|go))\b",
+    r"^(?:would you like|do you want) (?:a|an|some|to (?:donate|give|help|join|make|take|trade|be|spend|contribute|pledge|do|try|start|go))\b",
+    r"\b(?:interested in|consider|considered|thought about|thinking about) (?:donating|giving|contributing|making a donation|helping out|pledging)\b",
     r"^(?:would|will|is) (?:it|that) (?:be )?(?:ok|okay|alright|possible|acceptable|fine) (?:if|for me to|to)\b",
     r"^(?:any chance|is there any (?:way|chance) (?:you|i|we) (?:could|can|might))\b",
     r"^what if (?:i|we|you) (?:gave|give|took|take|got|get|had|have|keep|kept|split|offered|offer|paid|pay|throw|agreed|moved|move|"
@@ -109,8 +110,10 @@ YOU = re.compile(
 )
 # A wh-question typed without its question mark: the wh-word followed by a verb, not "when I get paid, …".
 WH_UNMARKED = re.compile(
-    r"^(?:what|why|how|where|when|who|which)(?:'s| is| are| was| were| do| does| did| can| could| would| will| should| much| many|"
-    r" long| about| else| exactly| kind| sort| type| happened| happens| made| makes| led| brings| brought)\b",
+    r"^(?:what|why|how|where|when|who|which)\b"
+    # not a subordinate clause ("when I get paid, …") and not an exclamation ("what a day", "how nice")
+    r"(?! (?:i|we|it|they|he|she|you|a|an|the|this|that)\b)(?! (?:nice|great|wonderful|awesome|cool|sweet|kind|sad|terrible|awful|lovely)\b)"
+    r"(?:\s+\S+){2,}",
     re.I,
 )
 # A tag that turns a statement into a check: "…, right?", "…, correct?".
@@ -119,8 +122,9 @@ CONFIRM_TAG = re.compile(
 )
 # Offers the wh-form does not save: "how about…", "what if we…", "how would you feel if I…".
 WH_OFFER = re.compile(
-    r"^(?:how about (?!you\b|yours\b|yourself\b)|what about (?!you\b|yours\b|yourself\b)|what if|how would you feel (?:if|about)|"
-    r"how do you feel about (?!that|this|it)|why don't we)",
+    r"^(?:how about (?!you\b|yours\b|yourself\b)|what about (?:if |i |we |me |\$|\d|one |two |three |all |half |giving |taking |a |an )|"
+    r"what if|how would you feel (?:if|about)|"
+    r"how do you feel about (?:me|us|you|giving|taking|getting|each|splitting|trading|swapping|\d|one|two|three|all|if)\b|why don't we)",
     re.I,
 )
 # Asking the same question back, right after stating one's own needs.
@@ -144,6 +148,7 @@ NEEDS = _any(
 )
 # Why-questions that argue rather than ask.
 RHETORICAL = _any(
+    r"^did you know\b",
     r"\bwhy (?:should|would) (?:i|we) (?:\w+ )?(?:you|that|this|anything|even)\b",
     r"\bwhy (?:can't|won't|don't) you (?:just|simply)\b",
     r"\bwhy do you (?:think|believe) you (?:deserve|can|are)\b",

@@ -134,7 +134,11 @@ def _question(sentence: str, argues: bool = False, offers: bool = False) -> Ques
     )
     function = _function(sentence, lead, argues, offers, request)
     n_words = len(words(sentence))
-    short = n_words <= 2 or (n_words <= 3 and not (lx.WH_OPEN.match(lead) or lx.WH_CLOSED.match(lead)))
+    # "Really?", "Deal?", "And the firewood?": short checks. "Do you donate?" (aux, subject, verb) still asks.
+    asks_properly = bool(
+        lx.WH_OPEN.match(lead) or lx.WH_CLOSED.match(lead) or (lx.AUX_START.match(lead) and lx.YOU.match(lead))
+    )
+    short = n_words <= 2 or (n_words <= 3 and not asks_properly)
     backchannel = asks and not request and short
     if function == "inquiry" and backchannel and not lx.RECIPROCAL.match(first):
         function = "confirmation"  # "Really?", "Hold ten?": a backchannel, not a question that seeks understanding
