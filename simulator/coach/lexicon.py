@@ -90,7 +90,7 @@ OFFER_QUESTION = _any(
     r"^(?:any chance|is there any (?:way|chance) (?:you|i|we) (?:could|can|might))\b",
     r"^what if (?:i|we|you) (?:gave|give|took|take|got|get|had|have|keep|kept|split|offered|offer|paid|pay|throw|agreed|moved|move|"
     r"phase|spread|do|did|try|tried|add|added|lock|locked|each|both|just|made|make|start|started|swap|switch|trade|traded|go|went)\b",
-    r"^(?:so )?(?:you|u) (?:get|take|give|keep|have) .{0,40}\b(?:and|while) (?:i|we) (?:get|take|give|keep|have)\b",
+    r"^(?:so )?(?:you|u) (?:get|take|give|keep|have|want|need|would get) .{0,40}\b(?:and|while) (?:i|we) (?:get|take|give|keep|have)\b",
     r"^how would you feel (?:if|about) (?:i|we|you|me|us) ",
     r"^how do you feel about (?:me|us|you|giving|taking|getting|each|splitting|trading|swapping|\d|one|two|three|all)\b",
     r"\bor should (?:i|we)\b",
@@ -149,6 +149,7 @@ NEEDS = _any(
 # Why-questions that argue rather than ask.
 RHETORICAL = _any(
     r"^did you know\b",
+    r"\bwhy (?:should|would|must) (?:i|you|we) (?:only )?(?:get|have|share|give|take|deserve|accept|settle)\b",
     r"\bwhy (?:should|would) (?:i|we) (?:\w+ )?(?:you|that|this|anything|even)\b",
     r"\bwhy (?:can't|won't|don't) you (?:just|simply)\b",
     r"\bwhy do you (?:think|believe) you (?:deserve|can|are)\b",
@@ -277,7 +278,14 @@ PERSPECTIVE = _any(
     r"\bhow (?:should|could|can|would) (?:we|i)\b.*\byou\b",
     r"\b(?:was it|is it|has it been) like\b",
 )
+# Asking for their reaction in general ("what do you think?") checks in; it does not reach for a need.
+GENERIC_VIEW = re.compile(
+    r"^(?:so |ok |okay |then )?(?:what do you think|what are your thoughts|what do you have in mind|what do you think is fair|"
+    r"what do you say|what would you suggest|what do you suggest|what do you propose)\s*[?!.]*$",
+    re.I,
+)
 DETAIL = _any(
+    r"\b(?:split|divide|divvy|share out|distribute|allocate)\b",
     r"\b(?:price|pricing|budget|cost|costs|number|figure|discount|percent|percentage|rate|salary|date|deadline|timeline|"
     r"amount|quantity|volume|fee|fees|terms)\b",
     r"\bhow (?:much|many|soon|long)\b",

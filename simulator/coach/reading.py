@@ -106,6 +106,8 @@ def _probe(sentence: str, first: str, kind: str) -> str | None:
             return name
     if lx.NEEDS.search(sentence) and not lx.WHEN_WHERE.match(first):
         return "needs"
+    if lx.GENERIC_VIEW.match(first):
+        return None
     if kind == "open" and lx.PERSPECTIVE.search(sentence) and not lx.DETAIL.search(sentence):
         return "perspective"
     return None
