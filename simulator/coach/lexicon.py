@@ -29,6 +29,7 @@ OPEN_REQUEST = _any(
     r"\bcould you tell me\b",
     r"\bi(?:'d| would) (?:love|like) to (?:hear|know|understand|learn)\b",
     r"\bi(?:'m| am) (?:very |really |just |quite )?curious\b",
+    r"\bcurious (?:as to|about|what|how|why|to know)\b",
     r"\bi (?:always |often |just )?wonder(?:ed)?\b",
     r"\b(?:trying|want|wanted|like|need|want) to (?:understand|know|find out|learn)\b",
     r"\bcan you (?:go into|elaborate|expand|clarify|say more|give me (?:more|some))\b",
@@ -40,8 +41,8 @@ OPEN_REQUEST = _any(
     r"\bcan you (?:describe|explain|share)\b",
 )
 LEADING_FILLER = re.compile(
-    r"^(?:(?:so|and|but|ok|okay|well|then|now|right|alright|also|just|honestly|out of curiosity|"
-    r"if i may|may i ask|can i ask|let me ask)[,\s]+)+",
+    r"^(?:(?:so|and|but|ok|okay|well|then|now|right|alright|also|just|honestly|out of curiosity|sure|yes|yeah|great|cool|"
+    r"awesome|nice|perfect|hi|hello|hey|thanks|thank you|if i may|may i ask|can i ask|let me ask)[,!.\s]+)+",
     re.I,
 )
 PLEASANTRY = _any(
@@ -130,6 +131,7 @@ WH_OFFER = re.compile(
 # Asking the same question back, right after stating one's own needs.
 RECIPROCAL = re.compile(
     r"^(?:(?:and|so|what|how) about (?:you|yours|yourself|your side|your end)|(?:and )?(?:you|yours|yourself)|what(?:'s| is| are) yours|"
+    r"what else|anything else you need|"
     r"how about yourself|your turn|what(?:'s| is) your (?:situation|story|take|view|plan)|how (?:is|are) (?:it|things) (?:looking )?"
     r"(?:on|at|from) your (?:side|end)|how are things (?:looking )?(?:your way|on your (?:side|end)))\s*[?!.]*\s*$",
     re.I,
@@ -140,7 +142,9 @@ NEEDS = _any(
     r"priorities|interest|interested|of interest|important|value|valuable|looking for|look for|looking forward|hoping for|hoping to|"
     r"plan|planning|plans|use (?:it|them|that) for|going to use|(?:could|can) use|use more|most excited|care about|short on|"
     r"low on|running low|lacking|missing|focus|require|requires|requirement|requirements)\b",
-    r"\b(?:matters? most|most important|top priority|highest priority|least important|least (?:you )?need|most needed)\b",
+    r"\b(?:matters? most|most important|most valuable|value most|top priority|highest priority|least important|least (?:you )?need|"
+    r"most needed|desire most|most desired)\b",
+    r"\b(?:priority|priorities|preference|preferences) of yours\b",
     r"\byour (?:\w+ )?(?:situation|side of things|circumstances|reasons|thoughts on|view on|opinion on|experience|feelings)\b",
     r"\bhow (?:are|r) (?:you|u|things) (?:doing |set |fixed |off |looking )?(?:on|for|with|in terms of) \w+",
     r"\bwhat\b.{3,50}\bfor\s*[?!.]*$",

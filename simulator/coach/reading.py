@@ -59,9 +59,12 @@ class Reading:
 
 
 def _strip_filler(sentence: str) -> str:
-    return lx.LEADING_FILLER.sub("", sentence.strip().lstrip("\"'“‘(-–— ")).strip()
+    # Leading emoji and punctuation first ("🙂 What about you?"), then filler words.
+    text = re.sub(r"^[^\w\"'“‘]+", "", sentence.strip())
+    return lx.LEADING_FILLER.sub("", text.lstrip("\"'“‘(-–— ")).strip()
 
 
+ASKS_REASON = re.compile(r"\b(?:reason|why|if you)\b|^(?:what|is there)\b", re.I)
 _CLAUSE_BREAK = re.compile(
     r"[,;:–—]\s*|\s-\s|\.{2,}\s*|\s(?:but|and|so)\s(?=(?:how|what|why|where|when|who|which|do|does|did|is|are|can|could|would)\b)",
     re.I,
@@ -166,6 +169,9 @@ def _hostility(sentence: str) -> str | None:
         ("dismissive", tone.DISMISSIVE),
         ("undervalues", tone.UNDERVALUE),
     ):
+        # Asking for the reason behind a need ("is there a reason you don't need much?") probes; it does not dismiss.
+        if kind == "undervalues" and ASKS_REASON.search(sentence):
+            continue
         if pattern.search(sentence):
             return kind
     return "shouting" if _shouting(sentence) else None

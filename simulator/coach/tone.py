@@ -59,7 +59,7 @@ DISMISSIVE = _any(
 )
 UNDERVALUE = _any(
     r"\b(?:you|u) (?:don't|do not|dont|won't|will not|wont|wouldn't|shouldn't|shouldnt) (?:really |even |actually |probably )?(?:need|use|miss)\b",
-    r"\b(?:are you sure|do you really|do you even|do you honestly) (?:you )?need\b",
+    r"(?<!what )(?<!how much )\b(?:are you sure|do you really|do you even|do you honestly) (?:you )?need\b",
     r"\b(?:you|u)(?:'ll| will| should| would)? (?:probably |surely |likely |definitely |still |already )?(?:have|get) (?:plenty|enough|more than enough)\b",
     r"\byou(?:'ll| will| would|'d)? (?:also |still |easily )?be able to (?:cook|make|get|find|buy|catch|hunt|fish|boil|purify|manage|stay|use|collect|gather)\b",
     r"\byou (?:could|can) always\b",
