@@ -58,6 +58,15 @@ DISMISSIVE = _any(
     r"\blisten to me\b",
 )
 UNDERVALUE = _any(
+    r"\b(?:is|are|it's|its|that's|thats) (?:just |only )?extra\b",
+    r"\byour (?:basic |own )?(?:supplies|basics|stock|resources) (?:should|will|would) (?:keep|be)\b",
+    r"\byou (?:might|could|can) (?:then |also |just )?(?:purchase|buy|order|source) (?:extra|more|some|it|them)\b",
+    r"\b(?:could|would|can|will) probably (?:hunt|fish|find|get|catch|buy|manage|cope)\b",
+    r"\bi thought you (?:didn't|did not|don't|do not) need\b",
+    r"\b(?:doesn't|does not|don't|do not) (?:sound|seem|look) like .{0,30}\b(?:necessary|needed|important|a priority)\b",
+    r"\benough to keep you\b",
+    r"\bif (?:you|your \w+) (?:has|have) other (?:\w+ )?(?:options|sources|ways)\b",
+    r"\byou have (?:\w+ ){0,3}(?:in|with) your (?:basic|basics|own)\b",
     r"\b(?:you|u) (?:don't|do not|dont|won't|will not|wont|wouldn't|shouldn't|shouldnt) (?:really |even |actually |probably )?(?:need|use|miss)\b",
     r"(?<!what )(?<!how much )\b(?:are you sure|do you really|do you even|do you honestly) (?:you )?need\b",
     r"\b(?:you|u)(?:'ll| will| should| would)? (?:probably |surely |likely |definitely |still |already )?(?:have|get) (?:plenty|enough|more than enough)\b",
