@@ -64,6 +64,7 @@ PLEASANTRY_ANSWER = re.compile(
 CONFIRMATION = re.compile(
     r"^(?:(?:is|does|would|will|did|do|can) (?:that|this|it|everything) (?:work|sound|seem|look|suit|okay|ok|fair|correct|right|"
     r"acceptable|alright|good|fine|agreeable|make sense|be (?:ok|okay|alright|fine|acceptable|good|fair))\b.{0,30}|"
+    r"i thought (?:you|u)\b.{0,60}|"
     r"(?:sounds?|seems?|looks?) (?:good|fair|ok|okay|right|reasonable|like a deal)\b.{0,12}|deal|agreed|ok(?:ay)?|right|correct|"
     r"are you (?:absolutely |really |quite )?sure\b.{0,40}|"
     r"fair enough|fair|yes|no|really|you there|are you (?:still )?there|any thoughts|thoughts|"
@@ -138,7 +139,7 @@ RECIPROCAL = re.compile(
 )
 # A question about the other side's own needs, preferences or plans probes interests in any form.
 NEEDS = _any(
-    r"\b(?:you|your|u)\b.{0,40}\b(?:need(?:s|ed|ing)?|want(?:s|ed|ing)?|prefer(?:s|red|ring|ence|ences)?|prefernces|priority|"
+    r"\b(?:you|your|u)\b(?:(?!\bi\b).){0,40}?\b(?:need(?:s|ed|ing)?|want(?:s|ed|ing)?|prefer(?:s|red|ring|ence|ences)?|prefernces|priority|"
     r"priorities|interest|interested|of interest|important|value|valuable|looking for|look for|looking forward|hoping for|hoping to|"
     r"plan|planning|plans|use (?:it|them|that) for|going to use|(?:could|can) use|use more|most excited|care about|short on|"
     r"low on|running low|lacking|missing|focus|require|requires|requirement|requirements)\b",
@@ -288,6 +289,8 @@ GENERIC_VIEW = re.compile(
     r"what do you say|what would you suggest|what do you suggest|what do you propose)\s*[?!.]*$",
     re.I,
 )
+# How to divide what is on the table is a term of the deal, not a need behind it.
+DIVIDING = re.compile(r"\b(?:split|divide|divvy|share out|distribute|allocate)\b", re.I)
 DETAIL = _any(
     r"\b(?:split|divide|divvy|share out|distribute|allocate)\b",
     r"\b(?:price|pricing|budget|cost|costs|number|figure|discount|percent|percentage|rate|salary|date|deadline|timeline|"

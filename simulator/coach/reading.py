@@ -107,7 +107,7 @@ def _probe(sentence: str, first: str, kind: str) -> str | None:
     for name, pattern in lx.PROBE.items():
         if pattern.search(sentence):
             return name
-    if lx.NEEDS.search(sentence) and not lx.WHEN_WHERE.match(first):
+    if lx.NEEDS.search(sentence) and not lx.WHEN_WHERE.match(first) and not lx.DIVIDING.search(sentence):
         return "needs"
     if lx.GENERIC_VIEW.match(first):
         return None
