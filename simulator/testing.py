@@ -29,3 +29,23 @@ class ScriptedChatModel:
             if n >= max_tokens:
                 return
             yield word if n == 0 else " " + word
+
+
+@dataclass
+class FixedStructuredModel:
+    """A structured-output model that always fills the same grade (every criterion at `score`)."""
+
+    score: int = 1
+    suggestion: str = "Ask why."
+    name: str = "fixed"
+    prompts: list[str] = field(default_factory=list)
+
+    def fill(self, prompt: str) -> dict[str, object]:
+        self.prompts.append(prompt)
+        criterion = {"score": self.score, "evidence": "", "reason": "model's view"}
+        return {
+            "questions": criterion,
+            "interests": criterion,
+            "collaboration": criterion,
+            "suggestion": self.suggestion,
+        }

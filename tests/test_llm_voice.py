@@ -141,3 +141,22 @@ def test_token_counting_needs_no_network(tmp_path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "10"
+
+
+def test_token_counter_fills_its_own_cache_before_first_use(tmp_path, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    # No prepare_cache call at all: counting must still not reach for tiktoken's download.
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k):\n    raise OSError('no network')\n"
+        "socket.socket.connect = refuse\n"
+        "from simulator.adapters.tokens import count_tokens\n"
+        "print(count_tokens('hello world', 'gpt-4o-mini'))\n"
+    )
+    env = {**__import__("os").environ, "PARLEY_DATA_DIR": str(tmp_path)}
+    env.pop("TIKTOKEN_CACHE_DIR", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "2" and (tmp_path / "tiktoken").is_dir()

@@ -88,20 +88,9 @@ def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalo
 def test_the_user_chooses_the_coach_when_a_model_coach_is_configured(catalog: PersonaCatalog, tmp_path: Path) -> None:
     from simulator.llm_coach import LLMCoach
     from simulator.storage.sqlite_store import SqliteStore
+    from simulator.testing import FixedStructuredModel
 
-    class FixedGrader:
-        name = "fixed"
-
-        def fill(self, prompt: str) -> dict[str, object]:
-            criterion = {"score": 1, "evidence": "", "reason": "model's view"}
-            return {
-                "questions": criterion,
-                "interests": criterion,
-                "collaboration": criterion,
-                "suggestion": "Ask why.",
-            }
-
-    practice = Practice(catalog, SqliteStore(tmp_path / "c.sqlite3"), coach=LLMCoach(FixedGrader()))
+    practice = Practice(catalog, SqliteStore(tmp_path / "c.sqlite3"), coach=LLMCoach(FixedStructuredModel()))
     ui = Handlers(practice)
     assert "Coaches: rules, llm" in ui.in_use()
     by_model = ui.start("salary_offer", None, None, None, "llm")
@@ -121,21 +110,12 @@ def test_the_user_chooses_the_coach_when_a_model_coach_is_configured(catalog: Pe
 def test_reopened_session_keeps_its_coach(catalog: PersonaCatalog, tmp_path: Path) -> None:
     from simulator.llm_coach import LLMCoach
     from simulator.storage.sqlite_store import SqliteStore
-
-    class FixedGrader:
-        name = "fixed"
-
-        def fill(self, prompt: str) -> dict[str, object]:
-            criterion = {"score": 1, "evidence": "", "reason": "model's view"}
-            return {
-                "questions": criterion,
-                "interests": criterion,
-                "collaboration": criterion,
-                "suggestion": "Ask why.",
-            }
+    from simulator.testing import FixedStructuredModel
 
     path = tmp_path / "keep.sqlite3"
-    first = Practice(catalog, SqliteStore(path), coach=LLMCoach(FixedGrader()))
+    first = Practice(catalog, SqliteStore(path), coach=LLMCoach(FixedStructuredModel()))
     handle = first.start("salary_offer", coach="rules")
-    again, _record = Practice(catalog, SqliteStore(path), coach=LLMCoach(FixedGrader())).resume(handle.session_id)
+    again, _record = Practice(catalog, SqliteStore(path), coach=LLMCoach(FixedStructuredModel())).resume(
+        handle.session_id
+    )
     assert again.coach == "rules" and again.voice == "scripted"

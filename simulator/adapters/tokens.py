@@ -15,6 +15,7 @@ from pathlib import Path
 
 import tiktoken
 
+from simulator.config import default_data_dir
 from simulator.errors import SimulatorError
 
 _SOURCE = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
@@ -28,6 +29,9 @@ def _packaged(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / f"{name}.tiktoken.gz"
 
 
+_prepared: Path | None = None
+
+
 def prepare_cache(folder: Path) -> Path:
     """Fill `folder` with tiktoken's encoding files from the package and point tiktoken at it."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -39,11 +43,16 @@ def prepare_cache(folder: Path) -> Path:
             partial.write_bytes(data)
             partial.replace(target)
     os.environ["TIKTOKEN_CACHE_DIR"] = str(folder)
+    global _prepared
+    _prepared = folder
     return folder
 
 
 @lru_cache(maxsize=8)
 def encoding_for(model: str) -> tiktoken.Encoding:
+    if _prepared is None:
+        # Never let tiktoken reach for its download: fill the cache from the package first.
+        prepare_cache(default_data_dir() / "tiktoken")
     try:
         return tiktoken.encoding_for_model(model)
     except KeyError:
