@@ -85,7 +85,6 @@ class Practice:
         # The coach whose reading drives the game rules: the model coach's floor, or the coach itself.
         self.rule_coach: Coach = getattr(self.coach, "floor", self.coach)
         self.coaches: dict[str, Coach] = {self.rule_coach.name: self.rule_coach, self.coach.name: self.coach}
-        self._coach_notices_seen: list[str] = []
         self.voice: Voice = voice or ScriptedVoice()
         # Every voice the app can offer, by name; the scripted one is always there.
         self.voices: dict[str, Voice] = {"scripted": ScriptedVoice(), self.voice.name: self.voice}
@@ -156,6 +155,7 @@ class Practice:
         coach = self.coaches.get(handle.coach, self.coach)
         voice = self.voices.get(handle.voice, self.voices["scripted"])
         said = len(getattr(voice, "notices", []))
+        coach_said = len(getattr(coach, "notices", []))
         calls = len(getattr(voice, "usage", []))
         parts: list[str] = []
         pieces = self._reply_pieces(handle, persona, state, moves)
@@ -190,8 +190,7 @@ class Practice:
             # A voice must never say what has not been uncovered; fall back to the plain anchor line.
             reply = ScriptedVoice().line(persona, state, Move(MoveKind.ANCHOR))
         notices = tuple(getattr(voice, "notices", [])[said:])
-        notices += tuple(getattr(coach, "notices", [])[len(self._coach_notices_seen) :])
-        self._coach_notices_seen = list(getattr(coach, "notices", []))
+        notices += tuple(getattr(coach, "notices", [])[coach_said:])
         used = getattr(voice, "usage", [])[calls:]
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict(), tokens)

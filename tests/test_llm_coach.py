@@ -103,3 +103,21 @@ def test_feedback_grade_and_reply_run_side_by_side(dana: Persona, catalog, store
     assert result.grade.coach == "llm" and result.reply.startswith("Look")
     stored = practice.store.get_session(handle.session_id).turns[0]
     assert stored.grade is not None and stored.grade.coach == "llm" and stored.reply == result.reply
+
+
+def test_each_turn_reports_only_its_own_coach_notice(dana: Persona, catalog, store) -> None:
+    from simulator.llm_voice import ModelError
+    from simulator.practice import Practice
+
+    class Down:
+        name = "down"
+
+        def fill(self, prompt: str) -> dict[str, object]:
+            raise ModelError("the coach model is down")
+
+    practice = Practice(catalog, store, coach=LLMCoach(Down()))
+    handle = practice.start(dana.id)
+    for text in (MESSAGE, "What would a good outcome look like for you?"):
+        result = practice.send(handle, text)
+        assert [n for n in result.notices if "model coach" in n] == [result.notices[-1]]
+        assert result.grade.coach == "rules"

@@ -43,6 +43,11 @@ def _practice(settings: Settings, catalog: PersonaCatalog) -> tuple[Practice, st
         return Practice(catalog, store, max_message_chars=settings.max_message_chars), None, str(exc)
 
 
+def _choice(label: str, options: list[str], default: str, elem_id: str) -> gr.Radio:
+    """A picker that only shows when there is something to choose."""
+    return gr.Radio(choices=options, value=default, label=label, visible=len(options) > 1, elem_id=elem_id)
+
+
 def build_app(settings: Settings) -> gr.Blocks:
     catalog = load_folder(settings.personas_dir)
     practice, problem, degraded = _practice(settings, catalog)
@@ -57,22 +62,10 @@ def build_app(settings: Settings) -> gr.Blocks:
         if problem:
             gr.Markdown(f"**Practice is off: {escape(problem)}**", elem_id="storage-problem")
         gr.Markdown(handlers.in_use(), elem_id="in-use")
-        voices = list(handlers.practice.voices)
-        voice = gr.Radio(
-            choices=voices,
-            value=handlers.practice.voice.name,
-            label="Counterpart voice",
-            visible=len(voices) > 1,
-            elem_id="voice-choice",
+        voice = _choice(
+            "Counterpart voice", list(handlers.practice.voices), handlers.practice.voice.name, "voice-choice"
         )
-        coaches = list(handlers.practice.coaches)
-        coach_choice = gr.Radio(
-            choices=coaches,
-            value=handlers.practice.coach.name,
-            label="Coach",
-            visible=len(coaches) > 1,
-            elem_id="coach-choice",
-        )
+        coach_choice = _choice("Coach", list(handlers.practice.coaches), handlers.practice.coach.name, "coach-choice")
         if degraded:
             gr.Markdown(f"**Transcript search and tip matching are off: {escape(degraded)}**", elem_id="search-problem")
         with gr.Row():
