@@ -90,7 +90,14 @@ class Practice:
         self.voices: dict[str, Voice] = {"scripted": ScriptedVoice(), self.voice.name: self.voice}
         self.max_message_chars = max_message_chars
 
-    def start(self, persona_id: str, user: str = "local", voice: str | None = None, coach: str | None = None) -> Handle:
+    def start(
+        self,
+        persona_id: str,
+        user: str = "local",
+        voice: str | None = None,
+        coach: str | None = None,
+        assignment_id: str | None = None,
+    ) -> Handle:
         persona = self.catalog.get(persona_id)
         chosen = voice or self.voice.name
         if chosen not in self.voices:
@@ -111,6 +118,7 @@ class Practice:
             state=state.to_dict(),
             voice=chosen,
             coach=grader,
+            assignment_id=assignment_id,
         )
         return handle
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -36,6 +37,7 @@ class SessionRecord:
     turns: list[TurnRecord] = field(default_factory=list)
     voice: str = "scripted"
     coach: str = "rules"
+    assignment_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class SessionSummary:
     started_at: str
     turns: int
     outcome: str | None
+    assignment_id: str | None = None
 
 
 class Store(Protocol):
@@ -63,6 +66,7 @@ class Store(Protocol):
         state: dict[str, Any],
         voice: str = "scripted",
         coach: str = "rules",
+        assignment_id: str | None = None,
     ) -> None: ...
 
     def add_user_message(self, session_id: str, turn: int, text: str) -> None: ...
@@ -83,7 +87,7 @@ class Store(Protocol):
 
     def get_session(self, session_id: str) -> SessionRecord: ...
 
-    def list_sessions(self, limit: int = 50) -> list[SessionSummary]: ...
+    def list_sessions(self, limit: int = 50, users: Collection[str] | None = None) -> list[SessionSummary]: ...
 
 
 class TranscriptSink(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ from simulator.errors import StorageError, UnknownSessionError
 from simulator.grade import Grade
 from simulator.store import SessionRecord, SessionSummary, TurnRecord
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     state_json TEXT NOT NULL,
     debrief_json TEXT,
     voice TEXT NOT NULL DEFAULT 'scripted',
-    coach TEXT NOT NULL DEFAULT 'rules'
+    coach TEXT NOT NULL DEFAULT 'rules',
+    assignment_id TEXT
 );
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -45,6 +46,34 @@ CREATE TABLE IF NOT EXISTS turns (
     PRIMARY KEY (session_id, turn)
 );
 CREATE INDEX IF NOT EXISTS sessions_started ON sessions(started_at);
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('trainer', 'trainee')),
+    password_hash TEXT NOT NULL,
+    trainer TEXT REFERENCES users(name),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assignments (
+    id TEXT PRIMARY KEY,
+    trainer TEXT NOT NULL REFERENCES users(name),
+    trainee TEXT NOT NULL REFERENCES users(name),
+    persona_id TEXT NOT NULL,
+    due TEXT,
+    target INTEGER NOT NULL,
+    attempts INTEGER,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    turn INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user);
+CREATE INDEX IF NOT EXISTS sessions_assignment ON sessions(assignment_id);
 """
 
 
@@ -92,6 +121,9 @@ class SqliteStore:
             # Version 3 remembers which voice and coach a session was started with.
             self._db.execute("ALTER TABLE sessions ADD COLUMN voice TEXT NOT NULL DEFAULT 'scripted'")
             self._db.execute("ALTER TABLE sessions ADD COLUMN coach TEXT NOT NULL DEFAULT 'rules'")
+        if 0 < version < 4:
+            # Version 4 adds accounts, assignments and trainer comments; a session may count toward an assignment.
+            self._db.execute("ALTER TABLE sessions ADD COLUMN assignment_id TEXT")
         self._db.executescript(SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -123,12 +155,24 @@ class SqliteStore:
         state: dict[str, Any],
         voice: str = "scripted",
         coach: str = "rules",
+        assignment_id: str | None = None,
     ) -> None:
         with self._write() as db:
             db.execute(
-                "INSERT INTO sessions (id, persona_id, persona_name, user, opening, started_at, state_json, voice, coach) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                (session_id, persona_id, persona_name, user, opening, _now(), json.dumps(state), voice, coach),
+                "INSERT INTO sessions (id, persona_id, persona_name, user, opening, started_at, state_json, voice, coach, "
+                "assignment_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    session_id,
+                    persona_id,
+                    persona_name,
+                    user,
+                    opening,
+                    _now(),
+                    json.dumps(state),
+                    voice,
+                    coach,
+                    assignment_id,
+                ),
             )
 
     def add_user_message(self, session_id: str, turn: int, text: str) -> None:
@@ -174,7 +218,7 @@ class SqliteStore:
         with self._lock:
             row = self._db.execute(
                 "SELECT id, persona_id, persona_name, user, started_at, opening, state_json, ended_at, outcome, debrief_json, "
-                "voice, coach "
+                "voice, coach, assignment_id "
                 "FROM sessions WHERE id=?",
                 (session_id,),
             ).fetchone()
@@ -198,6 +242,7 @@ class SqliteStore:
             debrief=json.loads(row[9]) if row[9] else None,
             voice=row[10],
             coach=row[11],
+            assignment_id=row[12],
             turns=[
                 TurnRecord(
                     turn=t[0],
@@ -214,12 +259,18 @@ class SqliteStore:
             ],
         )
 
-    def list_sessions(self, limit: int = 50) -> list[SessionSummary]:
+    def list_sessions(self, limit: int = 50, users: Collection[str] | None = None) -> list[SessionSummary]:
+        """The newest sessions first; only those of `users` when given."""
+        where, params = "", []
+        if users is not None:
+            names = sorted(set(users))
+            where = f"WHERE s.user IN ({','.join('?' * len(names))}) " if names else "WHERE 0 "
+            params = names
         with self._lock:
             rows = self._db.execute(
-                "SELECT s.id, s.persona_id, s.persona_name, s.user, s.started_at, count(t.turn), s.outcome "
-                "FROM sessions s LEFT JOIN turns t ON t.session_id = s.id "
-                "GROUP BY s.id ORDER BY s.started_at DESC, s.rowid DESC LIMIT ?",
-                (limit,),
+                "SELECT s.id, s.persona_id, s.persona_name, s.user, s.started_at, count(t.turn), s.outcome, "
+                "s.assignment_id FROM sessions s LEFT JOIN turns t ON t.session_id = s.id "
+                f"{where}GROUP BY s.id ORDER BY s.started_at DESC, s.rowid DESC LIMIT ?",
+                (*params, limit),
             ).fetchall()
         return [SessionSummary(*row) for row in rows]

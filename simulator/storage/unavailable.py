@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from simulator.errors import StorageError
@@ -44,5 +45,5 @@ class UnavailableStore:
     def get_session(self, session_id: str) -> SessionRecord:
         raise self._refuse()
 
-    def list_sessions(self, limit: int = 50) -> list[SessionSummary]:
+    def list_sessions(self, limit: int = 50, users: Collection[str] | None = None) -> list[SessionSummary]:
         return []

@@ -1,0 +1,72 @@
+"""Small line charts as inline SVG: the same markup in the browser and in a self-contained HTML export."""
+
+from __future__ import annotations
+
+from html import escape
+
+COLOURS = ["#1565c0", "#2e7d32", "#c62828", "#6a1b9a", "#ef6c00", "#00838f"]
+WIDTH, HEIGHT = 520, 220
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 28, 36
+
+
+def line_chart(
+    title: str,
+    series: dict[str, list[float | None]],
+    *,
+    y_max: float,
+    x_labels: list[str],
+    chart_id: str,
+    y_label: str = "",
+) -> str:
+    """One line per series over shared x positions; a None leaves a gap. Points carry their values as data."""
+    count = max((len(v) for v in series.values()), default=0)
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(i: int) -> float:
+        return LEFT + (inner_w * i / (count - 1) if count > 1 else inner_w / 2)
+
+    def y(v: float) -> float:
+        return TOP + inner_h * (1 - (v / y_max if y_max else 0))
+
+    parts = [
+        f"<svg id='{escape(chart_id)}' class='chart' xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {HEIGHT}' "
+        f"width='{WIDTH}' height='{HEIGHT}' role='img' aria-label='{escape(title)}'>",
+        f"<text x='{LEFT}' y='16' font-size='13' font-weight='bold'>{escape(title)}</text>",
+    ]
+    for tick in (0.0, y_max / 2, y_max):
+        ty = y(tick)
+        parts.append(
+            f"<line x1='{LEFT}' x2='{WIDTH - RIGHT}' y1='{ty:.1f}' y2='{ty:.1f}' stroke='#ddd'/>"
+            f"<text x='{LEFT - 6}' y='{ty + 4:.1f}' font-size='10' text-anchor='end'>{tick:g}</text>"
+        )
+    if y_label:
+        parts.append(f"<text x='4' y='{TOP - 8}' font-size='10'>{escape(y_label)}</text>")
+    step = max(1, count // 10)
+    for i, label in enumerate(x_labels[:count]):
+        if i % step == 0 or i == count - 1:
+            parts.append(
+                f"<text x='{x(i):.1f}' y='{HEIGHT - 18}' font-size='10' text-anchor='middle'>{escape(label)}</text>"
+            )
+    for n, (name, values) in enumerate(series.items()):
+        colour = COLOURS[n % len(COLOURS)]
+        runs: list[list[tuple[float, float]]] = [[]]
+        for i, v in enumerate(values):
+            if v is None:
+                runs.append([])
+                continue
+            runs[-1].append((x(i), y(v)))
+            parts.append(
+                f"<circle cx='{x(i):.1f}' cy='{y(v):.1f}' r='3' fill='{colour}' data-series='{escape(name)}' "
+                f"data-value='{v:g}'><title>{escape(name)}: {v:g}</title></circle>"
+            )
+        for run in runs:
+            if len(run) > 1:
+                points = " ".join(f"{a:.1f},{b:.1f}" for a, b in run)
+                parts.append(f"<polyline fill='none' stroke='{colour}' stroke-width='2' points='{points}'/>")
+        parts.append(
+            f"<text x='{LEFT + 110 * n}' y='{HEIGHT - 4}' font-size='11' fill='{colour}'>■ {escape(name)}</text>"
+        )
+    if count == 0:
+        parts.append(f"<text x='{WIDTH / 2}' y='{HEIGHT / 2}' text-anchor='middle' font-size='12'>no data yet</text>")
+    parts.append("</svg>")
+    return "".join(parts)
