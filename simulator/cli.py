@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from simulator.cli_team import add_commands as add_team_commands
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
@@ -301,7 +302,7 @@ def cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
             print(f"     {record.persona_name}: {t.reply if t.reply is not None else '(no reply stored)'}")
         return 0
     for s in store.list_sessions(args.limit):
-        print(f"{s.id}  {s.started_at}  {s.persona_id:<24} turns {s.turns:<3} {s.outcome or 'open'}")
+        print(f"{s.id}  {s.started_at}  {s.user:<16} {s.persona_id:<24} turns {s.turns:<3} {s.outcome or 'open'}")
     return 0
 
 
@@ -348,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sessions)
+    add_team_commands(sub)
     return parser
 
 
