@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from simulator.config import REPO_ROOT
+from tests.appserver import running_app
 
 CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,36 +25,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     data = tmp_path_factory.mktemp("browser-data")
-    port = _free_port()
-    env = {**os.environ, "PARLEY_DATA_DIR": str(data), "PARLEY_PORT": str(port)}
-    log = (data / "app.log").open("w")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("app did not start:\n" + (data / "app.log").read_text())
-        time.sleep(0.3)
-    yield url, data / "parley.sqlite3"
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with running_app(data) as url:
+        yield url, data / "parley.sqlite3"
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from html import escape
+from typing import Any
 
 import gradio as gr
 
@@ -11,10 +12,12 @@ from simulator.config import Settings
 from simulator.errors import StorageError
 from simulator.persona_files import PersonaCatalog, load_folder
 from simulator.practice import Practice
+from simulator.review import Team
 from simulator.storage.sqlite_store import SqliteStore
+from simulator.storage.sqlite_team import SqliteTeamStore
 from simulator.storage.unavailable import UnavailableStore
-from simulator.store import Store
 from simulator.ui.handlers import Handlers
+from simulator.ui.team_handlers import TeamHandlers
 from simulator.wiring import build_practice
 
 CSS = """
@@ -27,20 +30,30 @@ CSS = """
 #coach-history .evidence q { font-style: italic; }
 #coach-history .suggestion { background: #eef5ff; padding: .5em; border-radius: 6px; }
 #trust-meter progress { width: 100%; }
+#sessions-table td, #sessions-table th, .assignments td, .assignments th, #cohort-table td, #cohort-table th {
+  padding: .2em .5em; border-bottom: 1px solid #ddd; text-align: left; }
+#transcript .turn { border-left: 4px solid #1565c0; padding: .3em .8em; margin: .8em 0; }
+#transcript .comment { background: #fff8e1; padding: .3em .5em; margin: .3em 0; }
+#transcript .reply { color: #444; margin-left: 1.5em; }
 """
+AUTH_MESSAGE = (
+    "Sign in to Parley with the name and password your trainer gave you. "
+    "After five failed tries a name is paused for five minutes."
+)
 
 
-def _practice(settings: Settings, catalog: PersonaCatalog) -> tuple[Practice, str | None, str | None]:
-    """(practice, a problem that switches practice off, a lesser problem that only loses search and tips)."""
+def _practice(settings: Settings, catalog: PersonaCatalog) -> tuple[Practice, Team | None, str | None, str | None]:
+    """(practice, team service, a problem that switches practice off, a lesser problem that only loses search)."""
     try:
-        store: Store = SqliteStore(settings.database_path)
+        store = SqliteStore(settings.database_path)
     except StorageError as exc:
-        return Practice(catalog, UnavailableStore(str(exc))), str(exc), None
+        return Practice(catalog, UnavailableStore(str(exc))), None, str(exc), None
     try:
-        return build_practice(settings, catalog, store), None, None
+        practice, degraded = build_practice(settings, catalog, store), None
     except StorageError as exc:
         # Without Chroma the rule coach still grades and nothing is lost; only meaning-based help is off.
-        return Practice(catalog, store, max_message_chars=settings.max_message_chars), None, str(exc)
+        practice, degraded = Practice(catalog, store, max_message_chars=settings.max_message_chars), str(exc)
+    return practice, Team(practice, SqliteTeamStore(store)), None, degraded
 
 
 def _choice(label: str, options: list[str], default: str, elem_id: str) -> gr.Radio:
@@ -48,84 +61,298 @@ def _choice(label: str, options: list[str], default: str, elem_id: str) -> gr.Ra
     return gr.Radio(choices=options, value=default, label=label, visible=len(options) > 1, elem_id=elem_id)
 
 
-def build_app(settings: Settings) -> gr.Blocks:
+def _user(request: gr.Request | None) -> str | None:
+    """The signed-in name from Gradio's session cookie; None when the app runs without accounts."""
+    return getattr(request, "username", None) if request is not None else None
+
+
+def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
+    """The Blocks app and the team service behind it (the caller decides whether sign-in is needed)."""
     catalog = load_folder(settings.personas_dir)
-    practice, problem, degraded = _practice(settings, catalog)
-    handlers = Handlers(practice, problem)
+    practice, team, problem, degraded = _practice(settings, catalog)
+    handlers = Handlers(practice, problem, team)
+    review = TeamHandlers(team, problem)
     choices = handlers.choices()
     with gr.Blocks(title="Parley") as app:
         handle = gr.State(None)
         gr.Markdown("# Parley\nPractise a hard negotiation. Ask before you tell; the coach grades every message.")
+        who = gr.Markdown("", elem_id="who")
         if catalog.skipped:
             skipped = "\n".join(f"- `{escape(e.path)}`: {escape('; '.join(e.problems))}" for e in catalog.skipped)
             gr.Markdown(f"**Some persona files were skipped:**\n{skipped}", elem_id="skipped-personas")
         if problem:
             gr.Markdown(f"**Practice is off: {escape(problem)}**", elem_id="storage-problem")
-        gr.Markdown(handlers.in_use(), elem_id="in-use")
-        voice = _choice(
-            "Counterpart voice", list(handlers.practice.voices), handlers.practice.voice.name, "voice-choice"
-        )
-        coach_choice = _choice("Coach", list(handlers.practice.coaches), handlers.practice.coach.name, "coach-choice")
-        if degraded:
-            gr.Markdown(f"**Transcript search and tip matching are off: {escape(degraded)}**", elem_id="search-problem")
-        with gr.Row():
-            with gr.Column(scale=3):
-                with gr.Row():
-                    persona = gr.Dropdown(
-                        choices=choices,
-                        value=choices[0][1] if choices else None,
-                        label="Counterpart",
-                        elem_id="persona-picker",
-                        scale=4,
+        with gr.Tabs():
+            with gr.Tab("Practice", id="practice-tab", elem_id="practice-tab"):
+                gr.Markdown(handlers.in_use(), elem_id="in-use")
+                voice = _choice("Counterpart voice", list(practice.voices), practice.voice.name, "voice-choice")
+                coach_choice = _choice("Coach", list(practice.coaches), practice.coach.name, "coach-choice")
+                if degraded:
+                    gr.Markdown(
+                        f"**Transcript search and tip matching are off: {escape(degraded)}**", elem_id="search-problem"
                     )
-                    start = gr.Button("Start negotiation", variant="primary", elem_id="start", scale=1)
-                brief = gr.Markdown(handlers.describe(choices[0][1] if choices else None), elem_id="brief")
-                chat = gr.Chatbot(label="Negotiation", elem_id="chat", height=420)
-                draft = gr.Textbox(
-                    label="Your message", placeholder="Ask, acknowledge, explore…", elem_id="draft", lines=2
-                )
+                with gr.Group(visible=False) as assigned_box:
+                    gr.Markdown("### My assignments")
+                    assigned = gr.HTML("", elem_id="my-assignments")
+                    with gr.Row():
+                        assignment = gr.Dropdown(choices=[], label="Assignment", elem_id="assignment-picker", scale=4)
+                        start_assigned = gr.Button("Start assignment", elem_id="start-assignment", scale=1)
                 with gr.Row():
-                    send = gr.Button("Send", variant="primary", elem_id="send")
-                    end = gr.Button("End and debrief", elem_id="end")
-                notice = gr.Markdown("", elem_id="notice")
-            with gr.Column(scale=2):
-                gr.Markdown("## Coach")
-                coach = gr.HTML("<p>Send a message: the coach grades each one as you send it.</p>", elem_id="coach")
-                meter = gr.HTML("", elem_id="meters")
-                ledger = gr.HTML("", elem_id="ledger-panel")
-        debrief = gr.Markdown("", elem_id="debrief")
-        with gr.Accordion("Past sessions", open=False):
-            past = gr.Dropdown(choices=handlers.session_choices(), label="Stored sessions", elem_id="past-sessions")
-            with gr.Row():
-                refresh = gr.Button("Refresh list", elem_id="refresh-sessions")
-                reopen = gr.Button("Reopen", elem_id="reopen")
+                    with gr.Column(scale=3):
+                        with gr.Row():
+                            persona = gr.Dropdown(
+                                choices=choices,
+                                value=choices[0][1] if choices else None,
+                                label="Counterpart",
+                                elem_id="persona-picker",
+                                scale=4,
+                            )
+                            start = gr.Button("Start negotiation", variant="primary", elem_id="start", scale=1)
+                        brief = gr.Markdown(handlers.describe(choices[0][1] if choices else None), elem_id="brief")
+                        chat = gr.Chatbot(label="Negotiation", elem_id="chat", height=420)
+                        draft = gr.Textbox(
+                            label="Your message", placeholder="Ask, acknowledge, explore…", elem_id="draft", lines=2
+                        )
+                        with gr.Row():
+                            send = gr.Button("Send", variant="primary", elem_id="send")
+                            end = gr.Button("End and debrief", elem_id="end")
+                        notice = gr.Markdown("", elem_id="notice")
+                    with gr.Column(scale=2):
+                        gr.Markdown("## Coach")
+                        coach = gr.HTML(
+                            "<p>Send a message: the coach grades each one as you send it.</p>", elem_id="coach"
+                        )
+                        meter = gr.HTML("", elem_id="meters")
+                        ledger = gr.HTML("", elem_id="ledger-panel")
+                debrief = gr.Markdown("", elem_id="debrief")
+                with gr.Accordion("Past sessions", open=False):
+                    past = gr.Dropdown(choices=[], label="Stored sessions", elem_id="past-sessions")
+                    with gr.Row():
+                        refresh = gr.Button("Refresh list", elem_id="refresh-sessions")
+                        reopen = gr.Button("Reopen", elem_id="reopen")
+            with gr.Tab("Review", id="review-tab", elem_id="review-tab"):
+                with gr.Row():
+                    trainee_filter = gr.Dropdown(choices=[], label="Trainee", elem_id="filter-trainee")
+                    persona_filter = gr.Dropdown(
+                        choices=[("any", ""), *review.persona_choices()],
+                        value="",
+                        label="Counterpart",
+                        elem_id="filter-persona",
+                    )
+                    only = gr.Radio(
+                        choices=[("all", ""), ("passed", "passed"), ("not passed", "not passed"), ("open", "open")],
+                        value="",
+                        label="Show",
+                        elem_id="filter-only",
+                    )
+                    apply_filter = gr.Button("Show sessions", elem_id="apply-filter")
+                sessions = gr.HTML("", elem_id="sessions-panel")
+                with gr.Row():
+                    picked = gr.Dropdown(choices=[], label="Session", elem_id="review-session", scale=4)
+                    open_btn = gr.Button("Open transcript", elem_id="open-transcript", scale=1)
+                review_notice = gr.Markdown("", elem_id="review-notice")
+                transcript = gr.HTML("", elem_id="transcript-panel")
+                with gr.Group(visible=False) as comment_box:
+                    with gr.Row():
+                        turn = gr.Dropdown(choices=[], label="Message", elem_id="comment-turn", scale=1)
+                        comment_text = gr.Textbox(label="Comment for the trainee", elem_id="comment-text", scale=4)
+                        add_comment = gr.Button("Add comment", elem_id="add-comment", scale=1)
+                    with gr.Row():
+                        fmt = gr.Radio(
+                            choices=["json", "csv", "html"], value="html", label="Export as", elem_id="export-format"
+                        )
+                        export_btn = gr.Button("Export transcript", elem_id="export-transcript")
+                    export_file = gr.File(label="Export", elem_id="export-file", interactive=False)
+            with gr.Tab("Cohort", id="cohort-tab", elem_id="cohort-tab", visible=False) as cohort_tab:
+                with gr.Row():
+                    cohort_persona = gr.Dropdown(
+                        choices=[("any", ""), *review.persona_choices()],
+                        value="",
+                        label="Counterpart",
+                        elem_id="cohort-persona",
+                    )
+                    show_cohort = gr.Button("Compare trainees", elem_id="show-cohort")
+                cohort_table = gr.HTML("", elem_id="cohort-panel")
+                with gr.Row():
+                    cohort_fmt = gr.Radio(
+                        choices=["json", "csv", "html"], value="csv", label="Export as", elem_id="cohort-format"
+                    )
+                    cohort_export = gr.Button("Export cohort", elem_id="export-cohort")
+                cohort_notice = gr.Markdown("", elem_id="cohort-notice")
+                cohort_file = gr.File(label="Export", elem_id="cohort-file", interactive=False)
+            with gr.Tab("Assign", id="assign-tab", elem_id="assign-tab", visible=False) as assign_tab:
+                with gr.Row():
+                    assign_trainees = gr.Dropdown(
+                        choices=[], multiselect=True, label="Trainees", elem_id="assign-trainees"
+                    )
+                    assign_personas = gr.Dropdown(
+                        choices=review.persona_choices(),
+                        multiselect=True,
+                        label="Counterparts",
+                        elem_id="assign-personas",
+                    )
+                with gr.Row():
+                    due = gr.Textbox(label="Due date (YYYY-MM-DD, optional)", elem_id="assign-due")
+                    target = gr.Number(
+                        value=70, minimum=0, maximum=100, precision=0, label="Target score %", elem_id="assign-target"
+                    )
+                    attempts = gr.Number(
+                        value=0, precision=0, label="Attempt limit (0: no limit)", elem_id="assign-attempts"
+                    )
+                assign_note = gr.Textbox(label="Note for the trainee", elem_id="assign-note")
+                assign_btn = gr.Button("Assign", variant="primary", elem_id="assign")
+                assign_notice = gr.Markdown("", elem_id="assign-notice")
+                assigned_table = gr.HTML("", elem_id="assigned-table")
 
         screen = [chat, coach, meter, ledger, debrief, notice, handle, draft]
-        persona.change(handlers.describe, persona, brief)
-        start.click(
-            lambda p, h, c, v, k: handlers.start(p, h, c, v, k).outputs(),
-            [persona, handle, chat, voice, coach_choice],
-            screen,
+
+        def on_load(request: gr.Request) -> tuple[Any, ...]:
+            user = _user(request)
+            land = review.landing(user)
+            trainer_table = review.my_assignments(user)[0] if land.trainer else ""
+            return (
+                land.header,
+                gr.Group(visible=land.trainee),
+                land.assignments,
+                gr.Dropdown(choices=land.assignment_choices, value=None),
+                gr.Dropdown(choices=handlers.session_choices(user), value=None),
+                gr.Dropdown(choices=[("any", ""), *[(n, n) for n in land.trainee_choices]], value=""),
+                land.table,
+                gr.Dropdown(choices=land.session_choices, value=None),
+                gr.Group(visible=land.trainer),
+                gr.Tab(visible=land.trainer),
+                gr.Tab(visible=land.trainer),
+                gr.Dropdown(choices=land.trainee_choices, value=[]),
+                trainer_table,
+            )
+
+        app.load(
+            on_load,
+            None,
+            [
+                who,
+                assigned_box,
+                assigned,
+                assignment,
+                past,
+                trainee_filter,
+                sessions,
+                picked,
+                comment_box,
+                cohort_tab,
+                assign_tab,
+                assign_trainees,
+                assigned_table,
+            ],
+            api_name="landing",
         )
-        send_event = {
-            "fn": lambda t, h, c: handlers.send(t, h, c).outputs(),
-            "inputs": [draft, handle, chat],
-            "outputs": screen,
-        }
-        send.click(**send_event)
-        draft.submit(**send_event)
-        end.click(lambda h, c: handlers.end(h, c).outputs(), [handle, chat], screen)
-        reopen.click(lambda s, h, c: handlers.reopen(s, h, c).outputs(), [past, handle, chat], screen)
-        refresh.click(lambda: gr.Dropdown(choices=handlers.session_choices()), None, past)
-    return app
+        persona.change(handlers.describe, persona, brief, api_name="describe")
+
+        def on_start(
+            p: str | None, h: Any, c: Any, v: str | None, k: str | None, request: gr.Request
+        ) -> tuple[Any, ...]:
+            return handlers.start(p, h, c, v, k, username=_user(request)).outputs()
+
+        def on_start_assignment(
+            a: str | None, h: Any, c: Any, v: str | None, k: str | None, request: gr.Request
+        ) -> tuple[Any, ...]:
+            return handlers.start_assignment(a, h, c, v, k, username=_user(request)).outputs()
+
+        def on_send(t: str, h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
+            return handlers.send(t, h, c, username=_user(request)).outputs()
+
+        def on_end(h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
+            return handlers.end(h, c, username=_user(request)).outputs()
+
+        def on_reopen(s: str | None, h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
+            return handlers.reopen(s, h, c, username=_user(request)).outputs()
+
+        def on_refresh(request: gr.Request) -> gr.Dropdown:
+            return gr.Dropdown(choices=handlers.session_choices(_user(request)))
+
+        def on_assignments(request: gr.Request) -> tuple[Any, ...]:
+            table, picks = review.my_assignments(_user(request))
+            return table, gr.Dropdown(choices=picks)
+
+        start.click(on_start, [persona, handle, chat, voice, coach_choice], screen, api_name="start")
+        start_assigned.click(
+            on_start_assignment, [assignment, handle, chat, voice, coach_choice], screen, api_name="start_assignment"
+        ).then(on_assignments, None, [assigned, assignment], api_name="my_assignments")
+        # A session that ends in agreement may pass an assignment: the list follows.
+        send.click(on_send, [draft, handle, chat], screen, api_name="send").then(
+            on_assignments, None, [assigned, assignment], api_name="my_assignments_after_send"
+        )
+        draft.submit(on_send, [draft, handle, chat], screen, api_name="send_on_enter").then(
+            on_assignments, None, [assigned, assignment], api_name="my_assignments_after_enter"
+        )
+        end.click(on_end, [handle, chat], screen, api_name="end").then(
+            on_assignments, None, [assigned, assignment], api_name="my_assignments_after_end"
+        )
+        reopen.click(on_reopen, [past, handle, chat], screen, api_name="reopen")
+        refresh.click(on_refresh, None, past, api_name="own_sessions")
+
+        def on_filter(t: str | None, p: str | None, o: str | None, request: gr.Request) -> tuple[Any, ...]:
+            table, picks = review.sessions(t, p, o, _user(request))
+            return table, gr.Dropdown(choices=picks, value=None)
+
+        def on_open(s: str | None, request: gr.Request) -> tuple[Any, ...]:
+            html, turns, message = review.open_session(s, _user(request))
+            return html, gr.Dropdown(choices=turns, value=turns[-1] if turns else None), message
+
+        def on_comment(s: str | None, n: Any, text: str, request: gr.Request) -> tuple[Any, ...]:
+            return review.comment(s, n, text, _user(request))
+
+        def on_export(s: str | None, f: str, request: gr.Request) -> tuple[Any, ...]:
+            return review.export_session(s, f, _user(request))
+
+        def on_cohort(p: str | None, request: gr.Request) -> str:
+            return review.cohort(p, _user(request))
+
+        def on_cohort_export(p: str | None, f: str, request: gr.Request) -> tuple[Any, ...]:
+            return review.export_cohort(p, f, _user(request))
+
+        def on_assign(
+            t: Any, p: Any, d: str | None, g: Any, a: Any, n: str | None, request: gr.Request
+        ) -> tuple[Any, ...]:
+            return review.assign(t, p, d, g, a, n, _user(request))
+
+        apply_filter.click(on_filter, [trainee_filter, persona_filter, only], [sessions, picked], api_name="sessions")
+        open_btn.click(on_open, [picked], [transcript, turn, review_notice], api_name="transcript")
+        add_comment.click(
+            on_comment, [picked, turn, comment_text], [transcript, comment_text, review_notice], api_name="comment"
+        )
+        export_btn.click(on_export, [picked, fmt], [export_file, review_notice], api_name="export_transcript")
+        show_cohort.click(on_cohort, [cohort_persona], cohort_table, api_name="cohort")
+        cohort_export.click(
+            on_cohort_export, [cohort_persona, cohort_fmt], [cohort_file, cohort_notice], api_name="export_cohort"
+        )
+        assign_btn.click(
+            on_assign,
+            [assign_trainees, assign_personas, due, target, attempts, assign_note],
+            [assign_notice, assigned_table],
+            api_name="assign",
+        )
+    return app, team
+
+
+def build_app(settings: Settings) -> gr.Blocks:
+    return build(settings)[0]
+
+
+def launch_options(team: Team | None) -> dict[str, Any]:
+    """Sign-in is on when any account exists at start; with none the app serves one local user."""
+    if team is None or not team.accounts_exist():
+        return {}
+    return {"auth": team.check_credentials, "auth_message": AUTH_MESSAGE}
 
 
 def main() -> None:
     settings = Settings.from_env()
-    app = build_app(settings)
+    app, team = build(settings)
     app.launch(
         server_name=os.environ.get("PARLEY_HOST", "127.0.0.1"),
         server_port=int(os.environ.get("PARLEY_PORT", "7860")),
         css=CSS,
         footer_links=[],
+        **launch_options(team),
     )

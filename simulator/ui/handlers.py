@@ -8,6 +8,8 @@ from typing import Any
 
 from simulator.errors import SimulatorError
 from simulator.practice import Handle, Practice, TurnResult
+from simulator.review import Team
+from simulator.team import LOCAL, Caller, Role
 from simulator.ui import render
 from simulator.visibility import trainee_grade
 
@@ -32,9 +34,20 @@ class Screen:
 
 
 class Handlers:
-    def __init__(self, practice: Practice, storage_problem: str | None = None) -> None:
+    """`username` is the signed-in name (None with no accounts); the team service checks it on every call."""
+
+    def __init__(self, practice: Practice, storage_problem: str | None = None, team: Team | None = None) -> None:
         self.practice = practice
         self.storage_problem = storage_problem
+        self.team = team
+
+    def _caller(self, username: str | None) -> Caller:
+        return self.team.caller(username) if self.team is not None else LOCAL
+
+    def _check(self, handle: Handle, username: str | None) -> None:
+        """A live conversation belongs to whoever started it."""
+        if self.team is not None:
+            self.team.check_handle(self._caller(username), handle)
 
     def in_use(self) -> str:
         """Which voices and coach this app runs with, for the page header."""
@@ -46,13 +59,19 @@ class Handlers:
     def choices(self) -> list[tuple[str, str]]:
         return [(render.persona_label(p), p.id) for p in self.practice.catalog.ordered()]
 
-    def session_choices(self) -> list[tuple[str, str]]:
+    def session_choices(self, username: str | None = None) -> list[tuple[str, str]]:
+        """The caller's own sessions, to reopen."""
+        try:
+            caller = self._caller(username)
+        except SimulatorError:
+            return []
+        users = None if caller.role is Role.LOCAL else [caller.name]
         return [
             (
                 f"{s.started_at[:16].replace('T', ' ')} · {s.persona_name} · {s.turns} turns · {s.outcome or 'open'}",
                 s.id,
             )
-            for s in self.practice.store.list_sessions(100)
+            for s in self.practice.store.list_sessions(100, users)
         ]
 
     def describe(self, persona_id: str | None) -> str:
@@ -109,13 +128,15 @@ class Handlers:
         chat: Chat | None,
         voice: str | None = None,
         coach: str | None = None,
+        username: str | None = None,
     ) -> Screen:
         if self.storage_problem:
             return self._blocked(self.storage_problem, handle, chat)
         if not persona_id:
             return self._blocked("Choose a counterpart first.", handle, chat)
         try:
-            new = self.practice.start(persona_id, voice=voice, coach=coach)
+            caller = self._caller(username)
+            new = self.practice.start(persona_id, user=caller.name, voice=voice, coach=coach)
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
         persona = self.practice.catalog.get(persona_id)
@@ -123,15 +144,42 @@ class Handlers:
             new, [{"role": "assistant", "content": persona.opening}], notice=f"Session {new.session_id} started."
         )
 
-    def send(self, text: str, handle: Handle | None, chat: Chat | None) -> Screen:
+    def start_assignment(
+        self,
+        assignment_id: str | None,
+        handle: Handle | None,
+        chat: Chat | None,
+        voice: str | None = None,
+        coach: str | None = None,
+        username: str | None = None,
+    ) -> Screen:
+        """Start a session that counts toward one of the caller's assignments."""
+        if self.storage_problem:
+            return self._blocked(self.storage_problem, handle, chat)
+        if not assignment_id or self.team is None:
+            return self._blocked("Choose one of your assignments first.", handle, chat)
+        try:
+            new = self.team.start_assignment(self._caller(username), assignment_id, voice=voice, coach=coach)
+        except SimulatorError as exc:
+            return self._blocked(str(exc), handle, chat)
+        persona = self.practice.catalog.get(new.persona_id)
+        return self._screen(
+            new,
+            [{"role": "assistant", "content": persona.opening}],
+            notice=f"Session {new.session_id} started for your assignment with {persona.name}.",
+        )
+
+    def send(self, text: str, handle: Handle | None, chat: Chat | None, username: str | None = None) -> Screen:
         final: Screen | None = None
-        for item in self.send_stream(text, handle, chat):
+        for item in self.send_stream(text, handle, chat, username):
             if isinstance(item, Screen):
                 final = item
         assert final is not None
         return final
 
-    def send_stream(self, text: str, handle: Handle | None, chat: Chat | None) -> Iterator[Screen | Chat]:
+    def send_stream(
+        self, text: str, handle: Handle | None, chat: Chat | None, username: str | None = None
+    ) -> Iterator[Screen | Chat]:
         """The chat as the reply grows (lists of messages), then the whole page (a Screen)."""
         if handle is None:
             yield self._blocked(
@@ -140,6 +188,7 @@ class Handlers:
             return
         shown = list(chat or [])
         try:
+            self._check(handle, username)
             for event in self.practice.send_stream(handle, text):
                 if isinstance(event, TurnResult):
                     result = event
@@ -162,20 +211,26 @@ class Handlers:
         notice = " ".join([notice, *result.notices]).strip()
         yield self._screen(handle, final, notice=notice)
 
-    def end(self, handle: Handle | None, chat: Chat | None) -> Screen:
+    def end(self, handle: Handle | None, chat: Chat | None, username: str | None = None) -> Screen:
         if handle is None:
             return self._blocked("There is no conversation to end.", None, chat)
         try:
+            self._check(handle, username)
             self.practice.end(handle)
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
         return self._screen(handle, chat or [], notice="You ended the conversation.")
 
-    def reopen(self, session_id: str | None, handle: Handle | None, chat: Chat | None) -> Screen:
+    def reopen(
+        self, session_id: str | None, handle: Handle | None, chat: Chat | None, username: str | None = None
+    ) -> Screen:
         if not session_id:
             return self._blocked("Choose a stored session to reopen.", handle, chat)
         try:
-            new, record = self.practice.resume(session_id)
+            if self.team is not None:
+                new, record = self.team.resume(self._caller(username), session_id)
+            else:
+                new, record = self.practice.resume(session_id)
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
         history: Chat = [{"role": "assistant", "content": record.opening}]

@@ -1,0 +1,194 @@
+"""Handlers for the assignments, review, cohort and assign panels.
+
+Each takes the signed-in name last (None when the app has no accounts) and asks the team service, which
+checks every read and write; the UI only decides what is worth showing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.errors import SimulatorError
+from simulator.exports import cohort_table_html, export_cohort, export_sessions, progress_chart, transcript_body
+from simulator.review import Team
+from simulator.team import Caller, Role
+from simulator.ui import team_render
+from simulator.ui.render import persona_label
+
+FILTER_ALL = ""
+
+
+def _warn(exc: Exception) -> str:
+    return f"⚠️ {exc}"
+
+
+@dataclass
+class Landing:
+    """What the page shows a caller when it loads: who they are and which panels are theirs."""
+
+    header: str
+    trainee: bool
+    trainer: bool
+    assignments: str
+    assignment_choices: list[tuple[str, str]]
+    trainee_choices: list[str]
+    session_choices: list[tuple[str, str]]
+    table: str
+
+
+class TeamHandlers:
+    def __init__(self, team: Team | None, problem: str | None = None) -> None:
+        self.team = team
+        self.problem = problem
+
+    def _caller(self, username: str | None) -> tuple[Team, Caller]:
+        if self.team is None:
+            raise SimulatorError(self.problem or "accounts are unavailable")
+        return self.team, self.team.caller(username)
+
+    def landing(self, username: str | None) -> Landing:
+        try:
+            team, caller = self._caller(username)
+        except SimulatorError as exc:
+            return Landing(_warn(exc), False, False, "", [], [], [], "")
+        if caller.role is Role.LOCAL:
+            header = "Local single-user mode: no accounts (add them with `python -m simulator users add`)."
+        else:
+            header = f"Signed in as **{caller.name}** ({caller.role.value}) · <a href='/logout'>Sign out</a>"
+        views = team.assignments(caller) if caller.role is Role.TRAINEE else []
+        table, sessions = self.sessions(FILTER_ALL, FILTER_ALL, FILTER_ALL, username)
+        return Landing(
+            header=header,
+            trainee=caller.role is Role.TRAINEE,
+            trainer=caller.is_trainer,
+            assignments=team_render.assignments_table(views, for_trainee=True),
+            assignment_choices=[(team_render.assignment_label(v), v.assignment.id) for v in views],
+            trainee_choices=[a.name for a in team.trainees_of(caller)],
+            session_choices=sessions,
+            table=table,
+        )
+
+    def my_assignments(self, username: str | None) -> tuple[str, list[tuple[str, str]]]:
+        try:
+            team, caller = self._caller(username)
+            views = team.assignments(caller)
+        except SimulatorError as exc:
+            return _warn(exc), []
+        return (
+            team_render.assignments_table(views, for_trainee=caller.role is Role.TRAINEE),
+            [(team_render.assignment_label(v), v.assignment.id) for v in views if caller.name == v.assignment.trainee],
+        )
+
+    def sessions(
+        self, trainee: str | None, persona_id: str | None, only: str | None, username: str | None
+    ) -> tuple[str, list[tuple[str, str]]]:
+        """(table, picker choices) for the review panel, filtered."""
+        try:
+            team, caller = self._caller(username)
+            rows = team.review_rows(caller, trainee=trainee or None, persona_id=persona_id or None, only=only or None)
+        except SimulatorError as exc:
+            return _warn(exc), []
+        return team_render.sessions_table(rows), [(team_render.session_label(r), r.session_id) for r in rows]
+
+    def open_session(self, session_id: str | None, username: str | None) -> tuple[str, list[int], str]:
+        """(transcript with plots, its turn numbers for comments, notice)."""
+        if not session_id:
+            return "", [], "⚠️ Choose a session to open."
+        try:
+            team, caller = self._caller(username)
+            view = team.transcript(caller, session_id)
+            progress = ""
+            if caller.is_trainer and view.trainee != caller.name:
+                points = [
+                    (r.started_at, r.percent) for r in team.progress(caller, view.trainee) if r.percent is not None
+                ]
+                progress = progress_chart(view.trainee, points)
+        except SimulatorError as exc:
+            return "", [], _warn(exc)
+        body = transcript_body(view) + progress
+        return (
+            f"<div id='transcript' data-session='{view.session_id}'>{body}</div>",
+            [t["turn"] for t in view.turns],
+            "",
+        )
+
+    def comment(
+        self, session_id: str | None, turn: float | int | None, text: str, username: str | None
+    ) -> tuple[str, str, str]:
+        """(transcript, comment box, notice): the box keeps the text when the comment could not be saved."""
+        if not session_id or turn is None:
+            return "", text, "⚠️ Open a session and choose a message to comment on."
+        try:
+            team, caller = self._caller(username)
+            team.comment(caller, session_id, int(turn), text)
+        except SimulatorError as exc:
+            transcript, _, _ = self.open_session(session_id, username)
+            return transcript, text, _warn(exc)
+        transcript, _, _ = self.open_session(session_id, username)
+        return transcript, "", f"Comment added to message {int(turn)}."
+
+    def _file(self, name: str, content: str) -> str:
+        folder = Path(tempfile.mkdtemp(prefix="parley-export-"))
+        path = folder / name
+        path.write_text(content, encoding="utf-8")
+        return str(path)
+
+    def export_session(self, session_id: str | None, fmt: str, username: str | None) -> tuple[str | None, str]:
+        try:
+            team, caller = self._caller(username)
+            name, content = export_sessions(team, caller, [session_id] if session_id else [], fmt or "json")
+        except SimulatorError as exc:
+            return None, _warn(exc)
+        return self._file(name, content), f"Exported {name}."
+
+    def cohort(self, persona_id: str | None, username: str | None) -> str:
+        try:
+            team, caller = self._caller(username)
+            rows = team.cohort(caller, persona_id or None)
+        except SimulatorError as exc:
+            return _warn(exc)
+        return cohort_table_html(rows) if rows else "<p class='empty'>No sessions yet.</p>"
+
+    def export_cohort(self, persona_id: str | None, fmt: str, username: str | None) -> tuple[str | None, str]:
+        try:
+            team, caller = self._caller(username)
+            name, content = export_cohort(team, caller, fmt or "json", persona_id or None)
+        except SimulatorError as exc:
+            return None, _warn(exc)
+        return self._file(name, content), f"Exported {name}."
+
+    def assign(
+        self,
+        trainees: list[str] | str | None,
+        personas: list[str] | str | None,
+        due: str | None,
+        target: float | int | None,
+        attempts: float | int | None,
+        note: str | None,
+        username: str | None,
+    ) -> tuple[str, str]:
+        """(notice, the trainer's assignments table); nothing is written unless all of it is valid."""
+        names = [trainees] if isinstance(trainees, str) else list(trainees or [])
+        ids = [personas] if isinstance(personas, str) else list(personas or [])
+        try:
+            team, caller = self._caller(username)
+            made = team.assign(
+                caller,
+                names,
+                ids,
+                due=due or None,
+                target=int(target if target is not None else 70),
+                attempts=int(attempts) if attempts else None,
+                note=note or "",
+            )
+            table = team_render.assignments_table(team.assignments(caller), for_trainee=False)
+        except SimulatorError as exc:
+            return _warn(exc), self.my_assignments(username)[0]
+        return f"Assigned {len(made)}: " + ", ".join(f"{a.persona_id} to {a.trainee}" for a in made) + ".", table
+
+    def persona_choices(self) -> list[tuple[str, str]]:
+        if self.team is None:
+            return []
+        return [(persona_label(p), p.id) for p in self.team.practice.catalog.ordered()]

@@ -1,0 +1,79 @@
+"""HTML for the assignments, review and cohort panels; pure functions of what the caller may see."""
+
+from __future__ import annotations
+
+from html import escape
+
+from simulator.grade import CRITERIA
+from simulator.review import AssignmentView, ReviewRow
+
+SHORT = {"questions": "Q", "interests": "I", "collaboration": "C"}
+
+
+def _cell(value: object) -> str:
+    return f"<td>{escape('' if value is None else str(value))}</td>"
+
+
+def assignments_table(views: list[AssignmentView], for_trainee: bool) -> str:
+    if not views:
+        text = "No assignments yet." if for_trainee else "You have not assigned anything yet."
+        return f"<p class='empty'>{text}</p>"
+    head = ["Counterpart", "Due", "Target", "Attempts", "Best", "Status", "Note"]
+    if not for_trainee:
+        head.insert(0, "Trainee")
+    rows = []
+    for v in views:
+        a = v.assignment
+        cells = [
+            v.persona_name,
+            a.due.isoformat() if a.due else "—",
+            f"{a.target}%",
+            f"{len(v.attempts)}/{a.attempts or '∞'}",
+            f"{v.best}%" if v.best is not None else "—",
+            v.status.value,
+            a.note,
+        ]
+        if not for_trainee:
+            cells.insert(0, a.trainee)
+        rows.append(
+            f"<tr data-assignment='{escape(a.id)}' data-status='{escape(v.status.value)}'>"
+            + "".join(_cell(c) for c in cells)
+            + "</tr>"
+        )
+    header = "".join(f"<th>{h}</th>" for h in head)
+    return f"<table class='assignments'><tr>{header}</tr>{''.join(rows)}</table>"
+
+
+def assignment_label(view: AssignmentView) -> str:
+    a = view.assignment
+    due = f" · due {a.due.isoformat()}" if a.due else ""
+    return f"{view.persona_name} · target {a.target}%{due} · {view.status.value}"
+
+
+def sessions_table(rows: list[ReviewRow]) -> str:
+    if not rows:
+        return "<p class='empty'>No sessions match.</p>"
+    head = ["Trainee", "Counterpart", "Date", "Turns", *(SHORT[c] + " avg" for c in CRITERIA), "Interests", "Outcome"]
+    head += ["Score", "Pass"]
+    body = []
+    for r in rows:
+        verdict = {True: "passed", False: "not passed", None: "—"}[r.passed]
+        cells = [
+            r.trainee,
+            r.persona_name,
+            r.started_at[:16].replace("T", " "),
+            r.turns,
+            *(r.averages[c] for c in CRITERIA),
+            f"{r.uncovered}/{r.interests}",
+            (r.outcome or "open").replace("_", " "),
+            f"{r.percent}%" if r.percent is not None else "—",
+            verdict,
+        ]
+        body.append(f"<tr data-session='{escape(r.session_id)}'>" + "".join(_cell(c) for c in cells) + "</tr>")
+    header = "".join(f"<th>{escape(h)}</th>" for h in head)
+    return f"<table id='sessions-table'><tr>{header}</tr>{''.join(body)}</table>"
+
+
+def session_label(row: ReviewRow) -> str:
+    score = f" · {row.percent}%" if row.percent is not None else ""
+    return f"{row.started_at[:16].replace('T', ' ')} · {row.trainee} · {row.persona_name}{score}"

@@ -1,0 +1,132 @@
+"""Trainer and trainee in a real Chromium: assign, sign in, complete, review, comment, export."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.appserver import add_user, running_app
+from tests.test_browser import browser, choose, send  # noqa: F401  (the shared Chromium fixture)
+
+PASSWORD = "correct horse"
+AGREEMENT = [
+    "I hear you, and I know renewals are tough. What would a good outcome look like for you?",
+    "To be open with you, our margin is thin too. Who else in your organisation will judge how this renewal turns out?",
+    "That makes sense. What would you want other suppliers to take from how this deal was done?",
+    "What if we spread the payments so next year's spend fits your budget, and lock the price for three years "
+    "as a documented saving, in exchange for a reference?",
+]
+
+
+@pytest.fixture(scope="module")
+def team_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    data = tmp_path_factory.mktemp("team-data")
+    add_user(data, "tess", "trainer", PASSWORD)
+    add_user(data, "ann", "trainee", PASSWORD, trainer="tess")
+    with running_app(data) as url:
+        yield url, data
+
+
+def sign_in(browser: Browser, url: str, name: str, password: str = PASSWORD) -> Page:  # noqa: F811
+    page = browser.new_context(accept_downloads=True).new_page()
+    page.goto(url)
+    page.locator("input[data-testid='textbox']").fill(name)
+    page.locator("input[type='password']").fill(password)
+    page.get_by_role("button", name="Login").click()
+    return page
+
+
+def pick(page: Page, elem_id: str, option: str) -> None:
+    box = page.locator(f"#{elem_id} input").first
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=False).first.click()
+
+
+def test_trainer_assigns_trainee_completes_trainer_reviews(
+    team_app: tuple[str, Path],
+    browser: Browser,  # noqa: F811
+) -> None:
+    url, data = team_app
+    # Without signing in nothing of the app is served: the page is the login form.
+    anonymous = browser.new_page()
+    anonymous.goto(url)
+    expect(anonymous.get_by_role("button", name="Login")).to_be_visible()
+    expect(anonymous.locator("#chat")).to_have_count(0)
+
+    trainer = sign_in(browser, url, "tess")
+    expect(trainer.locator("#who")).to_contain_text("Signed in as tess (trainer)")
+    trainer.get_by_role("tab", name="Assign").click()
+    pick(trainer, "assign-trainees", "ann")
+    pick(trainer, "assign-personas", "Dana Whitlock")
+    trainer.locator("#assign-due textarea, #assign-due input").first.fill((date.today() - timedelta(days=1)).isoformat())
+    trainer.locator("#assign").click()
+    expect(trainer.locator("#assign-notice")).to_contain_text("in the past")
+    trainer.locator("#assign-due textarea, #assign-due input").first.fill((date.today() + timedelta(days=14)).isoformat())
+    trainer.locator("#assign-note textarea, #assign-note input").first.fill("Find out why before you offer anything.")
+    trainer.locator("#assign").click()
+    expect(trainer.locator("#assign-notice")).to_contain_text("Assigned 1: procurement_discount to ann")
+    expect(trainer.locator("#assigned-table")).to_contain_text("not started")
+
+    # A wrong password gets no hint; the right one gets in.
+    wrong = sign_in(browser, url, "ann", "not the password")
+    expect(wrong.get_by_text("Incorrect Credentials", exact=False)).to_be_visible()
+    trainee = sign_in(browser, url, "ann")
+    expect(trainee.locator("#who")).to_contain_text("Signed in as ann (trainee)")
+    expect(trainee.get_by_role("tab", name="Assign")).to_have_count(0)
+    expect(trainee.get_by_role("tab", name="Cohort")).to_have_count(0)
+    expect(trainee.locator("#my-assignments")).to_contain_text("Dana Whitlock")
+    expect(trainee.locator("#my-assignments")).to_contain_text("Find out why before you offer anything.")
+    expect(trainee.locator("#my-assignments [data-status='not started']")).to_have_count(1)
+    pick(trainee, "assignment-picker", "Dana Whitlock")
+    trainee.locator("#start-assignment").click()
+    expect(trainee.locator("#notice")).to_contain_text("for your assignment")
+    for n, text in enumerate(AGREEMENT, start=2):
+        send(trainee, text, n)
+    expect(trainee.locator("#debrief")).to_contain_text("You reached an agreement")
+    expect(trainee.locator("#my-assignments [data-status='passed']")).to_have_count(1)
+
+    trainer.get_by_role("tab", name="Review").click()
+    trainer.locator("#apply-filter").click()
+    row = trainer.locator("#sessions-table tr[data-session]")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("ann")
+    expect(row).to_contain_text("passed")
+    pick(trainer, "review-session", "ann")
+    trainer.locator("#open-transcript").click()
+    transcript = trainer.locator("#transcript")
+    expect(transcript).to_contain_text("Who else in your organisation")
+    expect(transcript.locator("svg#score-chart circle")).to_have_count(3 * len(AGREEMENT))
+    expect(transcript.locator("svg#trust-chart")).to_have_count(1)
+    expect(transcript.locator("svg#progress-ann")).to_have_count(1)
+    pick(trainer, "comment-turn", "2")
+    trainer.locator("#comment-text textarea, #comment-text input").first.fill("Naming your own margin built trust here.")
+    trainer.locator("#add-comment").click()
+    expect(transcript.locator(".comment[data-turn='2']")).to_contain_text("Naming your own margin built trust here.")
+
+    trainer.locator("#export-format").get_by_text("html").click()
+    trainer.locator("#export-transcript").click()
+    expect(trainer.locator("#review-notice")).to_contain_text("Exported")
+    with trainer.expect_download() as download:
+        trainer.locator("#export-file a").first.click()
+    report = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "<svg" in report and "Naming your own margin built trust here." in report
+
+    # The trainee sees the comment on their own transcript, and only their own sessions.
+    trainee.get_by_role("tab", name="Review").click()
+    trainee.locator("#apply-filter").click()
+    expect(trainee.locator("#sessions-table tr[data-session]")).to_have_count(1)
+    pick(trainee, "review-session", "Dana")
+    trainee.locator("#open-transcript").click()
+    expect(trainee.locator("#transcript .comment")).to_contain_text("Naming your own margin built trust here.")
+    expect(trainee.locator("#add-comment")).to_have_count(0)
+
+    with sqlite3.connect(data / "parley.sqlite3") as db:
+        (user, assignment) = db.execute("SELECT user, assignment_id FROM sessions").fetchone()
+        comments = db.execute("SELECT author, turn FROM comments").fetchall()
+    assert user == "ann" and assignment is not None and comments == [("tess", 2)]
