@@ -61,6 +61,12 @@ def _choice(label: str, options: list[str], default: str, elem_id: str) -> gr.Ra
     return gr.Radio(choices=options, value=default, label=label, visible=len(options) > 1, elem_id=elem_id)
 
 
+def _ids(label: str, elem_id: str, **options: Any) -> gr.Dropdown:
+    """A picker of ids filled per caller on load. Any value is let through to the team service, which decides
+    what the caller may see: that check, not the list of choices, is what guards the data (API calls included)."""
+    return gr.Dropdown(choices=[], label=label, elem_id=elem_id, allow_custom_value=True, **options)
+
+
 def _user(request: gr.Request | None) -> str | None:
     """The signed-in name from Gradio's session cookie; None when the app runs without accounts."""
     return getattr(request, "username", None) if request is not None else None
@@ -95,7 +101,7 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
                     gr.Markdown("### My assignments")
                     assigned = gr.HTML("", elem_id="my-assignments")
                     with gr.Row():
-                        assignment = gr.Dropdown(choices=[], label="Assignment", elem_id="assignment-picker", scale=4)
+                        assignment = _ids("Assignment", "assignment-picker", scale=4)
                         start_assigned = gr.Button("Start assignment", elem_id="start-assignment", scale=1)
                 with gr.Row():
                     with gr.Column(scale=3):
@@ -126,13 +132,13 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
                         ledger = gr.HTML("", elem_id="ledger-panel")
                 debrief = gr.Markdown("", elem_id="debrief")
                 with gr.Accordion("Past sessions", open=False):
-                    past = gr.Dropdown(choices=[], label="Stored sessions", elem_id="past-sessions")
+                    past = _ids("Stored sessions", "past-sessions")
                     with gr.Row():
                         refresh = gr.Button("Refresh list", elem_id="refresh-sessions")
                         reopen = gr.Button("Reopen", elem_id="reopen")
             with gr.Tab("Review", id="review-tab", elem_id="review-tab"):
                 with gr.Row():
-                    trainee_filter = gr.Dropdown(choices=[], label="Trainee", elem_id="filter-trainee")
+                    trainee_filter = _ids("Trainee", "filter-trainee")
                     persona_filter = gr.Dropdown(
                         choices=[("any", ""), *review.persona_choices()],
                         value="",
@@ -148,13 +154,13 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
                     apply_filter = gr.Button("Show sessions", elem_id="apply-filter")
                 sessions = gr.HTML("", elem_id="sessions-panel")
                 with gr.Row():
-                    picked = gr.Dropdown(choices=[], label="Session", elem_id="review-session", scale=4)
+                    picked = _ids("Session", "review-session", scale=4)
                     open_btn = gr.Button("Open transcript", elem_id="open-transcript", scale=1)
                 review_notice = gr.Markdown("", elem_id="review-notice")
                 transcript = gr.HTML("", elem_id="transcript-panel")
                 with gr.Group(visible=False) as comment_box:
                     with gr.Row():
-                        turn = gr.Dropdown(choices=[], label="Message", elem_id="comment-turn", scale=1)
+                        turn = _ids("Message", "comment-turn", scale=1)
                         comment_text = gr.Textbox(label="Comment for the trainee", elem_id="comment-text", scale=4)
                         add_comment = gr.Button("Add comment", elem_id="add-comment", scale=1)
                     with gr.Row():
@@ -182,9 +188,7 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
                 cohort_file = gr.File(label="Export", elem_id="cohort-file", interactive=False)
             with gr.Tab("Assign", id="assign-tab", elem_id="assign-tab", visible=False) as assign_tab:
                 with gr.Row():
-                    assign_trainees = gr.Dropdown(
-                        choices=[], multiselect=True, label="Trainees", elem_id="assign-trainees"
-                    )
+                    assign_trainees = _ids("Trainees", "assign-trainees", multiselect=True)
                     assign_personas = gr.Dropdown(
                         choices=review.persona_choices(),
                         multiselect=True,

@@ -1,0 +1,169 @@
+"""Every event handler the app exposes over HTTP, called by a signed-in trainee with other people's ids.
+
+Gradio serves each handler as an API endpoint, so these calls must be checked exactly like clicks: the sweep
+asserts that nothing of anyone else's sessions, assignments or comments comes back, that no hidden interest
+is ever returned, and that nothing is written on anyone else's behalf.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gradio_client import Client
+
+from simulator.persona_files import PersonaCatalog, load_folder
+from simulator.practice import Practice
+from simulator.review import Team
+from simulator.storage.sqlite_store import SqliteStore
+from simulator.storage.sqlite_team import SqliteTeamStore
+from tests.appserver import running_app
+from tests.conftest import PERSONAS_DIR
+
+PASSWORD = "correct horse"
+SECRET_MESSAGE = "Bob-only words: what keeps the quarterly figures awake at night?"
+SECRET_NOTE = "Note meant for Bob alone"
+SECRET_COMMENT = "Comment meant for Bob alone"
+
+
+def seed(data: Path, catalog: PersonaCatalog) -> dict[str, str]:
+    """Two trainers and two trainees; Bob (Tom's) has a session, an assignment and a comment."""
+    store = SqliteStore(data / "parley.sqlite3")
+    team = Team(Practice(catalog, store), SqliteTeamStore(store), rounds=4)
+    team.add_user("tess", "trainer", PASSWORD)
+    team.add_user("tom", "trainer", PASSWORD)
+    team.add_user("ann", "trainee", PASSWORD, trainer="tess")
+    team.add_user("bob", "trainee", PASSWORD, trainer="tom")
+    tom, bob = team.caller("tom"), team.caller("bob")
+    (job,) = team.assign(tom, ["bob"], ["procurement_discount"], note=SECRET_NOTE, due=date.today() + timedelta(days=9))
+    handle = team.start_assignment(bob, job.id)
+    team.practice.send(handle, SECRET_MESSAGE)
+    # Uncover something in Bob's session, so his transcript holds a hidden interest's words.
+    for text in [
+        "I hear you, and I know renewals are tough. What would a good outcome look like for you?",
+        "To be open with you, our margin is thin too. Who else in your organisation will judge how this turns out?",
+    ]:
+        team.practice.send(handle, text)
+    team.comment(tom, handle.session_id, 1, SECRET_COMMENT)
+    ann_own = team.start(team.caller("ann"), "shared_lab")
+    store.close()
+    return {"bob_session": handle.session_id, "bob_assignment": job.id, "ann_session": ann_own.session_id}
+
+
+def forbidden(catalog: PersonaCatalog) -> list[str]:
+    """Strings a trainee who uncovered nothing must never receive."""
+    words = [SECRET_MESSAGE, SECRET_NOTE, SECRET_COMMENT]
+    for persona in catalog.ordered():
+        for interest in persona.hidden_interests:
+            words += [interest.summary, interest.reveal, interest.id]
+    return words
+
+
+@pytest.fixture(scope="module")
+def sweep_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, dict[str, str], PersonaCatalog]]:
+    data = tmp_path_factory.mktemp("sweep-data")
+    catalog = load_folder(PERSONAS_DIR)
+    ids = seed(data, catalog)
+    with running_app(data) as url:
+        yield url, data, ids, catalog
+
+
+def _values(component: dict[str, Any], candidate: str) -> Any:
+    kind = component.get("type")
+    props = component.get("props", {})
+    if kind in {"number", "slider"}:
+        return 1
+    if kind == "dropdown" and props.get("multiselect"):
+        return [candidate]
+    if kind in {"checkboxgroup"}:
+        return [candidate]
+    if kind == "chatbot":
+        return []
+    if kind == "radio":
+        return props.get("value")  # a fixed choice (voice, coach, format): ids travel in the other inputs
+    if kind == "file":
+        return None
+    return candidate
+
+
+def test_a_trainee_gets_nothing_of_anyone_else_from_any_endpoint(
+    sweep_app: tuple[str, Path, dict[str, str], PersonaCatalog],
+) -> None:
+    url, data, ids, catalog = sweep_app
+    client = Client(url, auth=("ann", PASSWORD), verbose=False, analytics_enabled=False, download_files=False)
+    components = {c["id"]: c for c in client.config["components"]}
+    dependencies = client.config["dependencies"]
+    candidates = [
+        ids["bob_session"],
+        ids["bob_assignment"],
+        ids["ann_session"],
+        "bob",
+        "tom",
+        "procurement_discount",
+        "",
+    ]
+    words = forbidden(catalog)
+    with sqlite3.connect(data / "parley.sqlite3") as db:
+        before = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("assignments", "comments")}
+        bob_turns = db.execute("SELECT count(*) FROM turns WHERE session_id=?", (ids["bob_session"],)).fetchone()[0]
+    called, leaks, texts = 0, [], []
+    for dep in dependencies:
+        inputs = [components[i] for i in dep["inputs"] if components[i].get("type") != "state"]
+        if len(inputs) > 3:
+            combos = [[c] * len(inputs) for c in candidates]
+        else:
+            combos = [list(p) for p in itertools.product(candidates, repeat=len(inputs))]
+        for combo in combos:
+            args = [_values(comp, value) for comp, value in zip(inputs, combo, strict=True)]
+            try:
+                result = client.predict(*args, fn_index=dep["id"])
+            except Exception as exc:  # an error from the app is a refusal; it must not carry data either
+                result = str(exc)
+            called += 1
+            text = json.dumps(result, default=str)
+            texts.append(text)
+            leaks += [(dep.get("api_name"), combo, w[:40]) for w in words if w in text]
+    assert called > 100 and len(dependencies) >= 20
+    assert leaks == []
+    # The sweep reached the service layer: it refused the foreign ids and served Ann her own session.
+    assert sum("you have no session" in t for t in texts) >= 3
+    assert sum("you have no assignment" in t for t in texts) >= 1
+    assert any(f"data-session='{ids['ann_session']}'" in t for t in texts)
+    with sqlite3.connect(data / "parley.sqlite3") as db:
+        after = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("assignments", "comments")}
+        users = {r[0] for r in db.execute("SELECT DISTINCT user FROM sessions")}
+        bob_after = db.execute("SELECT count(*) FROM turns WHERE session_id=?", (ids["bob_session"],)).fetchone()[0]
+    assert after == before, "a trainee's calls wrote assignments or comments"
+    assert users == {"ann", "bob"} and bob_after == bob_turns
+
+
+def test_without_signing_in_every_endpoint_is_refused(
+    sweep_app: tuple[str, Path, dict[str, str], PersonaCatalog],
+) -> None:
+    url, _, _, _ = sweep_app
+    for path in ["config", "gradio_api/info", "gradio_api/queue/join", "gradio_api/call/transcript"]:
+        request = urllib.request.Request(url + path, data=b"{}" if "queue" in path or "call" in path else None)
+        request.add_header("Content-Type", "application/json")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code in {401, 403}, path
+
+
+def test_a_trainer_reads_their_trainee_but_not_another_trainers(
+    sweep_app: tuple[str, Path, dict[str, str], PersonaCatalog],
+) -> None:
+    url, _, ids, _ = sweep_app
+    tom = Client(url, auth=("tom", PASSWORD), verbose=False, analytics_enabled=False, download_files=False)
+    html, _, notice = tom.predict(ids["bob_session"], api_name="/transcript")
+    assert SECRET_MESSAGE in html and SECRET_COMMENT in html and notice == ""
+    tess = Client(url, auth=("tess", PASSWORD), verbose=False, analytics_enabled=False, download_files=False)
+    html, _, notice = tess.predict(ids["bob_session"], api_name="/transcript")
+    assert html == "" and "you have no session" in notice
