@@ -64,10 +64,14 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     trainer.get_by_role("tab", name="Assign").click()
     pick(trainer, "assign-trainees", "ann")
     pick(trainer, "assign-personas", "Dana Whitlock")
-    trainer.locator("#assign-due textarea, #assign-due input").first.fill((date.today() - timedelta(days=1)).isoformat())
+    trainer.locator("#assign-due textarea, #assign-due input").first.fill(
+        (date.today() - timedelta(days=1)).isoformat()
+    )
     trainer.locator("#assign").click()
     expect(trainer.locator("#assign-notice")).to_contain_text("in the past")
-    trainer.locator("#assign-due textarea, #assign-due input").first.fill((date.today() + timedelta(days=14)).isoformat())
+    trainer.locator("#assign-due textarea, #assign-due input").first.fill(
+        (date.today() + timedelta(days=14)).isoformat()
+    )
     trainer.locator("#assign-note textarea, #assign-note input").first.fill("Find out why before you offer anything.")
     trainer.locator("#assign").click()
     expect(trainer.locator("#assign-notice")).to_contain_text("Assigned 1: procurement_discount to ann")
@@ -105,7 +109,9 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     expect(transcript.locator("svg#trust-chart")).to_have_count(1)
     expect(transcript.locator("svg#progress-ann")).to_have_count(1)
     pick(trainer, "comment-turn", "2")
-    trainer.locator("#comment-text textarea, #comment-text input").first.fill("Naming your own margin built trust here.")
+    trainer.locator("#comment-text textarea, #comment-text input").first.fill(
+        "Naming your own margin built trust here."
+    )
     trainer.locator("#add-comment").click()
     expect(transcript.locator(".comment[data-turn='2']")).to_contain_text("Naming your own margin built trust here.")
 

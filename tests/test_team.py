@@ -112,7 +112,9 @@ def test_wrong_name_and_wrong_password_read_the_same_and_are_throttled(practice:
     assert team.sign_in("ann", PASSWORD).name == "ann"
 
 
-def test_callers_without_a_sign_in_are_local_only_when_there_are_no_accounts(practice: Practice, store: SqliteStore) -> None:
+def test_callers_without_a_sign_in_are_local_only_when_there_are_no_accounts(
+    practice: Practice, store: SqliteStore
+) -> None:
     team = make_team(practice, store)
     assert team.caller(None) is LOCAL
     team.add_user("tess", "trainer", PASSWORD)
