@@ -11,6 +11,7 @@ import itertools
 import json
 import sqlite3
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -42,6 +43,7 @@ def seed(data: Path, catalog: PersonaCatalog) -> dict[str, str]:
     team.add_user("tom", "trainer", PASSWORD)
     team.add_user("ann", "trainee", PASSWORD, trainer="tess")
     team.add_user("bob", "trainee", PASSWORD, trainer="tom")
+    team.add_user("cy", "trainee", PASSWORD)  # only for the throttling test
     tom, bob = team.caller("tom"), team.caller("bob")
     (job,) = team.assign(tom, ["bob"], ["procurement_discount"], note=SECRET_NOTE, due=date.today() + timedelta(days=9))
     handle = team.start_assignment(bob, job.id)
@@ -167,3 +169,23 @@ def test_a_trainer_reads_their_trainee_but_not_another_trainers(
     tess = Client(url, auth=("tess", PASSWORD), verbose=False, analytics_enabled=False, download_files=False)
     html, _, notice = tess.predict(ids["bob_session"], api_name="/transcript")
     assert html == "" and "you have no session" in notice
+
+
+def _login(url: str, name: str, password: str) -> int:
+    form = urllib.parse.urlencode({"username": name, "password": password}).encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url + "login", data=form), timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_the_login_route_is_throttled_after_repeated_failures(
+    sweep_app: tuple[str, Path, dict[str, str], PersonaCatalog],
+) -> None:
+    url, _, _, _ = sweep_app
+    assert _login(url, "cy", PASSWORD) == 200
+    assert [_login(url, "cy", "wrong guess") for _ in range(5)] == [400] * 5
+    # Paused now: the right password is refused too, with the same answer.
+    assert _login(url, "cy", PASSWORD) == 400
+    assert _login(url, "ann", PASSWORD) == 200  # other names are not affected
