@@ -1,0 +1,71 @@
+"""The review, cohort and assign handlers, called as the page calls them, for each kind of caller."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from simulator.practice import Practice
+from simulator.review import Team
+from simulator.storage.sqlite_store import SqliteStore
+from simulator.storage.sqlite_team import SqliteTeamStore
+from simulator.ui.team_handlers import TeamHandlers
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def team(practice: Practice, store: SqliteStore) -> Team:
+    return Team(practice, SqliteTeamStore(store), today=lambda: date(2026, 11, 26), rounds=4)
+
+
+def test_landing_shows_each_caller_their_own_panels(team: Team) -> None:
+    ui = TeamHandlers(team)
+    local = ui.landing(None)
+    assert "Local single-user mode" in local.header and local.trainer and not local.trainee
+    team.add_user("tess", "trainer", PASSWORD)
+    team.add_user("ann", "trainee", PASSWORD, trainer="tess")
+    assert "sign in first" in ui.landing(None).header
+    trainer = ui.landing("tess")
+    assert trainer.trainer and not trainer.trainee and trainer.trainee_choices == ["ann"]
+    team.assign(team.caller("tess"), ["ann"], ["shared_lab"], note="Ask first")
+    trainee = ui.landing("ann")
+    assert trainee.trainee and not trainee.trainer and trainee.trainee_choices == []
+    assert "Ask first" in trainee.assignments and len(trainee.assignment_choices) == 1
+
+
+def test_assign_form_refuses_bad_input_and_writes_nothing(team: Team) -> None:
+    team.add_user("tess", "trainer", PASSWORD)
+    team.add_user("ann", "trainee", PASSWORD, trainer="tess")
+    ui = TeamHandlers(team)
+    notice, _ = ui.assign(["ann"], ["shared_lab"], "31/12/2026", 70, 0, "", "tess")
+    assert "is not a date" in notice
+    notice, _ = ui.assign(["ann"], [], "", 70, 0, "", "tess")
+    assert "at least one counterpart" in notice
+    notice, _ = ui.assign(["ann"], ["shared_lab"], "", 150, 0, "", "tess")
+    assert "from 0 to 100" in notice
+    notice, _ = ui.assign(["ann"], ["shared_lab"], "", 70, 0, "", "ann")
+    assert "only a trainer" in notice
+    assert team.assignments(team.caller("tess")) == []
+    notice, table = ui.assign(["ann"], ["shared_lab"], "2026-12-01", 60, 2, "Go", "tess")
+    assert notice.startswith("Assigned 1") and "0/2" in table and "2026-12-01" in table
+
+
+def test_a_comment_that_cannot_be_saved_keeps_its_text(team: Team) -> None:
+    team.add_user("tess", "trainer", PASSWORD)
+    team.add_user("ann", "trainee", PASSWORD, trainer="tess")
+    handle = team.start(team.caller("ann"), "shared_lab")
+    team.practice.send(handle, "What would make the shared chamber work for you?")
+    ui = TeamHandlers(team)
+    transcript, box, notice = ui.comment(handle.session_id, 4, "Good start", "tess")
+    assert box == "Good start" and "has no message 4" in notice and "What would make" in transcript
+    transcript, box, notice = ui.comment(handle.session_id, 1, "Good start", "ann")
+    assert box == "Good start" and "only a trainer" in notice
+    transcript, box, notice = ui.comment(handle.session_id, 1, "Good start", "tess")
+    assert box == "" and "Comment added" in notice and "Good start" in transcript
+    path, notice = ui.export_session(handle.session_id, "csv", "ann")
+    assert path is None and "only a trainer" in notice
+    path, notice = ui.export_session(handle.session_id, "csv", "tess")
+    assert path is not None and path.endswith(".csv") and "Good start" in Path(path).read_text(encoding="utf-8")
