@@ -40,6 +40,43 @@ CASES = [
     ("Who else in your organisation will judge how this turns out?", 2, 2, 1),
     ("I don't understand why you need this.", 0, 0, 1),
     ("Let's work this out together. What matters most to you here?", 2, 2, 2),
+    # How much / how many asks for a quantity (a position, a detail), not what it is for.
+    ("How many licences does your team need?", 1, 1, 1),
+    ("How much storage would you want for the archive?", 1, 1, 1),
+    ("Why does your team need that many licences?", 2, 2, 1),
+    # A closed question that names an amount checks a position; without one it asks about the need.
+    ("Do you need 500 units by March?", 1, 1, 1),
+    ("Do you need the extra capacity?", 1, 2, 1),
+    # "How about you?" after one's own needs asks about theirs; after small talk it returns the courtesy.
+    ("Our main worry is the delivery date. How about you?", 2, 2, 1),
+    ("We mostly need the budget signed off before June, what about you?", 2, 2, 1),
+    ("Great, I'm really looking forward to the conference. How about you?", 0, 0, 1),
+    ("I'm doing well, just back from a long weekend. And you?", 0, 0, 1),
+    ("I've been to their Berlin office before. Have you?", 1, 1, 1),
+    # Checks on terms already on the table are confirmations, not probes of what they need.
+    ("Would a two-year term with quarterly billing work for you?", 0, 0, 1),
+    ("Are you happy with these terms?", 0, 0, 1),
+    ("What would work for you on the timeline?", 2, 2, 1),
+    # Offers phrased as questions.
+    ("Would you be interested in a longer contract?", 0, 0, 1),
+    ("Do you think you could come down to 90k?", 0, 0, 1),
+    ("Why don't you take the morning slots in the lab?", 0, 0, 1),
+    ("Do you want the extra seats if we cover the training?", 0, 0, 1),
+    ("Have you ever considered a multi-year licence?", 1, 1, 1),  # about their past: it asks
+    # Small talk and greetings.
+    ("Any plans for the weekend?", 0, 0, 1),
+    ("How are you feeling today?", 0, 0, 1),
+    ("How are you feeling about the revised timeline?", 2, 2, 1),
+    # Questions that argue or only seek agreement.
+    ("Can you imagine what happens if we miss the launch?", 0, 0, 1),
+    ("Even a small discount goes a long way, you know?", 0, 0, 1),
+    ("Isn't that great?", 0, 0, 1),
+    # Offering information is not asking for it.
+    ("If you'd like to learn more about our service levels, the brochure covers them.", 0, 0, 1),
+    ("I'd like to understand how your team plans the rollout.", 2, 2, 1),
+    # Asking about their own supply and what is worth something to them.
+    ("Do you have enough warehouse space for the spring order?", 1, 2, 1),
+    ("Is faster delivery of interest to you as well?", 1, 2, 1),
 ]
 
 
