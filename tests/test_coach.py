@@ -77,6 +77,26 @@ CASES = [
     # Asking about their own supply and what is worth something to them.
     ("Do you have enough warehouse space for the spring order?", 1, 2, 1),
     ("Is faster delivery of interest to you as well?", 1, 2, 1),
+    # Undervaluing their needs: presuming, minimising, pointing at what they already have, ranking needs.
+    ("You probably don't need all the licences.", 0, 0, 0),
+    ("I thought you said you only needed two rooms.", 0, 0, 0),
+    ("I was under the impression you had plenty of budget left.", 0, 0, 0),
+    ("You already have lots of spare capacity in the other lab.", 0, 0, 0),
+    ("At least you'll still have the Q3 budget.", 0, 0, 0),
+    ("You want the lab for convenience, while we need it to survive the audit.", 0, 0, 0),
+    ("Moving the deadline won't be that hard for you.", 0, 0, 0),
+    ("Are you sure you need all twelve seats?", 0, 0, 0),
+    ("Surely your team can just use your own contractors.", 0, 0, 0),
+    # Not undervaluing, threatening or insulting: plain questions, one's own things, idioms, history.
+    ("Do you have enough staff for the launch?", 1, 2, 1),
+    ("Our old laptops are useless, so we need new ones.", 0, 0, 1),
+    ("Our team has been working like crazy on this.", 0, 0, 1),
+    ("I need the room on Friday or else the demo cannot happen.", 0, 0, 1),
+    ("I will leave the pricing to you.", 0, 0, 1),
+    ("The last offer you sent was close.", 0, 0, 1),
+    ("I hope you have lots of fun at the offsite!", 0, 0, 1),
+    ("Can you spare me two hours of lab time?", 0, 0, 1),
+    ("Maybe we can divide the hours so we both get what we need.", 0, 0, 2),
 ]
 
 

@@ -218,7 +218,10 @@ def _hostility(sentence: str) -> str | None:
         # Asking for the reason behind a need ("is there a reason you don't need much?") probes; it does not dismiss.
         if kind == "undervalues" and (ASKS_REASON.search(sentence) or _plain_ask(sentence)):
             continue
-        if pattern.search(sentence):
+        match = pattern.search(sentence)
+        if match:
+            if kind == "insult" and tone.OWN_THING.search(sentence[: match.start()]):
+                continue  # "my old laptop is useless" describes their own things
             return kind
     return "shouting" if _shouting(sentence) else None
 
