@@ -77,6 +77,27 @@ CASES = [
     # Asking about their own supply and what is worth something to them.
     ("Do you have enough warehouse space for the spring order?", 1, 2, 1),
     ("Is faster delivery of interest to you as well?", 1, 2, 1),
+    # A decimal point does not end a sentence.
+    ("Would you accept $0.50 less per unit?", 0, 0, 1),
+    ("What is the $2.5 million budget meant to cover?", 2, 2, 1),
+    # Questions typed without a question mark need a question's word order.
+    ("how does your team usually handle renewals", 2, 2, 1),
+    ("which option do you prefer for the rollout", 1, 2, 1),
+    ("I'll explain why the price went up.", 0, 0, 1),
+    ("Why yes, we have.", 0, 0, 1),
+    ("So do I, it has been a long quarter.", 0, 0, 1),
+    ("Yes, and have the contract ready by Friday.", 0, 0, 1),
+    # Requests for information and offers of it.
+    ("I'd love some more details on the warranty.", 2, 1, 1),
+    ("Tell me as much as you can about the delivery risks.", 2, 2, 1),
+    ("Would you like to hear more about our support tiers?", 0, 0, 1),
+    # Checks for a yes, suggestions and rhetorical questions.
+    ("So do I have your commitment to the March date?", 0, 0, 1),
+    ("Are you interested?", 0, 0, 1),
+    ("Why not phase the payments over two quarters?", 0, 0, 1),
+    ("Can you believe that?", 0, 0, 1),
+    ("How can we just ignore the data?", 0, 0, 1),
+    ("Do you?", 1, 1, 1),  # an echo question asks
     # Undervaluing their needs: presuming, minimising, pointing at what they already have, ranking needs.
     ("You probably don't need all the licences.", 0, 0, 0),
     ("I thought you said you only needed two rooms.", 0, 0, 0),

@@ -36,13 +36,15 @@ OPEN_REQUEST = _any(
     r"\bcan you (?:go into|elaborate|expand|clarify|say more|give me (?:more|some))\b",
     r"\bplease (?:explain|elaborate|tell me|describe|share|clarify)\b",
     r"\bgive me (?:some |a few |more )?(?:reasons|details|information|info|examples)\b",
-    r"\bi(?:'d| would) like (?:some |a bit |a little )?(?:more )?(?:information|info|details)\b",
+    r"\bi(?:'d| would) (?:like|love|need|want) (?:some |a bit |a little )?(?:more )?(?:information|info|details)\b",
+    r"\b(?:interested|keen|eager|happy) to (?:hear|know|learn) more\b",
+    r"\btell me (?:as much as|everything|anything)\b",
     r"^(?:can you |could you )?elaborate\b",
     r"^(?:describe|explain)\b",
     r"\bcan you (?:describe|explain|share)\b",
 )
 LEADING_FILLER = re.compile(
-    r"^(?:(?:so|and|but|ok|okay|well|then|now|right|alright|also|just|honestly|out of curiosity|sure|yes|yeah|great|cool|"
+    r"^(?:(?:so|and|but|ok|okay|well|then|now|right|alright|also|just|honestly|out of curiosity|sure|yes|yeah|great|cool|oh|ah|hmm+|um+|uh|wow|"
     r"awesome|nice|perfect|hi|hello|hey|thanks|thank you|if i may|may i ask|can i ask|let me ask)[,!.\s]+)+",
     re.I,
 )
@@ -62,7 +64,7 @@ PLEASANTRY = _any(
 )
 # Answers to "how are you?" that make a following "and you?" a pleasantry too.
 PLEASANTRY_ANSWER = re.compile(
-    r"^(?:i(?:'m| am) |am )?(?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay)|not bad|pretty good|"
+    r"^(?:i(?:'m| am) |am |im )?(?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay)|not bad|pretty good|"
     r"can't complain|very well)\b",
     re.I,
 )
@@ -71,8 +73,10 @@ CONFIRMATION = re.compile(
     r"^(?:(?:is|does|would|will|did|do|can) (?:that|this|it|everything) (?:work|sound|seem|look|suit|okay|ok|fair|correct|right|"
     r"acceptable|alright|good|fine|agreeable|make sense|be (?:ok|okay|alright|fine|acceptable|good|fair))\b.{0,30}|"
     # "Would two crates and a later date work for you?", "That work for you?": checks on terms, not on their needs.
-    r"(?:(?:would|will|does|do|could|can|might) .{1,80}?|(?:that|this|it|which)) (?:work|works|suit|suits|be (?:ok|okay|acceptable|fine|good|alright))"
-    r"(?: (?:for|with) (?:you|u)(?: guys| all| both)?)?(?:,? (?:then|friend|too|as well))?|"
+    r"(?:(?:would|will|does|do|could|can|might) .{1,80}? (?:work|suit|be (?:ok|okay|acceptable|fine|good|alright)) (?:for|with) (?:you|u)|"
+    r"(?:that|this|it|which) (?:work|works|suit|suits)(?: (?:for|with) (?:you|u))?)(?: guys| all| both)?(?:,? (?:then|friend|too|as well))?|"
+    r"(?:are|would) you (?:be )?(?:still )?interested|(?:so )?do i have your (?:commitment|agreement|word|approval|go-ahead|ok|okay)\b.{0,40}|"
+    r"(?:so )?(?:can )?i (?:can )?(?:count|rely) on you\b.{0,40}|(?:so )?(?:can|may) i (?:conclude|assume|take it) that\b.{0,60}|"
     r"are you (?:ok|okay|good|happy|fine|alright|comfortable|satisfied) with (?:that|this|it|the (?:deal|offer|terms|split)|"
     r"(?:this|that|these|those) (?:deal|offer|terms|split))\b.{0,20}|"
     r"what do you think (?:of|about) (?:this|that|my|the|our) (?:offer|proposal|deal|idea|plan|split|arrangement|counter ?offer)\b.*|"
@@ -82,7 +86,7 @@ CONFIRMATION = re.compile(
     r"(?:sounds?|seems?|looks?) (?:good|fair|ok|okay|right|reasonable|like a deal)\b.{0,12}|deal|agreed|ok(?:ay)?|right|correct|"
     r"are you (?:absolutely |really |quite )?sure\b.{0,40}|"
     r"fair enough|fair|yes|no|really|you there|are you (?:still )?there|any thoughts|thoughts|"
-    r"what do you say|what do you think (?:of|about) (?:that|this|it|my offer|the offer|that offer|this offer|my proposal|the deal|this deal)|"
+    r"what do you say|what do you think (?:of|about) (?:my offer|the offer|that offer|this offer|my proposal|the deal|this deal)|"
     r"how does (?:that|this) sound(?: to you)?|(?:can|could|shall) we (?:agree|do that|make (?:a|that) deal)(?: on that)?|"
     r"is (?:that|it) (?:a )?deal|do we have a deal|(?:would|do) you agree(?: to (?:that|this|these terms|the deal))?|"
     r"(?:is that|are we) (?:all )?(?:good|settled|clear)|right|isn't it|don't you think|you know)\s*[?!.]*\s*$",
@@ -90,26 +94,29 @@ CONFIRMATION = re.compile(
 )
 # Offers and requests phrased as questions: proposals, not questions that seek understanding.
 OFFER_QUESTION = _any(
-    r"\b(?:you(?:'d| would)?|you are|are you|would you be|you'd be) (?:be )?(?:willing|prepared|ready|able|in a position) to (?:donate|give|make|pledge|contribute|help|part|spare|accept|agree|pay|sign|commit|do|"
+    r"\b(?:you(?:'d| would)?|you are|are you|would you be|you'd be) (?:be )?(?:willing|prepared|ready|able|in a position) to (?:\w+ )?(?:donate|give|make|pledge|contribute|help|part|spare|accept|agree|pay|sign|commit|do|"
     r"lend|provide|support|fund|chip in|kick in|cover|offer|go|move|throw in|share|trade|swap)\b",
     r"\b(?:do you|you) (?:also |still |maybe |perhaps |then )?(?:want|wanna) (?:to )?(?:also )?(?:donate|give|help|make|contribute|pledge|take|trade|swap|do|"
     r"chip in|kick in|join|sign|accept|go with|split|share)\b",
     r"^(?:would|are|will) you (?:be )?(?:interested in|open to|up for|keen on) (?:a |an |the |some |that\b|this\b|it\b|\w+ing\b)",
-    r"^do you think (?:that )?(?:you|u)(?:'ll| will| would| could| might| can)(?: be able to| like to| want to| consider| possibly)? "
+    r"^do you think (?:that )?(?:you|u)(?:'ll| will| would| could| might| can)(?: be able to| like to| want to| consider| possibly| \w+ to)? "
     r"(?:donate|give|help|make|contribute|pledge|pay|spare|accept|agree|sign|commit|do|lend|offer|go|move|come down|meet|cover)\b",
     r"^(?:can|could|may|shall) (?:i|we) (?:count you in|count on you|rely on you|put you down|sign you up)\b",
     # "Do you want the firewood if I take the water?": a conditional offer.
     r"\bif (?:i|we) (?:take|get|give|keep|have|offer|send|pay|throw in|add|include|drop|cover|move|extend|knock)\b",
     r"\b(?:something|anything) (?:that )?you (?:would|could|might) (?:be willing to |like to |possibly )?(?:do|consider|give)\b",
-    r"^(?:would|will|can|could|won't|wouldn't|might) you (?:(?:be )?(?:willing|able|open|interested|happy|ok|okay|prepared)(?: to)?|"
-    r"like to|consider|please|possibly|maybe|kindly|perhaps|just|still|then|at least)?\s*(?:to )?(?:donate|give|take|accept|agree|do|"
+    r"^(?:would|will|can|could|won't|wont|wouldn't|might) you (?:(?:be )?(?:willing|able|open|interested|happy|ok|okay|prepared)(?: to)?|"
+    r"like to|consider|please|possibly|maybe|kindly|perhaps|just|still|then|at least|try (?:to )?(?:even |just )?)?\s*(?:to )?(?:donate|give|take|accept|agree|do|"
     r"consider|spare|help|pay|sign|commit|contribute|make|send|let|trade|split|share|go|settle|throw|part|swap|exchange|offer|drop|"
     r"lower|come down|meet|reduce|match|cover|include|waive|allow|keep|sell|buy|move|extend|hold)\b",
     r"^how about (?:if )?(?:i|you|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an |the |some|just)",
     r"^what about (?:if )?(?:i|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an )\b",
     r"^(?:can|could|may|might) (?:i|we) (?:have|get|take|keep|ask you to|count on|offer|give|propose|suggest|donate|pay|send|pledge|do|interest you)\b",
-    r"^(?:would you|do you) (?:also |still |maybe |perhaps |then )?(?:like|want) (?:a|an|some|to (?:donate|give|help|join|make|take|trade|be|spend|contribute|pledge|do|try|start|go))\b",
-    r"\b(?:interested in|consider|considered|thought about|thinking about) (?:donating|giving|contributing|making a donation|helping out|pledging)\b",
+    r"^(?:would you (?:also |still |maybe |perhaps |then )?like|do you (?:also |still |maybe |perhaps |then )?want) (?:a|an|some|to (?:donate|give|help|join|make|take|trade|be|spend|contribute|pledge|do|try|start|go|"
+    r"check out|visit|look at|read|set up|sign up|see (?:the|our|their|a))\b)",
+    # Offering to explain: "would you like to hear more about our support tiers?"
+    r"^(?:would you (?:also )?like|do you want) to (?:know|hear|learn|see) (?:a (?:bit|little) )?more\b",
+    r"\b(?:interested in|consider(?! yourself)|considered|thought about|thinking about) (?:donating|giving|contributing|making a donation|helping out|pledging)\b",
     r"^(?:would|will|is) (?:it|that) (?:be )?(?:ok|okay|alright|possible|acceptable|fine) (?:if|for me to|to)\b",
     r"^(?:any chance|is there any (?:way|chance) (?:you|i|we) (?:could|can|might))\b",
     r"^what if (?:i|we|you) (?:gave|give|took|take|got|get|had|have|keep|kept|split|offered|offer|paid|pay|throw|agreed|moved|move|"
@@ -132,19 +139,28 @@ WHEN_WHERE = re.compile(r"^(?:when|where|by when|what time|what date)\b", re.I)
 YOU = re.compile(
     r"^\w+(?:n't)? (?:you|u|they|it|this|that|there|he|she|we|i|the|your|their|any|anyone|anything|someone)\b", re.I
 )
-# A wh-question typed without its question mark: the wh-word followed by a verb, not "when I get paid, …".
+# A wh-question typed without its question mark: the wh-word followed by an auxiliary ("what is", "how do"),
+# not a subordinate clause ("when I get paid, …", "I'll explain why donating helps") or an exclamation ("how nice").
 WH_UNMARKED = re.compile(
-    r"^(?:what|why|how|where|when|who|which)\b"
-    # not a subordinate clause ("when I get paid, …") and not an exclamation ("what a day", "how nice")
-    r"(?! (?:i|we|it|they|he|she|you|a|an|the|this|that)\b)(?! (?:nice|great|wonderful|awesome|cool|sweet|kind|sad|terrible|awful|lovely)\b)"
-    r"(?:\s+\S+){2,}",
+    r"^(?:what|why|how|where|when|who|which)(?:'s|'re|'d|'ll|\s+(?:is|are|was|were|am|do|does|did|can|could|would|will|should|shall|"
+    r"have|has|had|kind of|sort of|type of|much|many|long|often|far|else|exactly|percentage|part|amount)\b|"
+    # "which item do you…", "what other options would you…"
+    r"(?:\s+(?!(?:i|we|they|he|she|it|you)\b)\w+){1,2}\s+(?:do|does|did|is|are|was|were|would|will|can|could|should|have|has)\s+"
+    r"(?:you|u|they|we|i|it|he|she|your|their)\b)"
+    r"(?:\s+\S+){1,}",
     re.I,
+)
+# The subject of a yes/no question typed without its question mark: "do they help abroad", not "have the papers ready".
+YOU_UNMARKED = re.compile(r"^\w+(?:n't)? (?:you|u|they|it|there|he|she|we|i|anyone|anything|someone)\b", re.I)
+# "So do I", "Neither have we": agreement, not a question.
+AGREE_ECHO = re.compile(
+    r"^\W*(?:so|neither|nor) (?:do|did|am|have|has|can|could|would|will|was|is|are|should|had) (?:i|we)\b", re.I
 )
 # A tag that turns a statement into a check: "…, right?", "…, correct?".
 CONFIRM_TAG = re.compile(
     r"(?:\b(?:right|correct|ok|okay|yes|no|yeah|agreed|true|isn't it|don't you think)|"
     r",\s*(?:don't|didn't|wouldn't|won't|aren't|can't) (?:you|they|we)|"
-    r"(?:,\s*|\s)(?:could|would|can|does|did|is|was|will|wouldn't|couldn't|can't|doesn't|didn't|wasn't|won't) it|"
+    r",\s*(?:could|would|can|does|did|is|was|will) it|\s(?:wouldn't|couldn't|can't|doesn't|didn't|wasn't|won't) it|"
     r"(?<!\bdo)(?<!\bdid)(?<!\bdont)(?<!\bdon't)(?<!\bwhat)[,\s]+you know|[,\s]+(?:huh|eh))\s*\?+\s*$",
     re.I,
 )
@@ -154,7 +170,8 @@ WH_OFFER = re.compile(
     r"what if|how would you feel (?:if|about)|"
     r"how do you feel about (?:me|us|you|giving|taking|getting|each|splitting|trading|swapping|\d|one|two|three|all|if)\b|why don't we|"
     # "Why not phase it?", "Why don't you take the food?": suggestions.
-    r"why not (?=\w)(?!\w+ (?:just )?(?:ask|tell|say)\b)|why (?:don't|dont|do not) (?:i|you (?:just )?(?:take|give|keep|have|get|propose|make|send|offer|pick|"
+    r"why not (?:just |simply )?(?:give|do|try|make|go|take|donate|help|put|split|meet|offer|use|add|start|consider|let|have|get|keep|move|"
+    r"phase|spread|throw|pay|sign|agree|accept|share|swap|trade|extend|include|call|set|build|run|join|contribute|spend|send)\b|why (?:don't|dont|do not) (?:i|you (?:just )?(?:take|give|keep|have|get|propose|make|send|offer|pick|"
     r"choose|go|try|let|split|do|come|accept|agree)\b)|"
     r"what do you think (?:if|about (?:me|us|if|giving|taking|doing|trading|swapping|getting))\b)",
     re.I,
@@ -171,7 +188,8 @@ RECIPROCAL = re.compile(
 )
 # "…, how about you?" at the end of a sentence that has no comma before it.
 RECIPROCAL_TAIL = re.compile(
-    r"(?:^|[\s,;:.!?-])(?:(?:and|so|what|how) (?:about|bout|abt) (?:you|u|yours|yourself)|and (?:you|u|yours|yourself))\s*[?!.]*\s*$", re.I
+    r"(?:^|[\s,;:.!?-])(?:(?:and|so|what|how) (?:about|bout|abt) (?:you|u|yours|yourself)|and (?:you|u|yours|yourself))\s*[?!.]*\s*$",
+    re.I,
 )
 # The short form that hands back a yes/no question: "Do you?", "Have you?".
 ECHO_ASK = re.compile(
@@ -214,6 +232,11 @@ NEEDS = _any(
 RHETORICAL = _any(
     r"(?:^|[,;:]\s*|^(?:so|but|and|well|for (?:example|instance)),?\s+)did you know\b",
     r"\bcan you (?:even )?imagine\b",
+    r"\bcan you (?:even )?believe (?:that|it|this)\b",
+    r"\bwho knew\b",
+    r"^have you no\b",
+    r"\b(?:aren't|won't|wouldn't) you (?:be )?(?:glad|happy|proud)\b",
+    r"\bhow can (?:we|you|i|anyone|they) (?:just )?(?:sit|stand by|ignore|turn away|look away|say no to)\b",
     r"\bwhy (?:should|would|must) (?:i|you|we) (?:only )?(?:get|have|share|give|take|deserve|accept|settle)\b",
     r"\bwhy (?:should|would) (?:i|we) (?:\w+ )?(?:you|that|this|anything|even)\b",
     r"\bwhy (?:can't|won't|don't) you (?:just|simply)\b",
@@ -347,7 +370,7 @@ PERSPECTIVE = _any(
 # Asking for their reaction in general ("what do you think?") checks in; it does not reach for a need.
 GENERIC_VIEW = re.compile(
     r"^(?:so |ok |okay |then )?(?:what do you think|what are your thoughts|what do you have in mind|what do you think (?:is|would be) (?:a )?fair\b.*|"
-    r"what do you say|what would you suggest|what do you suggest|what do you propose)\s*[?!.]*$",
+    r"what do you say|what would you suggest|what do you suggest|what do you propose|what do you think (?:of|about) (?:that|this|it))\s*[?!.]*$",
     re.I,
 )
 # "How much storage do you need?" asks for a quantity (a position), not for what it is for.

@@ -60,7 +60,7 @@ class Reading:
 
 def _strip_filler(sentence: str) -> str:
     # Leading emoji and punctuation first ("🙂 What about you?"), then filler words.
-    text = re.sub(r"^[^\w\"'“‘]+", "", sentence.strip())
+    text = re.sub(r"^[^\w\"'“‘]+", "", re.sub(r"\s+", " ", sentence.strip()))
     return lx.LEADING_FILLER.sub("", text.lstrip("\"'“‘(-–— ")).strip()
 
 
@@ -122,16 +122,19 @@ def _probe(sentence: str, first: str, kind: str, reciprocal: bool) -> str | None
     return None
 
 
-def _question(sentence: str, argues: bool = False, offers: bool = False, reciprocal: str | None = None) -> Question | None:
+def _question(
+    sentence: str, argues: bool = False, offers: bool = False, reciprocal: str | None = None
+) -> Question | None:
     """`reciprocal` is "probe" when the sentence hands back a question about needs just stated, "ask" otherwise."""
     clauses = _clauses(sentence)
     asks = sentence.rstrip().endswith("?")
     request = bool(lx.OPEN_REQUEST.search(sentence))
     first = clauses[0]
     # A question typed without its question mark still reads as one.
-    unmarked = len(words(sentence)) >= 4 and any(lx.WH_UNMARKED.match(c) for c in clauses)
-    unmarked = unmarked or (
-        len(words(sentence)) >= 4 and any(lx.AUX_START.match(c) and lx.YOU.match(c) for c in clauses)
+    candidates = clauses[1:] if lx.AGREE_ECHO.match(sentence) else clauses
+    unmarked = len(words(sentence)) >= 4 and any(
+        lx.WH_UNMARKED.match(c) or (lx.AUX_START.match(c) and lx.YOU_UNMARKED.match(c) and len(words(c)) >= 3)
+        for c in candidates
     )
     if not (asks or request or unmarked or reciprocal):
         return None
@@ -150,7 +153,7 @@ def _question(sentence: str, argues: bool = False, offers: bool = False, recipro
     asks_properly = bool(
         lx.WH_OPEN.match(lead) or lx.WH_CLOSED.match(lead) or (lx.AUX_START.match(lead) and lx.YOU.match(lead))
     )
-    short = n_words <= 2 or (n_words <= 3 and not asks_properly)
+    short = n_words <= 3 and not asks_properly
     backchannel = asks and not request and short
     if function == "inquiry" and backchannel and not reciprocal:
         function = "confirmation"  # "Really?", "Hold ten?": a backchannel, not a question that seeks understanding
@@ -195,8 +198,8 @@ def _reciprocal(sentence: str, before: list[str]) -> str | None:
     if lx.OWN_NEEDS.search(context):
         return "probe"
     if not context or lx.SMALL_TALK.search(context) or lx.PLEASANTRY_ANSWER.match(_strip_filler(context)):
-        # "Do you?" after a statement about oneself still asks; "And you?" after "I'm good" does not.
-        small = not context or lx.PLEASANTRY_ANSWER.match(_strip_filler(context)) or not lx.ECHO_ASK.match(tail)
+        # "Do you?" still asks; "And you?" alone or after "I'm good" returns the courtesy.
+        small = (context and lx.PLEASANTRY_ANSWER.match(_strip_filler(context))) or not lx.ECHO_ASK.match(tail)
         return "small-talk" if small else "ask"
     return "probe"
 
