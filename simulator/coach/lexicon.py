@@ -32,7 +32,9 @@ OPEN_REQUEST = _any(
     r"\bcurious (?:as to|about|what|how|why|to know)\b",
     r"\bi (?:always |often |just )?wonder(?:ed)?\b",
     # The speaker wants to know; "if you'd like to learn more, see the site" offers information instead.
-    r"(?<!\byou )(?<!\byou'd )(?<!\byou would )(?<!\bu )(?<!\byou really )\b(?:trying|want|wanted|like|need) to (?:understand|know|find out|learn)\b",
+    r"\b(?:i|we)(?:'m|'re| am| are|'d| would| really| just| also| still| do)* (?:\w+ )?(?:trying|want|wanted|like|need) to "
+    r"(?:understand|know|find out|learn)\b",
+    r"^(?:trying|wanting|hoping) to (?:understand|know|find out|learn)\b",
     r"\bcan you (?:go into|elaborate|expand|clarify|say more|give me (?:more|some))\b",
     r"\bplease (?:explain|elaborate|tell me|describe|share|clarify)\b",
     r"\bgive me (?:some |a few |more )?(?:reasons|details|information|info|examples)\b",
@@ -161,7 +163,7 @@ CONFIRM_TAG = re.compile(
     r"(?:\b(?:right|correct|ok|okay|yes|no|yeah|agreed|true|isn't it|don't you think)|"
     r",\s*(?:don't|didn't|wouldn't|won't|aren't|can't) (?:you|they|we)|"
     r",\s*(?:could|would|can|does|did|is|was|will) it|\s(?:wouldn't|couldn't|can't|doesn't|didn't|wasn't|won't) it|"
-    r"(?<!\bdo)(?<!\bdid)(?<!\bdont)(?<!\bdon't)(?<!\bwhat)[,\s]+you know|[,\s]+(?:huh|eh))\s*\?+\s*$",
+    r"[,\s]you know(?<!do you know)(?<!did you know)(?<!dont you know)(?<!don't you know)(?<!what you know)|[,\s](?:huh|eh))\s*\?+\s*$",
     re.I,
 )
 # Offers the wh-form does not save: "how about…", "what if we…", "how would you feel if I…".

@@ -23,8 +23,9 @@ THREAT = _any(
 )
 ULTIMATUM = _any(
     r"\btake it or leave it\b",
-    r"(?<!\bsubmit the )(?<!\bsend the )(?<!\bmake the )\bfinal offer\b(?! (?:i|you|we) (?:made|gave|sent|had))",
-    r"(?<!\byour )(?<!\bthe )\blast offer\b|\bthe last offer\b(?! (?:i|you|we) (?:made|gave|sent|had|suggested))",
+    # Lookbehinds after the words, so that they are only tried where the words are.
+    r"\bfinal offer\b(?<!submit the final offer)(?<!send the final offer)(?<!make the final offer)(?! (?:i|you|we) (?:made|gave|sent|had))",
+    r"\blast offer\b(?<!your last offer)(?<!the last offer)|\bthe last offer\b(?! (?:i|you|we) (?:made|gave|sent|had|suggested))",
     r"\bnon-?negotiable\b",
     r"\bnot (?:up for )?negotia(?:ble|tion)\b",
     r"\blast chance\b",
@@ -38,12 +39,12 @@ ULTIMATUM = _any(
 )
 INSULT = _any(
     # "like crazy" is an idiom; "my laptop is useless" describes one's own things.
-    r"(?<!\blike )(?<!\bmy )(?<!\bour )\b(?:ridiculous|absurd|stupid|idiot(?:ic)?|pathetic|incompetent|clueless|greedy|insane|crazy|laughable|"
+    r"\b(?:ridiculous|absurd|stupid|idiot(?:ic)?|pathetic|incompetent|clueless|greedy|insane|crazy|laughable|"
     r"nonsense|useless|liars?|lying|moron(?:ic)?|dumb|amateur(?:s|ish)?|rubbish|garbage|shameful|a joke|"
     r"unprofessional|disgrace(?:ful)?|bullshit|crap)\b(?! (?:busy|hard|good|fast|cold|hot|expensive)\b)",
 )
-# Insult words about one's own things: "most of my stock got wet and is useless".
-OWN_THING = re.compile(r"\b(?:my|our|mine|ours)\b(?:(?!\b(?:you|your|u)\b)[^.!?])*$", re.I)
+# Insult words about one's own things ("most of my stock got wet and is useless") or in an idiom ("like crazy").
+OWN_THING = re.compile(r"\b(?:my|our|mine|ours)\b(?:(?!\b(?:you|your|u)\b)[^.!?])*$|\blike\s*$", re.I)
 DISMISSIVE = _any(
     r"\bnot my problem\b",
     r"\b(?:that's|that is|it's) your problem\b",
@@ -89,7 +90,7 @@ UNDERVALUE = _any(
     r"\b(?:doesn't|does not|don't|do not) (?:seem|sound) (?:to be )?(?:like )?(?:a )?(?:priority|important|necessary|needed) (?:for|to) (?:you|u)\b",
     r"\bwith (?:the|all the|all that) (?:extra )?\w+ (?:you(?:'re| are)? )?(?:getting|you get|you got|you have|you(?:'ve| have) got)\b",
     # Pointing at what they already have: "you already have lots of stock", "at least you will have help".
-    r"(?<!\bhope )(?<!\bwish )\b(?:you|u)(?:'ll| will| would|'d)? (?:already |still |also )?(?:have|get|got|are getting|'re getting|be getting) (?:a lot of|lots of|plenty of|so much|loads of|tons of|more than enough)\b(?! (?:fun|luck|time|success|joy)\b)",
+    r"\b(?:you|u)(?<!hope you)(?<!wish you)(?:'ll| will| would|'d)? (?:already |still |also )?(?:have|get|got|are getting|'re getting|be getting) (?:a lot of|lots of|plenty of|so much|loads of|tons of|more than enough)\b(?! (?:fun|luck|time|success|joy)\b)",
     r"\bat least (?:you|u)(?:'ll| will| would|'d)? (?:still |already )?(?:have|get|got|be)\b",
     # Telling them what their priority should be.
     r"\b(?:should|must) be your (?:top |main |first |highest |real )?(?:priority|focus)\b",
