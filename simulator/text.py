@@ -10,7 +10,9 @@ from functools import lru_cache
 from simulator.errors import InvalidMessageError
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+# A sentence runs to its closing punctuation. A point before a digit ("$0.50", "2.5 days") does not close one,
+# nor do question marks run into Latin-1 debris ("??Â¸", text whose encoding was mangled on the way in).
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d)|\?+(?=[\u0080-\u00ff\ufffd]))+(?:[.!?]+|\n|$)")
 # C0/C1 control characters other than tab and newline, plus zero-width and bidi
 # marks that render invisibly and confuse matching.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")

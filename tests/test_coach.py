@@ -40,6 +40,84 @@ CASES = [
     ("Who else in your organisation will judge how this turns out?", 2, 2, 1),
     ("I don't understand why you need this.", 0, 0, 1),
     ("Let's work this out together. What matters most to you here?", 2, 2, 2),
+    # How much / how many asks for a quantity (a position, a detail), not what it is for.
+    ("How many licences does your team need?", 1, 1, 1),
+    ("How much storage would you want for the archive?", 1, 1, 1),
+    ("Why does your team need that many licences?", 2, 2, 1),
+    # A closed question that names an amount checks a position; without one it asks about the need.
+    ("Do you need 500 units by March?", 1, 1, 1),
+    ("Do you need the extra capacity?", 1, 2, 1),
+    # "How about you?" after one's own needs asks about theirs; after small talk it returns the courtesy.
+    ("Our main worry is the delivery date. How about you?", 2, 2, 1),
+    ("We mostly need the budget signed off before June, what about you?", 2, 2, 1),
+    ("Great, I'm really looking forward to the conference. How about you?", 0, 0, 1),
+    ("I'm doing well, just back from a long weekend. And you?", 0, 0, 1),
+    ("I've been to their Berlin office before. Have you?", 1, 1, 1),
+    # Checks on terms already on the table are confirmations, not probes of what they need.
+    ("Would a two-year term with quarterly billing work for you?", 0, 0, 1),
+    ("Are you happy with these terms?", 0, 0, 1),
+    ("What would work for you on the timeline?", 2, 2, 1),
+    # Offers phrased as questions.
+    ("Would you be interested in a longer contract?", 0, 0, 1),
+    ("Do you think you could come down to 90k?", 0, 0, 1),
+    ("Why don't you take the morning slots in the lab?", 0, 0, 1),
+    ("Do you want the extra seats if we cover the training?", 0, 0, 1),
+    ("Have you ever considered a multi-year licence?", 1, 1, 1),  # about their past: it asks
+    # Small talk and greetings.
+    ("Any plans for the weekend?", 0, 0, 1),
+    ("How are you feeling today?", 0, 0, 1),
+    ("How are you feeling about the revised timeline?", 2, 2, 1),
+    # Questions that argue or only seek agreement.
+    ("Can you imagine what happens if we miss the launch?", 0, 0, 1),
+    ("Even a small discount goes a long way, you know?", 0, 0, 1),
+    ("Isn't that great?", 0, 0, 1),
+    # Offering information is not asking for it.
+    ("If you'd like to learn more about our service levels, the brochure covers them.", 0, 0, 1),
+    ("I'd like to understand how your team plans the rollout.", 2, 2, 1),
+    # Asking about their own supply and what is worth something to them.
+    ("Do you have enough warehouse space for the spring order?", 1, 2, 1),
+    ("Is faster delivery of interest to you as well?", 1, 2, 1),
+    # A decimal point does not end a sentence.
+    ("Would you accept $0.50 less per unit?", 0, 0, 1),
+    ("What is the $2.5 million budget meant to cover?", 2, 2, 1),
+    # Questions typed without a question mark need a question's word order.
+    ("how does your team usually handle renewals", 2, 2, 1),
+    ("which option do you prefer for the rollout", 1, 2, 1),
+    ("I'll explain why the price went up.", 0, 0, 1),
+    ("Why yes, we have.", 0, 0, 1),
+    ("So do I, it has been a long quarter.", 0, 0, 1),
+    ("Yes, and have the contract ready by Friday.", 0, 0, 1),
+    # Requests for information and offers of it.
+    ("I'd love some more details on the warranty.", 2, 1, 1),
+    ("Tell me as much as you can about the delivery risks.", 2, 2, 1),
+    ("Would you like to hear more about our support tiers?", 0, 0, 1),
+    # Checks for a yes, suggestions and rhetorical questions.
+    ("So do I have your commitment to the March date?", 0, 0, 1),
+    ("Are you interested?", 0, 0, 1),
+    ("Why not phase the payments over two quarters?", 0, 0, 1),
+    ("Can you believe that?", 0, 0, 1),
+    ("How can we just ignore the data?", 0, 0, 1),
+    ("Do you?", 1, 1, 1),  # an echo question asks
+    # Undervaluing their needs: presuming, minimising, pointing at what they already have, ranking needs.
+    ("You probably don't need all the licences.", 0, 0, 0),
+    ("I thought you said you only needed two rooms.", 0, 0, 0),
+    ("I was under the impression you had plenty of budget left.", 0, 0, 0),
+    ("You already have lots of spare capacity in the other lab.", 0, 0, 0),
+    ("At least you'll still have the Q3 budget.", 0, 0, 0),
+    ("You want the lab for convenience, while we need it to survive the audit.", 0, 0, 0),
+    ("Moving the deadline won't be that hard for you.", 0, 0, 0),
+    ("Are you sure you need all twelve seats?", 0, 0, 0),
+    ("Surely your team can just use your own contractors.", 0, 0, 0),
+    # Not undervaluing, threatening or insulting: plain questions, one's own things, idioms, history.
+    ("Do you have enough staff for the launch?", 1, 2, 1),
+    ("Our old laptops are useless, so we need new ones.", 0, 0, 1),
+    ("Our team has been working like crazy on this.", 0, 0, 1),
+    ("I need the room on Friday or else the demo cannot happen.", 0, 0, 1),
+    ("I will leave the pricing to you.", 0, 0, 1),
+    ("The last offer you sent was close.", 0, 0, 1),
+    ("I hope you have lots of fun at the offsite!", 0, 0, 1),
+    ("Can you spare me two hours of lab time?", 0, 0, 1),
+    ("Maybe we can divide the hours so we both get what we need.", 0, 0, 2),
 ]
 
 

@@ -31,32 +31,42 @@ OPEN_REQUEST = _any(
     r"\bi(?:'m| am) (?:very |really |just |quite )?curious\b",
     r"\bcurious (?:as to|about|what|how|why|to know)\b",
     r"\bi (?:always |often |just )?wonder(?:ed)?\b",
-    r"\b(?:trying|want|wanted|like|need|want) to (?:understand|know|find out|learn)\b",
+    # The speaker wants to know; "if you'd like to learn more, see the site" offers information instead.
+    r"\b(?:i|we)(?:'m|'re| am| are|'d| would| really| just| also| still| do)* (?:\w+ )?(?:trying|want|wanted|like|need) to "
+    r"(?:understand|know|find out|learn)\b",
+    r"^(?:trying|wanting|hoping) to (?:understand|know|find out|learn)\b",
     r"\bcan you (?:go into|elaborate|expand|clarify|say more|give me (?:more|some))\b",
     r"\bplease (?:explain|elaborate|tell me|describe|share|clarify)\b",
     r"\bgive me (?:some |a few |more )?(?:reasons|details|information|info|examples)\b",
-    r"\bi(?:'d| would) like (?:some |a bit |a little )?(?:more )?(?:information|info|details)\b",
+    r"\bi(?:'d| would) (?:like|love|need|want) (?:some |a bit |a little )?(?:more )?(?:information|info|details)\b",
+    r"\b(?:interested|keen|eager|happy) to (?:hear|know|learn) more\b",
+    r"\btell me (?:as much as|everything|anything)\b",
     r"^(?:can you |could you )?elaborate\b",
     r"^(?:describe|explain)\b",
     r"\bcan you (?:describe|explain|share)\b",
 )
 LEADING_FILLER = re.compile(
-    r"^(?:(?:so|and|but|ok|okay|well|then|now|right|alright|also|just|honestly|out of curiosity|sure|yes|yeah|great|cool|"
+    r"^(?:(?:so|and|but|ok|okay|well|then|now|right|alright|also|just|honestly|out of curiosity|sure|yes|yeah|great|cool|oh|ah|hmm+|um+|uh|wow|"
     r"awesome|nice|perfect|hi|hello|hey|thanks|thank you|if i may|may i ask|can i ask|let me ask)[,!.\s]+)+",
     re.I,
 )
 PLEASANTRY = _any(
-    r"\b(?:how (?:are|r) (?:you|u|ya|things)(?: doing| going)?|how(?:'s| is) (?:it going|your (?:day|week|morning|evening|weekend|night)|"
+    r"\b(?:how(?: are|'re| r) (?:you|u|ya|things)(?: doing| doin'?| going| feeling| keeping)?|how(?:'s| is) (?:it going|your (?:day|week|morning|evening|weekend|night)|"
     r"everything|life|the weather(?: \w+){0,3})|how was your (?:weekend|day|trip|morning|week|holiday|night)|how have you been|"
-    r"how do you do|what(?:'s| is) up|(?:are )?you (?:doing )?(?:ok|alright|well))"
-    r"(?: (?:today|tonight|there|friend|my friend|this (?:morning|evening|afternoon)|doing today|so far))?\s*[?!.]*\s*$",
+    r"how do you do|what(?:'s| is) up|(?:are )?you (?:doing )?(?:ok|alright|well)|what (?:are|have) you (?:been )?up to|"
+    r"(?:i )?hope you(?:'re| are) (?:doing )?(?:well|fine|good|ok|okay|alright)|are you having an? (?:good|nice|great|lovely) (?:day|week|weekend|morning|evening))"
+    r"(?: (?:today|tonight|there|friend|my friend|this (?:morning|evening|afternoon)|doing today|so far|on this (?:fine|lovely|beautiful|nice) "
+    r"(?:day|morning|afternoon|evening)|these days|lately))?\s*[?!.]*\s*$",
+    # Small talk about free time: "any plans for the weekend?"
+    r"\b(?:any|your|got|have (?:any|you got)) (?:fun |exciting |big |special |nice )?plans (?:for|this|over) (?:the )?"
+    r"(?:weekend|holiday|holidays|summer|evening|tonight|today|day|week|break)\b",
     r"^(?:hi|hello|hey)(?: there)?\s*[?!.]*$",
     r"^i(?:'m| am) (?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay))\b.{0,25}\b(?:you|yourself|u)\s*[?!.]*$",
     r"^(?:can't complain|not bad|pretty good|very well)\b.{0,20}\b(?:you|yourself|youreslf|u)\s*[?!.]*$",
 )
 # Answers to "how are you?" that make a following "and you?" a pleasantry too.
 PLEASANTRY_ANSWER = re.compile(
-    r"^(?:i(?:'m| am) |am )?(?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay)|not bad|pretty good|"
+    r"^(?:i(?:'m| am) |am |im )?(?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay)|not bad|pretty good|"
     r"can't complain|very well)\b",
     re.I,
 )
@@ -64,11 +74,21 @@ PLEASANTRY_ANSWER = re.compile(
 CONFIRMATION = re.compile(
     r"^(?:(?:is|does|would|will|did|do|can) (?:that|this|it|everything) (?:work|sound|seem|look|suit|okay|ok|fair|correct|right|"
     r"acceptable|alright|good|fine|agreeable|make sense|be (?:ok|okay|alright|fine|acceptable|good|fair))\b.{0,30}|"
+    # "Would two crates and a later date work for you?", "That work for you?": checks on terms, not on their needs.
+    r"(?:(?:would|will|does|do|could|can|might) .{1,80}? (?:work|suit|be (?:ok|okay|acceptable|fine|good|alright)) (?:for|with) (?:you|u)|"
+    r"(?:that|this|it|which) (?:work|works|suit|suits)(?: (?:for|with) (?:you|u))?)(?: guys| all| both)?(?:,? (?:then|friend|too|as well))?|"
+    r"(?:are|would) you (?:be )?(?:still )?interested|(?:so )?do i have your (?:commitment|agreement|word|approval|go-ahead|ok|okay)\b.{0,40}|"
+    r"(?:so )?(?:can )?i (?:can )?(?:count|rely) on you\b.{0,40}|(?:so )?(?:can|may) i (?:conclude|assume|take it) that\b.{0,60}|"
+    r"are you (?:ok|okay|good|happy|fine|alright|comfortable|satisfied) with (?:that|this|it|the (?:deal|offer|terms|split)|"
+    r"(?:this|that|these|those) (?:deal|offer|terms|split))\b.{0,20}|"
+    r"what do you think (?:of|about) (?:this|that|my|the|our) (?:offer|proposal|deal|idea|plan|split|arrangement|counter ?offer)\b.*|"
+    # "Isn't that great?": asks for agreement, not for information.
+    r"(?:isn't|wasn't|aren't|ain't) (?:that|it|this|they|those|these) (?:just |so |really |pretty |truly )?\w+|"
     r"i thought (?:you|u)\b.{0,60}|"
     r"(?:sounds?|seems?|looks?) (?:good|fair|ok|okay|right|reasonable|like a deal)\b.{0,12}|deal|agreed|ok(?:ay)?|right|correct|"
     r"are you (?:absolutely |really |quite )?sure\b.{0,40}|"
     r"fair enough|fair|yes|no|really|you there|are you (?:still )?there|any thoughts|thoughts|"
-    r"what do you say|what do you think (?:of|about) (?:that|this|it|my offer|the offer|that offer|this offer|my proposal|the deal|this deal)|"
+    r"what do you say|what do you think (?:of|about) (?:my offer|the offer|that offer|this offer|my proposal|the deal|this deal)|"
     r"how does (?:that|this) sound(?: to you)?|(?:can|could|shall) we (?:agree|do that|make (?:a|that) deal)(?: on that)?|"
     r"is (?:that|it) (?:a )?deal|do we have a deal|(?:would|do) you agree(?: to (?:that|this|these terms|the deal))?|"
     r"(?:is that|are we) (?:all )?(?:good|settled|clear)|right|isn't it|don't you think|you know)\s*[?!.]*\s*$",
@@ -76,18 +96,29 @@ CONFIRMATION = re.compile(
 )
 # Offers and requests phrased as questions: proposals, not questions that seek understanding.
 OFFER_QUESTION = _any(
-    r"\b(?:you(?:'d| would)?|you are|are you|would you be|you'd be) (?:be )?(?:willing|prepared|ready|able) to (?:donate|give|make|pledge|contribute|help|part|spare|accept|agree|pay|sign|commit|do)\b",
-    r"\bdo you want to (?:donate|give|help|make|contribute|pledge|take|trade|swap|do)\b",
+    r"\b(?:you(?:'d| would)?|you are|are you|would you be|you'd be) (?:be )?(?:willing|prepared|ready|able|in a position) to (?:\w+ )?(?:donate|give|make|pledge|contribute|help|part|spare|accept|agree|pay|sign|commit|do|"
+    r"lend|provide|support|fund|chip in|kick in|cover|offer|go|move|throw in|share|trade|swap)\b",
+    r"\b(?:do you|you) (?:also |still |maybe |perhaps |then )?(?:want|wanna) (?:to )?(?:also )?(?:donate|give|help|make|contribute|pledge|take|trade|swap|do|"
+    r"chip in|kick in|join|sign|accept|go with|split|share)\b",
+    r"^(?:would|are|will) you (?:be )?(?:interested in|open to|up for|keen on) (?:a |an |the |some |that\b|this\b|it\b|\w+ing\b)",
+    r"^do you think (?:that )?(?:you|u)(?:'ll| will| would| could| might| can)(?: be able to| like to| want to| consider| possibly| \w+ to)? "
+    r"(?:donate|give|help|make|contribute|pledge|pay|spare|accept|agree|sign|commit|do|lend|offer|go|move|come down|meet|cover)\b",
+    r"^(?:can|could|may|shall) (?:i|we) (?:count you in|count on you|rely on you|put you down|sign you up)\b",
+    # "Do you want the firewood if I take the water?": a conditional offer.
+    r"\bif (?:i|we) (?:take|get|give|keep|have|offer|send|pay|throw in|add|include|drop|cover|move|extend|knock)\b",
     r"\b(?:something|anything) (?:that )?you (?:would|could|might) (?:be willing to |like to |possibly )?(?:do|consider|give)\b",
-    r"^(?:would|will|can|could|won't|wouldn't|might) you (?:(?:be )?(?:willing|able|open|interested|happy|ok|okay|prepared)(?: to)?|"
-    r"like to|consider|please|possibly|maybe|kindly|perhaps|just|still|then|at least)?\s*(?:to )?(?:donate|give|take|accept|agree|do|"
+    r"^(?:would|will|can|could|won't|wont|wouldn't|might) you (?:(?:be )?(?:willing|able|open|interested|happy|ok|okay|prepared)(?: to)?|"
+    r"like to|consider|please|possibly|maybe|kindly|perhaps|just|still|then|at least|try (?:to )?(?:even |just )?)?\s*(?:to )?(?:donate|give|take|accept|agree|do|"
     r"consider|spare|help|pay|sign|commit|contribute|make|send|let|trade|split|share|go|settle|throw|part|swap|exchange|offer|drop|"
     r"lower|come down|meet|reduce|match|cover|include|waive|allow|keep|sell|buy|move|extend|hold)\b",
     r"^how about (?:if )?(?:i|you|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an |the |some|just)",
     r"^what about (?:if )?(?:i|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an )\b",
     r"^(?:can|could|may|might) (?:i|we) (?:have|get|take|keep|ask you to|count on|offer|give|propose|suggest|donate|pay|send|pledge|do|interest you)\b",
-    r"^(?:would you like|do you want) (?:a|an|some|to (?:donate|give|help|join|make|take|trade|be|spend|contribute|pledge|do|try|start|go))\b",
-    r"\b(?:interested in|consider|considered|thought about|thinking about) (?:donating|giving|contributing|making a donation|helping out|pledging)\b",
+    r"^(?:would you (?:also |still |maybe |perhaps |then )?like|do you (?:also |still |maybe |perhaps |then )?want) (?:a|an|some|to (?:donate|give|help|join|make|take|trade|be|spend|contribute|pledge|do|try|start|go|"
+    r"check out|visit|look at|read|set up|sign up|see (?:the|our|their|a))\b)",
+    # Offering to explain: "would you like to hear more about our support tiers?"
+    r"^(?:would you (?:also )?like|do you want) to (?:know|hear|learn|see) (?:a (?:bit|little) )?more\b",
+    r"\b(?:interested in|consider(?! yourself)|considered|thought about|thinking about) (?:donating|giving|contributing|making a donation|helping out|pledging)\b",
     r"^(?:would|will|is) (?:it|that) (?:be )?(?:ok|okay|alright|possible|acceptable|fine) (?:if|for me to|to)\b",
     r"^(?:any chance|is there any (?:way|chance) (?:you|i|we) (?:could|can|might))\b",
     r"^what if (?:i|we|you) (?:gave|give|took|take|got|get|had|have|keep|kept|split|offered|offer|paid|pay|throw|agreed|moved|move|"
@@ -110,32 +141,74 @@ WHEN_WHERE = re.compile(r"^(?:when|where|by when|what time|what date)\b", re.I)
 YOU = re.compile(
     r"^\w+(?:n't)? (?:you|u|they|it|this|that|there|he|she|we|i|the|your|their|any|anyone|anything|someone)\b", re.I
 )
-# A wh-question typed without its question mark: the wh-word followed by a verb, not "when I get paid, …".
+# A wh-question typed without its question mark: the wh-word followed by an auxiliary ("what is", "how do"),
+# not a subordinate clause ("when I get paid, …", "I'll explain why donating helps") or an exclamation ("how nice").
 WH_UNMARKED = re.compile(
-    r"^(?:what|why|how|where|when|who|which)\b"
-    # not a subordinate clause ("when I get paid, …") and not an exclamation ("what a day", "how nice")
-    r"(?! (?:i|we|it|they|he|she|you|a|an|the|this|that)\b)(?! (?:nice|great|wonderful|awesome|cool|sweet|kind|sad|terrible|awful|lovely)\b)"
-    r"(?:\s+\S+){2,}",
+    r"^(?:what|why|how|where|when|who|which)(?:'s|'re|'d|'ll|\s+(?:is|are|was|were|am|do|does|did|can|could|would|will|should|shall|"
+    r"have|has|had|kind of|sort of|type of|much|many|long|often|far|else|exactly|percentage|part|amount)\b|"
+    # "which item do you…", "what other options would you…"
+    r"(?:\s+(?!(?:i|we|they|he|she|it|you)\b)\w+){1,2}\s+(?:do|does|did|is|are|was|were|would|will|can|could|should|have|has)\s+"
+    r"(?:you|u|they|we|i|it|he|she|your|their)\b)"
+    r"(?:\s+\S+){1,}",
     re.I,
+)
+# The subject of a yes/no question typed without its question mark: "do they help abroad", not "have the papers ready".
+YOU_UNMARKED = re.compile(r"^\w+(?:n't)? (?:you|u|they|it|there|he|she|we|i|anyone|anything|someone)\b", re.I)
+# "So do I", "Neither have we": agreement, not a question.
+AGREE_ECHO = re.compile(
+    r"^\W*(?:so|neither|nor) (?:do|did|am|have|has|can|could|would|will|was|is|are|should|had) (?:i|we)\b", re.I
 )
 # A tag that turns a statement into a check: "…, right?", "…, correct?".
 CONFIRM_TAG = re.compile(
-    r"\b(?:right|correct|ok|okay|yes|no|yeah|agreed|true|isn't it|don't you think)\s*\?+\s*$", re.I
+    r"(?:\b(?:right|correct|ok|okay|yes|no|yeah|agreed|true|isn't it|don't you think)|"
+    r",\s*(?:don't|didn't|wouldn't|won't|aren't|can't) (?:you|they|we)|"
+    r",\s*(?:could|would|can|does|did|is|was|will) it|\s(?:wouldn't|couldn't|can't|doesn't|didn't|wasn't|won't) it|"
+    r"[,\s]you know(?<!do you know)(?<!did you know)(?<!dont you know)(?<!don't you know)(?<!what you know)|[,\s](?:huh|eh))\s*\?+\s*$",
+    re.I,
 )
 # Offers the wh-form does not save: "how about…", "what if we…", "how would you feel if I…".
 WH_OFFER = re.compile(
     r"^(?:how about (?!you\b|yours\b|yourself\b)|what about (?:if |i |we |me |\$|\d|one |two |three |all |half |giving |taking |a |an )|"
     r"what if|how would you feel (?:if|about)|"
-    r"how do you feel about (?:me|us|you|giving|taking|getting|each|splitting|trading|swapping|\d|one|two|three|all|if)\b|why don't we)",
+    r"how do you feel about (?:me|us|you|giving|taking|getting|each|splitting|trading|swapping|\d|one|two|three|all|if)\b|why don't we|"
+    # "Why not phase it?", "Why don't you take the food?": suggestions.
+    r"why not (?:just |simply )?(?:give|do|try|make|go|take|donate|help|put|split|meet|offer|use|add|start|consider|let|have|get|keep|move|"
+    r"phase|spread|throw|pay|sign|agree|accept|share|swap|trade|extend|include|call|set|build|run|join|contribute|spend|send)\b|why (?:don't|dont|do not) (?:i|you (?:just )?(?:take|give|keep|have|get|propose|make|send|offer|pick|"
+    r"choose|go|try|let|split|do|come|accept|agree)\b)|"
+    r"what do you think (?:if|about (?:me|us|if|giving|taking|doing|trading|swapping|getting))\b)",
     re.I,
 )
 # Asking the same question back, right after stating one's own needs.
 RECIPROCAL = re.compile(
-    r"^(?:(?:and|so|what|how) about (?:you|yours|yourself|your side|your end)|(?:and )?(?:you|yours|yourself)|what(?:'s| is| are) yours|"
+    r"^(?:(?:and|so|what|how) (?:about|bout|abt) (?:you|u|yours|yourself|your side|your end)|(?:and )?(?:you|yours|yourself)|what(?:'s| is| are) yours|"
+    # "We're flexible on timing. Are you?": the same question handed back.
+    r"(?:and )?(?:do|did|have|would|are|will|can|could|don't|won't|were|is|does) (?:you|u|yours|your \w+)(?: too| as well| also| at all)?|"
     r"what else|anything else you need|"
     r"how about yourself|your turn|what(?:'s| is) your (?:situation|story|take|view|plan)|how (?:is|are) (?:it|things) (?:looking )?"
     r"(?:on|at|from) your (?:side|end)|how are things (?:looking )?(?:your way|on your (?:side|end)))\s*[?!.]*\s*$",
     re.I,
+)
+# "…, how about you?" at the end of a sentence that has no comma before it.
+RECIPROCAL_TAIL = re.compile(
+    r"(?:^|[\s,;:.!?-])(?:(?:and|so|what|how) (?:about|bout|abt) (?:you|u|yours|yourself)|and (?:you|u|yours|yourself))\s*[?!.]*\s*$",
+    re.I,
+)
+# The short form that hands back a yes/no question: "Do you?", "Have you?".
+ECHO_ASK = re.compile(
+    r"^(?:and )?(?:do|did|have|would|are|will|can|could|don't|won't|were|is|does) (?:you|u|yours|your \w+)\b", re.I
+)
+# Talk of needs, priorities or constraints: after it, "and you?" asks about the other side's.
+OWN_NEEDS = _any(
+    r"\b(?:need|needs|needed|needing|want|wants|wanted|prefer|preference|preferences|priority|priorities|prioriti[sz]e|important|"
+    r"matters?|essential|crucial|critical|vital|a must|must-have|require|required|requirement|requirements|budget|deadline|"
+    r"constraint|constraints|limit|short on|low on|running (?:low|out)|enough|plenty|(?:could|can) (?:really |definitely |also )?use|"
+    r"would like|'d like|would love|'d love|hoping (?:for|to get)|looking for|worried|concerned|concern|concerns|most|least|highest|lowest)\b",
+)
+# Small talk: after a greeting, feelings, plans for the weekend or the weather, "how about you?" returns the courtesy.
+SMALL_TALK = _any(
+    r"\b(?:hi|hello|hey|thanks|thank you|excited|exciting|fun|great|good|fine|well|awesome|wonderful|lovely|amazing|nice|"
+    r"can't wait|looking forward|enjoy|enjoying|love|weekend|vacation|holiday|trip|weather|sunny|rainy|headed|heading|"
+    r"from|live|living|been|doing|going|busy|tired)\b",
 )
 # A question about the other side's own needs, preferences or plans probes interests in any form.
 NEEDS = _any(
@@ -144,7 +217,13 @@ NEEDS = _any(
     r"plan|planning|plans|use (?:it|them|that) for|going to use|(?:could|can) use|use more|most excited|care about|short on|"
     r"low on|running low|lacking|missing|focus|require|requires|requirement|requirements)\b",
     r"\b(?:matters? most|most important|most valuable|value most|top priority|highest priority|least important|least (?:you )?need|"
-    r"most needed|desire most|most desired)\b",
+    r"most needed|desire most|most desired|most valued|valued most)\b",
+    r"\bof (?:most |more |any |much |particular |greatest |great |real )?(?:interest|value|importance|use) to (?:you|u)\b",
+    r"\b(?:greatest|most|highest|more) value to (?:you|u)\b",
+    # Their own supply and situation: "do you have enough storage?", "how is your staffing?"
+    r"^(?:do|did|will|would) (?:you|u|your \w+) (?:have|got) enough\b",
+    r"\byour (?:\w+ )?(?:supply|supplies|stock|stocks|capacity|inventory|resources|workload|bandwidth)\b",
+    r"\b(?:on|from|at) your (?:side|end)\b|\b(?:looking|going) (?:on )?your way\b",
     r"\b(?:priority|priorities|preference|preferences) of yours\b",
     r"\byour (?:\w+ )?(?:situation|side of things|circumstances|reasons|thoughts on|view on|opinion on|experience|feelings)\b",
     r"\bhow (?:are|r) (?:you|u|things) (?:doing |set |fixed |off |looking )?(?:on|for|with|in terms of) \w+",
@@ -153,7 +232,13 @@ NEEDS = _any(
 )
 # Why-questions that argue rather than ask.
 RHETORICAL = _any(
-    r"^did you know\b",
+    r"(?:^|[,;:]\s*|^(?:so|but|and|well|for (?:example|instance)),?\s+)did you know\b",
+    r"\bcan you (?:even )?imagine\b",
+    r"\bcan you (?:even )?believe (?:that|it|this)\b",
+    r"\bwho knew\b",
+    r"^have you no\b",
+    r"\b(?:aren't|won't|wouldn't) you (?:be )?(?:glad|happy|proud)\b",
+    r"\bhow can (?:we|you|i|anyone|they) (?:just )?(?:sit|stand by|ignore|turn away|look away|say no to)\b",
     r"\bwhy (?:should|would|must) (?:i|you|we) (?:only )?(?:get|have|share|give|take|deserve|accept|settle)\b",
     r"\bwhy (?:should|would) (?:i|we) (?:\w+ )?(?:you|that|this|anything|even)\b",
     r"\bwhy (?:can't|won't|don't) you (?:just|simply)\b",
@@ -165,6 +250,7 @@ RHETORICAL = _any(
 PROBE = {
     "purpose": _any(
         r"\bwhy\b",
+        r"\b(?:a|any|the|some) (?:particular |specific )?reason (?:why |that )?(?:you|u|your)\b",
         r"\bwhat (?:is|are|was) (?:it|that|this|they) for\b",
         r"\bwhat for\b",
         r"\b(?:meant|supposed|need(?:s|ed)?) to (?:achieve|accomplish|solve|get done|cover|make possible)\b",
@@ -285,10 +371,21 @@ PERSPECTIVE = _any(
 )
 # Asking for their reaction in general ("what do you think?") checks in; it does not reach for a need.
 GENERIC_VIEW = re.compile(
-    r"^(?:so |ok |okay |then )?(?:what do you think|what are your thoughts|what do you have in mind|what do you think is fair|"
-    r"what do you say|what would you suggest|what do you suggest|what do you propose)\s*[?!.]*$",
+    r"^(?:so |ok |okay |then )?(?:what do you think|what are your thoughts|what do you have in mind|what do you think (?:is|would be) (?:a )?fair\b.*|"
+    r"what do you say|what would you suggest|what do you suggest|what do you propose|what do you think (?:of|about) (?:that|this|it))\s*[?!.]*$",
     re.I,
 )
+# "How much storage do you need?" asks for a quantity (a position), not for what it is for.
+QUANTITY = re.compile(r"\bhow (?:much|many)\b", re.I)
+# A need stated as an amount: "do you need 2 crates?", "you want all of the water?" checks a position.
+AMOUNT = re.compile(
+    r"\b(?:need|needs|want|wants|prefer|like|get|take)\s+(?:about |around |at least |only |just |exactly |maybe )?"
+    r"(?:\d|(?:two|three|four|five|six|ten|dozen|hundred|thousand|half|both|each|all|all of (?:the|them|it|that|those)|all the|"
+    r"a (?:pack|package|unit|bundle|case|crate|box)|one (?:of|more|extra|pack|package|unit|case|crate|box))\b)",
+    re.I,
+)
+# "Have you ever considered…", "Did you give last year?": about their past, so it asks rather than offers.
+EXPERIENCE = re.compile(r"^(?:have|had|did) (?:you|u)\b(?!.*\b(?:now|today|right now|instead)\b)", re.I)
 # How to divide what is on the table is a term of the deal, not a need behind it.
 DIVIDING = re.compile(r"\b(?:split|divide|divvy|share out|distribute|allocate)\b", re.I)
 DETAIL = _any(
@@ -316,6 +413,11 @@ PROPOSAL = _any(
     r"\bin (?:exchange|return)\b",
     r"\bhere(?:'s| is) (?:a|my|an|our) (?:idea|proposal|offer|suggestion)\b",
     r"\bif you .{1,60}, (?:then )?(?:we|i) (?:can|could|will|would)\b",
+    # "You take the food, I take the water": a division on the table.
+    r"\b(?:you|u) (?:get|take|keep|have|would get|can have|could have)\s+(?:the |all |\d|one\b|two\b|three\b|both\b|half\b|most\b|extra\b|an? )"
+    r"[^.?!]{0,60}\b(?:i|we) (?:get|take|keep|have|would get)\b",
+    r"\b(?:i|we) (?:get|take|keep|would get)\s+(?:the |all |\d|one\b|two\b|three\b|both\b|half\b|most\b|extra\b|an? )"
+    r"[^.?!]{0,60}\b(?:you|u) (?:get|take|keep|have|can have|could have)\b",
 )
 EXPLORING = _any(
     r"\bwhat if\b",

@@ -60,7 +60,7 @@ class Reading:
 
 def _strip_filler(sentence: str) -> str:
     # Leading emoji and punctuation first ("🙂 What about you?"), then filler words.
-    text = re.sub(r"^[^\w\"'“‘]+", "", sentence.strip())
+    text = re.sub(r"^[^\w\"'“‘]+", "", re.sub(r"\s+", " ", sentence.strip()))
     return lx.LEADING_FILLER.sub("", text.lstrip("\"'“‘(-–— ")).strip()
 
 
@@ -78,10 +78,10 @@ def _clauses(sentence: str) -> list[str]:
     return [_strip_filler(p) for p in parts]
 
 
-def _function(sentence: str, first: str, argues: bool, offers: bool, request: bool) -> str:
+def _function(sentence: str, first: str, argues: bool, offers: bool, request: bool, reciprocal: bool) -> str:
     if argues or lx.RHETORICAL.search(sentence):
         return "rhetorical"
-    if lx.RECIPROCAL.match(first) or request:
+    if reciprocal or lx.RECIPROCAL.match(first) or request:
         return "inquiry"
     if (
         lx.CONFIRMATION.match(first)
@@ -92,22 +92,28 @@ def _function(sentence: str, first: str, argues: bool, offers: bool, request: bo
     if lx.WH_OFFER.match(first):
         return "proposal"
     # A wh-question asks, even about an offer ("how much would you be willing to give?").
-    if lx.WH_OPEN.match(first) or lx.WH_CLOSED.match(first):
+    if lx.WH_OPEN.match(first) or lx.WH_CLOSED.match(first) or lx.EXPERIENCE.match(first):
         return "inquiry"
     if lx.OFFER_QUESTION.search(first):
         return "proposal"
     return "inquiry"
 
 
-def _probe(sentence: str, first: str, kind: str) -> str | None:
+def _probe(sentence: str, first: str, kind: str, reciprocal: bool) -> str | None:
+    if reciprocal:
+        return "reciprocal"
     if lx.PROPOSAL.search(sentence) and not lx.NEEDS.search(sentence):
         return None  # "What if we…" explores an option; it does not ask about their interests.
-    if lx.RECIPROCAL.match(first):
-        return "reciprocal"
+    quantity = lx.QUANTITY.search(first)
     for name, pattern in lx.PROBE.items():
+        if quantity and name == "stakeholders":
+            continue  # "How many seats does your team need?" asks for a number, not who else is involved
         if pattern.search(sentence):
             return name
-    if lx.NEEDS.search(sentence) and not lx.WHEN_WHERE.match(first) and not lx.DIVIDING.search(sentence):
+    if lx.NEEDS.search(sentence) and not lx.WHEN_WHERE.match(first) and not lx.DIVIDING.search(first):
+        # "How many crates do you need?" and "Do you need two crates?" ask for a quantity: a position, not a need.
+        if lx.QUANTITY.search(sentence) or (kind == "closed" and lx.AMOUNT.search(sentence)):
+            return None
         return "needs"
     if lx.GENERIC_VIEW.match(first):
         return None
@@ -116,17 +122,21 @@ def _probe(sentence: str, first: str, kind: str) -> str | None:
     return None
 
 
-def _question(sentence: str, argues: bool = False, offers: bool = False) -> Question | None:
+def _question(
+    sentence: str, argues: bool = False, offers: bool = False, reciprocal: str | None = None
+) -> Question | None:
+    """`reciprocal` is "probe" when the sentence hands back a question about needs just stated, "ask" otherwise."""
     clauses = _clauses(sentence)
     asks = sentence.rstrip().endswith("?")
     request = bool(lx.OPEN_REQUEST.search(sentence))
     first = clauses[0]
     # A question typed without its question mark still reads as one.
-    unmarked = len(words(sentence)) >= 4 and any(lx.WH_UNMARKED.match(c) for c in clauses)
-    unmarked = unmarked or (
-        len(words(sentence)) >= 4 and any(lx.AUX_START.match(c) and lx.YOU.match(c) for c in clauses)
+    candidates = clauses[1:] if lx.AGREE_ECHO.match(sentence) else clauses
+    unmarked = len(words(sentence)) >= 4 and any(
+        lx.WH_UNMARKED.match(c) or (lx.AUX_START.match(c) and lx.YOU_UNMARKED.match(c) and len(words(c)) >= 3)
+        for c in candidates
     )
-    if not (asks or request or unmarked or lx.RECIPROCAL.match(first)):
+    if not (asks or request or unmarked or reciprocal):
         return None
     # The part that carries the question: the last clause that opens like one, else the first.
     lead = next(
@@ -137,22 +147,61 @@ def _question(sentence: str, argues: bool = False, offers: bool = False) -> Ques
         ),
         first,
     )
-    function = _function(sentence, lead, argues, offers, request)
+    function = _function(sentence, lead, argues, offers, request, bool(reciprocal))
     n_words = len(words(sentence))
     # "Really?", "Deal?", "And the firewood?": short checks. "Do you donate?" (aux, subject, verb) still asks.
     asks_properly = bool(
         lx.WH_OPEN.match(lead) or lx.WH_CLOSED.match(lead) or (lx.AUX_START.match(lead) and lx.YOU.match(lead))
     )
-    short = n_words <= 2 or (n_words <= 3 and not asks_properly)
+    short = n_words <= 3 and not asks_properly
     backchannel = asks and not request and short
-    if function == "inquiry" and backchannel and not lx.RECIPROCAL.match(first):
+    if function == "inquiry" and backchannel and not reciprocal:
         function = "confirmation"  # "Really?", "Hold ten?": a backchannel, not a question that seeks understanding
     if function == "inquiry" and (request or any(lx.WH_OPEN.match(c) for c in clauses)):
         kind = "open"
     else:
         kind = "closed"
-    probe = _probe(sentence, lead, kind) if function == "inquiry" else None
+    probe = _probe(sentence, lead, kind, reciprocal == "probe") if function == "inquiry" else None
     return Question(text=sentence, kind=kind, probe=probe, function=function)
+
+
+# "Do you have enough storage?" asks; "Do you really need all of it?" and "Are you sure…" doubt the need.
+_PLAIN_ASK = re.compile(
+    r"^(?:do|does|did|will|would|are|is) (?:you|u|your \w+|there)\b(?! (?:really |absolutely |quite )?sure\b)"
+    r"(?!.*\b(?:really|even|honestly|actually)\b)",
+    re.I,
+)
+
+
+def _plain_ask(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?") and bool(_PLAIN_ASK.match(_strip_filler(sentence)))
+
+
+def _reciprocal(sentence: str, before: list[str]) -> str | None:
+    """Whether the sentence hands a question back ("…, how about you?"), and what it hands back.
+
+    After the speaker's own needs, or any other content, it asks about theirs ("probe"). Alone, after a greeting
+    or after small talk it is small talk ("small-talk"); "Do you?" after small talk about oneself still asks ("ask").
+    """
+    clauses = _clauses(sentence)
+    tail = clauses[-1]
+    if lx.RECIPROCAL.match(clauses[0]):
+        head = ""
+    elif len(clauses) > 1 and lx.RECIPROCAL.match(tail):
+        head = sentence[: sentence.rfind(tail.split()[0])] if tail else sentence
+    else:
+        match = lx.RECIPROCAL_TAIL.search(sentence)
+        if not match:
+            return None
+        head = sentence[: match.start()]
+    context = " ".join([*before, head]).strip()
+    if lx.OWN_NEEDS.search(context):
+        return "probe"
+    if not context or lx.SMALL_TALK.search(context) or lx.PLEASANTRY_ANSWER.match(_strip_filler(context)):
+        # "Do you?" still asks; "And you?" alone or after "I'm good" returns the courtesy.
+        small = (context and lx.PLEASANTRY_ANSWER.match(_strip_filler(context))) or not lx.ECHO_ASK.match(tail)
+        return "small-talk" if small else "ask"
+    return "probe"
 
 
 def _shouting(text: str) -> bool:
@@ -170,9 +219,12 @@ def _hostility(sentence: str) -> str | None:
         ("undervalues", tone.UNDERVALUE),
     ):
         # Asking for the reason behind a need ("is there a reason you don't need much?") probes; it does not dismiss.
-        if kind == "undervalues" and ASKS_REASON.search(sentence):
+        if kind == "undervalues" and (ASKS_REASON.search(sentence) or _plain_ask(sentence)):
             continue
-        if pattern.search(sentence):
+        match = pattern.search(sentence)
+        if match:
+            if kind == "insult" and tone.OWN_THING.search(sentence[: match.start()]):
+                continue  # "my old laptop is useless" describes their own things
             return kind
     return "shouting" if _shouting(sentence) else None
 
@@ -185,20 +237,14 @@ def read_message(text: str) -> Reading:
     """Read one cleaned user message; pure and deterministic."""
     sentences = split_sentences(text)
     offering = [bool(lx.PROPOSAL.search(s) or lx.OFFER_QUESTION.search(_strip_filler(s))) for s in sentences]
-    small_talk = any(lx.PLEASANTRY_ANSWER.match(_strip_filler(s)) for s in sentences)
     asked: list[Question] = []
     pleasantries: list[str] = []
     hostile: list[tuple[str, str]] = []
     for n, sentence in enumerate(sentences):
         stripped = _strip_filler(sentence)
-        # "And you?" alone, or after "I'm good", returns a greeting; after their own needs it asks about yours.
-        parts = _clauses(sentence)
-        greeting_back = any(lx.PLEASANTRY_ANSWER.match(c) for c in parts) and any(lx.RECIPROCAL.match(c) for c in parts)
-        if (
-            lx.PLEASANTRY.search(stripped)
-            or greeting_back
-            or (lx.RECIPROCAL.match(stripped) and (small_talk or len(sentences) == 1))
-        ):
+        # "And you?" alone, or after "I'm good" or small talk, returns the courtesy; after one's own needs it asks about theirs.
+        reciprocal = _reciprocal(sentence, sentences[:n])
+        if lx.PLEASANTRY.search(stripped) or reciprocal == "small-talk":
             pleasantries.append(sentence)
             continue
         hostility = _hostility(sentence)
@@ -206,7 +252,7 @@ def read_message(text: str) -> Reading:
             hostile.append((hostility, sentence))
         # A question thrown in anger argues; it does not ask.
         offers = any(o for i, o in enumerate(offering) if i != n)
-        question = _question(sentence, argues=bool(hostility), offers=offers)
+        question = _question(sentence, argues=bool(hostility), offers=offers, reciprocal=reciprocal)
         if question:
             asked.append(question)
     proposal = _first(lx.PROPOSAL, sentences) or next((q.text for q in asked if q.function == "proposal"), None)

@@ -10,9 +10,11 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 
 THREAT = _any(
-    r"\bor else\b",
+    # "…or else!" threatens; "I need water or else I dehydrate" explains a need.
+    r"\bor else\s*[!.]*$|\bor else (?:you|u|your|there will be|we(?:'ll| will) (?:walk|go|take|cancel|sue))\b",
     r"\b(?:we|i)(?:'ll| will| are going to|'re going to|'m going to) (?:walk|go elsewhere|take (?:our|my) business|"
-    r"cancel|sue|escalate this|report you|find someone else|find another|leave|terminate|pull out|go public)\b",
+    r"cancel (?:the|this|our|my) (?:deal|order|contract)|sue|escalate this|report you|find someone else|find another|"
+    r"leave(?! (?:it|that|this|the \w+|you|up|all|some|one|two|three|\d))|terminate|pull out|go public)\b",
     r"\byou(?:'ll| will) (?:regret|be sorry|lose (?:us|this|the))\b",
     r"\b(?:lawyers?|legal action|sue you|see you in court|court)\b",
     r"\b(?:go|switch|move) (?:to|with) (?:a |your |another )?competitor",
@@ -21,8 +23,9 @@ THREAT = _any(
 )
 ULTIMATUM = _any(
     r"\btake it or leave it\b",
-    r"\bfinal offer\b",
-    r"\blast offer\b",
+    # Lookbehinds after the words, so that they are only tried where the words are.
+    r"\bfinal offer\b(?<!submit the final offer)(?<!send the final offer)(?<!make the final offer)(?! (?:i|you|we) (?:made|gave|sent|had))",
+    r"\blast offer\b(?<!your last offer)(?<!the last offer)|\bthe last offer\b(?! (?:i|you|we) (?:made|gave|sent|had|suggested))",
     r"\bnon-?negotiable\b",
     r"\bnot (?:up for )?negotia(?:ble|tion)\b",
     r"\blast chance\b",
@@ -35,47 +38,69 @@ ULTIMATUM = _any(
     r"\b(?:is|are) final\b",
 )
 INSULT = _any(
+    # "like crazy" is an idiom; "my laptop is useless" describes one's own things.
     r"\b(?:ridiculous|absurd|stupid|idiot(?:ic)?|pathetic|incompetent|clueless|greedy|insane|crazy|laughable|"
     r"nonsense|useless|liars?|lying|moron(?:ic)?|dumb|amateur(?:s|ish)?|rubbish|garbage|shameful|a joke|"
-    r"unprofessional|disgrace(?:ful)?|bullshit|crap)\b",
+    r"unprofessional|disgrace(?:ful)?|bullshit|crap)\b(?! (?:busy|hard|good|fast|cold|hot|expensive)\b)",
 )
+# Insult words about one's own things ("most of my stock got wet and is useless") or in an idiom ("like crazy").
+OWN_THING = re.compile(r"\b(?:my|our|mine|ours)\b(?:(?!\b(?:you|your|u)\b)[^.!?])*$|\blike\s*$", re.I)
 DISMISSIVE = _any(
     r"\bnot my problem\b",
     r"\b(?:that's|that is|it's) your problem\b",
     r"\bi (?:don't|do not|couldn't|could not) care (?:about (?:your|you|what you|how you|if you|whether you)|what you|if you|how you|less)\b",
     r"\bi (?:don't|do not) care\s*[.!]*$",
     r"\bwho cares\b",
-    r"\bwhatever\b",
+    r"^whatever\b|\bwhatever\s*[.!]*$|,\s*whatever\b",
     r"\b(?:doesn't|does not) matter what you\b",
     r"\b(?:that's|that is) irrelevant\b",
     r"\bget over it\b",
     r"\bdeal with it\b",
     r"\bstop (?:whining|complaining|wasting)\b",
     r"\bnot interested in (?:your|hearing)\b",
-    r"\bspare me\b",
+    r"\bspare me\s*(?:the (?:\w+ )?(?:details|excuses|speech|lecture|story|drama|sob story)|your (?:excuses|speech|lecture|story|drama)|[.!]|$)",
     r"\bshut up\b",
     r"\bhow dare you\b",
     r"\blisten to me\b",
 )
 UNDERVALUE = _any(
-    r"\b(?:is|are|it's|its|that's|thats) (?:just |only )?extra\b",
+    r"\b(?:is|are|it's|its|that's|thats) (?:just |only )?(?:for )?extra(?=\s*(?:[.,;!?)]|$|anyway|though|for\b|stuff|supplies))",
     r"\byour (?:basic |own )?(?:supplies|basics|stock|resources) (?:should|will|would) (?:keep|be)\b",
     r"\byou (?:might|could|can) (?:then |also |just )?(?:purchase|buy|order|source) (?:extra|more|some|it|them)\b",
-    r"\b(?:could|would|can|will) probably (?:hunt|fish|find|get|catch|buy|manage|cope)\b",
-    r"\bi thought you (?:didn't|did not|don't|do not) need\b",
+    r"\b(?:you|u|they|your \w+) (?:could|would|can|will) probably (?:hunt|fish|find|get|catch|buy|manage|cope)\b",
+    # Presuming they need little: "I thought you didn't need it", "I was under the impression you had plenty".
+    r"\bi (?:thought|assumed|figured|guessed|was hoping|hoped|was under the impression|got the impression) (?:that )?(?:you|u)(?:'d| would)? "
+    r"(?:didn't|did not|don't|do not|dont|wouldn't|won't|had no|have no|don't have the|didn't have the|only|already|had plenty|have plenty|had enough|have enough)\b",
+    # Holding them to what they said they could do without.
+    r"\byou (?:said|told me|mentioned|stated|admitted|claimed) (?:that )?(?:you )?(?:didn't|did not|don't|do not|dont|only|wouldn't|had plenty|have plenty|had enough|have enough)\b",
     r"\b(?:doesn't|does not|don't|do not) (?:sound|seem|look) like .{0,30}\b(?:necessary|needed|important|a priority)\b",
     r"\benough to keep you\b",
     r"\bif (?:you|your \w+) (?:has|have) other (?:\w+ )?(?:options|sources|ways)\b",
-    r"\byou have (?:\w+ ){0,3}(?:in|with) your (?:basic|basics|own)\b",
-    r"\b(?:you|u) (?:don't|do not|dont|won't|will not|wont|wouldn't|shouldn't|shouldnt) (?:really |even |actually |probably )?(?:need|use|miss)\b",
-    r"(?<!what )(?<!how much )\b(?:are you sure|do you really|do you even|do you honestly) (?:you )?need\b",
+    r"\byou have (?:\w+ ){0,5}(?:in|with) your (?:basic|basics|own)\b",
+    r"\b(?:you|u) (?:probably |really |surely |likely |obviously )?(?:don't|do not|dont|won't|will not|wont|wouldn't|shouldn't|shouldnt) (?:really |even |actually |probably )?(?:need|use|miss)\b",
+    r"(?:^|[,;:]\s*|\b(?:but|so|and|well|hmm|ok|okay)\s+)(?:are you sure|do you really|do you even|do you honestly|will you really|will you even|would you really) (?:you )?(?:need|be using|use|going to use)\b",
+    r"\b(?:do|will|would) you (?:really |actually |even )(?:need|use|be using) all\b",
+    # "How many reports can one team read?": a question that says the need is too big.
+    r"\bhow (?:much|many) (?:\w+ )?(?:can|could|does|do|would) (?:one person|one team|anyone|a person|a single \w+|you (?:really|possibly|even)) (?:\w+ )?(?:eat|drink|use|need|read|burn)\b",
     r"\b(?:you|u)(?:'ll| will| should| would)? (?:probably |surely |likely |definitely |still |already )?(?:have|get) (?:plenty|enough|more than enough)\b",
     r"\byou(?:'ll| will| would|'d)? (?:also |still |easily )?be able to (?:cook|make|get|find|buy|catch|hunt|fish|boil|purify|manage|stay|use|collect|gather)\b",
     r"\byou (?:could|can) always\b",
     r"\byou (?:can|could) use (?:your|the) (?:extra|own|spare)\b",
     r"\b(?:can|could) you (?:not )?(?:hunt|fish|catch|forage|gather|boil|buy|find|get more|collect|purify)\b",
     r"\b(?:doesn't|does not|don't|do not) (?:seem|sound) (?:to be )?(?:like )?(?:a )?(?:priority|important|necessary|needed) (?:for|to) (?:you|u)\b",
-    r"\bwith (?:the|all the|all that) (?:extra )?\w+ (?:you(?:'re| are)? )?(?:getting|you get)\b",
+    r"\bwith (?:the|all the|all that) (?:extra )?\w+ (?:you(?:'re| are)? )?(?:getting|you get|you got|you have|you(?:'ve| have) got)\b",
+    # Pointing at what they already have: "you already have lots of stock", "at least you will have help".
+    r"\b(?:you|u)(?<!hope you)(?<!wish you)(?:'ll| will| would|'d)? (?:already |still |also )?(?:have|get|got|are getting|'re getting|be getting) (?:a lot of|lots of|plenty of|so much|loads of|tons of|more than enough)\b(?! (?:fun|luck|time|success|joy)\b)",
+    r"\bat least (?:you|u)(?:'ll| will| would|'d)? (?:still |already )?(?:have|get|got|be)\b",
+    # Telling them what their priority should be.
+    r"\b(?:should|must) be your (?:top |main |first |highest |real )?(?:priority|focus)\b",
+    # Comparing needs: theirs are for leisure, ours for survival.
+    r"\b(?:you|u)(?:'re| are)? (?:only |just |mainly |mostly )?(?:need|want|using|use)\w* (?:it|them|that|the \w+|\w+) (?:for|as) (?:fun|leisure|comfort|convenience|luxury|a luxury|show|extra|nothing)\b",
+    r"\b(?:whereas|while|but) (?:i|we) (?:really |actually |seriously |truly )?need (?:it|them|that|the \w+|\w+) (?:for|to) (?:survival|survive|live|my health|our health|medical)\b",
+    # Their hardship is small: "moving the date won't be that hard for you".
+    r"\b(?:that|it|this) (?:won't|will not|wouldn't|shouldn't) be (?:too|that|so) (?:bad|hard|difficult|much of a problem)\b",
+    r"\b(?:won't|will not|wouldn't|shouldn't|can't) be (?:too |that |so |very )?(?:bad|hard|difficult|much of a problem) for (?:you|u|your)\b",
+    r"\b(?:bring|use|buy|source|supply) (?:your|their|her|his) own\b",
     r"\b(?:will|would) (?:help|keep) you (?:stay )?(?:warm|full|fed|going|hydrated)\b",
     r"\byou seem (?:like|to be) (?:a |an )?(?:great|good|experienced|capable|resourceful)\b",
     r"\b(?:you|u) (?:already|still) (?:have|got|get)\b",
@@ -101,7 +126,7 @@ SPLIT = _any(
     r"\bfifty[- ]fifty\b",
     r"\b50 ?(?:/|-) ?50\b",
     r"\bsomewhere in the middle\b",
-    r"\bsplit it\b",
+    r"\bsplit (?:it|that|this|them|everything) (?:evenly|equally|in half)\b",
 )
 ACKNOWLEDGE = _any(
     r"(?<!n't )(?<!not )(?<!never )\b(?:i|we) (?:completely |fully |really |totally |do )?(?:understand|hear you|see (?:why|that|how|where|what)|"
