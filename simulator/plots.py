@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 COLOURS = ["#1565c0", "#2e7d32", "#c62828", "#6a1b9a", "#ef6c00", "#00838f"]
+DASHES = ["", "6 3", "2 3"]  # lines that coincide (equal scores) stay distinguishable
 WIDTH, HEIGHT = 520, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 28, 36
 
@@ -62,7 +63,11 @@ def line_chart(
         for run in runs:
             if len(run) > 1:
                 points = " ".join(f"{a:.1f},{b:.1f}" for a, b in run)
-                parts.append(f"<polyline fill='none' stroke='{colour}' stroke-width='2' points='{points}'/>")
+                dash = DASHES[n % len(DASHES)]
+                parts.append(
+                    f"<polyline fill='none' stroke='{colour}' stroke-width='{3 - n % 3}' "
+                    f"stroke-dasharray='{dash}' points='{points}'/>"
+                )
         parts.append(
             f"<text x='{LEFT + 110 * n}' y='{HEIGHT - 4}' font-size='11' fill='{colour}'>■ {escape(name)}</text>"
         )

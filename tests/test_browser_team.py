@@ -115,6 +115,7 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     trainer.locator("#add-comment").click()
     expect(transcript.locator(".comment[data-turn='2']")).to_contain_text("Naming your own margin built trust here.")
 
+    trainer.screenshot(path=str(data / "review.png"), full_page=True)
     trainer.locator("#export-format").get_by_text("html").click()
     trainer.locator("#export-transcript").click()
     expect(trainer.locator("#review-notice")).to_contain_text("Exported")
@@ -131,6 +132,7 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     trainee.locator("#open-transcript").click()
     expect(trainee.locator("#transcript .comment")).to_contain_text("Naming your own margin built trust here.")
     expect(trainee.locator("#add-comment")).to_have_count(0)
+    trainee.screenshot(path=str(data / "trainee-review.png"), full_page=True)
 
     with sqlite3.connect(data / "parley.sqlite3") as db:
         (user, assignment) = db.execute("SELECT user, assignment_id FROM sessions").fetchone()

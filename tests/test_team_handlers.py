@@ -24,12 +24,12 @@ def team(practice: Practice, store: SqliteStore) -> Team:
 def test_landing_shows_each_caller_their_own_panels(team: Team) -> None:
     ui = TeamHandlers(team)
     local = ui.landing(None)
-    assert "Local single-user mode" in local.header and local.trainer and not local.trainee
+    assert "Local single-user mode" in local.header and local.trainer and not local.trainee and not local.assigns
     team.add_user("tess", "trainer", PASSWORD)
     team.add_user("ann", "trainee", PASSWORD, trainer="tess")
     assert "sign in first" in ui.landing(None).header
     trainer = ui.landing("tess")
-    assert trainer.trainer and not trainer.trainee and trainer.trainee_choices == ["ann"]
+    assert trainer.trainer and trainer.assigns and not trainer.trainee and trainer.trainee_choices == ["ann"]
     team.assign(team.caller("tess"), ["ann"], ["shared_lab"], note="Ask first")
     trainee = ui.landing("ann")
     assert trainee.trainee and not trainee.trainer and trainee.trainee_choices == []

@@ -213,19 +213,21 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
         def on_load(request: gr.Request) -> tuple[Any, ...]:
             user = _user(request)
             land = review.landing(user)
-            trainer_table = review.my_assignments(user)[0] if land.trainer else ""
+            trainer_table = review.my_assignments(user)[0] if land.assigns else ""
             return (
                 land.header,
                 gr.Group(visible=land.trainee),
                 land.assignments,
                 gr.Dropdown(choices=land.assignment_choices, value=None),
                 gr.Dropdown(choices=handlers.session_choices(user), value=None),
-                gr.Dropdown(choices=[("any", ""), *[(n, n) for n in land.trainee_choices]], value=""),
+                gr.Dropdown(
+                    choices=[("any", ""), *[(n, n) for n in land.trainee_choices]], value="", visible=land.trainer
+                ),
                 land.table,
                 gr.Dropdown(choices=land.session_choices, value=None),
                 gr.Group(visible=land.trainer),
                 gr.Tab(visible=land.trainer),
-                gr.Tab(visible=land.trainer),
+                gr.Tab(visible=land.assigns),
                 gr.Dropdown(choices=land.trainee_choices, value=[]),
                 trainer_table,
             )

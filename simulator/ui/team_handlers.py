@@ -31,6 +31,7 @@ class Landing:
     header: str
     trainee: bool
     trainer: bool
+    assigns: bool  # only a signed-in trainer has trainees to assign to
     assignments: str
     assignment_choices: list[tuple[str, str]]
     trainee_choices: list[str]
@@ -52,7 +53,7 @@ class TeamHandlers:
         try:
             team, caller = self._caller(username)
         except SimulatorError as exc:
-            return Landing(_warn(exc), False, False, "", [], [], [], "")
+            return Landing(_warn(exc), False, False, False, "", [], [], [], "")
         if caller.role is Role.LOCAL:
             header = "Local single-user mode: no accounts (add them with `python -m simulator users add`)."
         else:
@@ -63,6 +64,7 @@ class TeamHandlers:
             header=header,
             trainee=caller.role is Role.TRAINEE,
             trainer=caller.is_trainer,
+            assigns=caller.role is Role.TRAINER,
             assignments=team_render.assignments_table(views, for_trainee=True),
             assignment_choices=[(team_render.assignment_label(v), v.assignment.id) for v in views],
             trainee_choices=[a.name for a in team.trainees_of(caller)],
