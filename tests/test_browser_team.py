@@ -131,6 +131,7 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     pick(trainee, "review-session", "Dana")
     trainee.locator("#open-transcript").click()
     expect(trainee.locator("#transcript .comment")).to_contain_text("Naming your own margin built trust here.")
+    expect(trainee.locator("#transcript svg#progress-ann circle")).to_have_count(1)
     expect(trainee.locator("#add-comment")).to_have_count(0)
     trainee.screenshot(path=str(data / "trainee-review.png"), full_page=True)
 

@@ -101,12 +101,8 @@ class TeamHandlers:
         try:
             team, caller = self._caller(username)
             view = team.transcript(caller, session_id)
-            progress = ""
-            if caller.is_trainer and view.trainee != caller.name:
-                points = [
-                    (r.started_at, r.percent) for r in team.progress(caller, view.trainee) if r.percent is not None
-                ]
-                progress = progress_chart(view.trainee, points)
+            rows = team.progress(caller, view.trainee)
+            progress = progress_chart(view.trainee, [(r.started_at, r.percent) for r in rows if r.percent is not None])
         except SimulatorError as exc:
             return "", [], _warn(exc)
         body = transcript_body(view) + progress
