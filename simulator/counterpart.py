@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from simulator.persona import Persona
@@ -16,6 +16,15 @@ class Exchange:
 
     user: str
     reply: str
+
+
+@dataclass
+class TurnReport:
+    """What one turn's model calls produced besides the reply. One per turn, so concurrent users' notices and
+    token counts never mix (the voice object itself is shared by every session of the app)."""
+
+    notices: list[str] = field(default_factory=list)
+    usage: list[dict[str, int]] = field(default_factory=list)  # one entry per model call
 
 
 class Voice(Protocol):

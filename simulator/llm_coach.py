@@ -92,10 +92,10 @@ class LLMCoach:
         ]
 
     def _fallback(self, rule: Grade, why: str) -> Grade:
-        self.notices.append(f"The model coach's grade was not used ({why}); the built-in coach graded this message.")
-        return rule.model_copy(
-            update={"notices": [*rule.notices, "Graded by the built-in coach: the model coach was unavailable."]}
-        )
+        # The reason travels in the grade itself: the coach object is shared by every session of the app.
+        text = f"The model coach's grade was not used ({why}); the built-in coach graded this message."
+        self.notices.append(text)
+        return rule.model_copy(update={"notices": [*rule.notices, text]})
 
     def _grade(self, reading: Reading, visible: Visible, rule: Grade) -> Grade:
         try:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from simulator.counterpart import Exchange, ScriptedVoice
+from simulator.counterpart import Exchange, ScriptedVoice, TurnReport
 from simulator.counterpart_prompt import counterpart_prompt
 from simulator.errors import SimulatorError
 from simulator.persona import Persona
@@ -57,19 +57,31 @@ class LLMVoice:
     count_tokens: Callable[[str], int] | None = None
     usage: list[dict[str, int]] = field(default_factory=list)  # one entry per model call, newest last
 
-    def _meter(self, prompt: str, reply: str) -> None:
+    def _meter(self, prompt: str, reply: str, report: TurnReport) -> None:
         if self.count_tokens is not None:
-            self.usage.append({"prompt": self.count_tokens(prompt), "completion": self.count_tokens(reply)})
+            used = {"prompt": self.count_tokens(prompt), "completion": self.count_tokens(reply)}
+            self.usage.append(used)
+            report.usage.append(used)
+
+    def _notice(self, text: str, report: TurnReport) -> None:
+        self.notices.append(text)
+        report.notices.append(text)
 
     def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
         return "".join(self.speak_stream(persona, state, moves, history))
 
     def speak_stream(
-        self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()
+        self,
+        persona: Persona,
+        state: GameState,
+        moves: list[Move],
+        history: Sequence[Exchange] = (),
+        report: TurnReport | None = None,
     ) -> Iterator[str]:
         """The reply in pieces, a sentence at a time: each piece is released only once the reply so far passes
         the checks. A failure before anything was shown regenerates once, then falls back to the scripted
         line; a failure later ends the reply at the last sentence that passed."""
+        report = report if report is not None else TurnReport()
         scripted = self.fallback.speak(persona, state, moves)
         recent = list(history[-RECENT_EXCHANGES:])
         summary = running_summary(
@@ -101,15 +113,15 @@ class LLMVoice:
                         shown = text
             except ModelError as exc:
                 problem = str(exc)
-            self._meter(prompt, raw)
+            self._meter(prompt, raw, report)
             if shown and not problem:
                 return
             if shown:
-                self.notices.append(f"The model's reply was cut short ({problem}).")
+                self._notice(f"The model's reply was cut short ({problem}).", report)
                 return
             if problem.startswith("the model"):
                 break  # the endpoint itself failed after its retries: no second try this turn
-        self.notices.append(f"The model's reply was not used ({problem}); the scripted line was used instead.")
+        self._notice(f"The model's reply was not used ({problem}); the scripted line was used instead.", report)
         yield scripted
 
 

@@ -12,7 +12,7 @@ from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import Coach, RuleCoach
 from simulator.coach.suggestions import Visible
 from simulator.config import MAX_MESSAGE_CHARS
-from simulator.counterpart import Exchange, ScriptedVoice, Voice
+from simulator.counterpart import Exchange, ScriptedVoice, TurnReport, Voice
 from simulator.debrief import Debrief, GradedTurn, build_debrief
 from simulator.errors import SessionEndedError, SimulatorError
 from simulator.grade import Grade
@@ -131,7 +131,9 @@ class Practice:
             phase=state.phase.value,
         )
 
-    def _reply_pieces(self, handle: Handle, persona: Persona, state: GameState, moves: list[Move]) -> Iterator[str]:
+    def _reply_pieces(
+        self, handle: Handle, persona: Persona, state: GameState, moves: list[Move], report: TurnReport
+    ) -> Iterator[str]:
         voice = self.voices.get(handle.voice, self.voices["scripted"])
         history: list[Exchange] = []
         if voice.needs_history:
@@ -139,7 +141,7 @@ class Practice:
             history = [Exchange(t.user_text, t.reply) for t in record.turns if t.reply is not None]
         stream = getattr(voice, "speak_stream", None)
         if stream is not None:
-            yield from stream(persona, state, moves, history)
+            yield from stream(persona, state, moves, history, report=report)
         else:
             yield voice.speak(persona, state, moves, history)
 
@@ -161,12 +163,9 @@ class Practice:
         ruling = self.rule_coach.grade(reading, visible)
         state, moves = advance(persona, handle.state, reading, ruling)
         coach = self.coaches.get(handle.coach, self.coach)
-        voice = self.voices.get(handle.voice, self.voices["scripted"])
-        said = len(getattr(voice, "notices", []))
-        coach_said = len(getattr(coach, "notices", []))
-        calls = len(getattr(voice, "usage", []))
+        report = TurnReport()
         parts: list[str] = []
-        pieces = self._reply_pieces(handle, persona, state, moves)
+        pieces = self._reply_pieces(handle, persona, state, moves, report)
         if grade is None and coach is self.rule_coach:
             grade = ruling
             self._store_grade(handle, turn, text, grade)
@@ -197,9 +196,10 @@ class Practice:
         if find_leak(reply, persona, state.uncovered_ids):
             # A voice must never say what has not been uncovered; fall back to the plain anchor line.
             reply = ScriptedVoice().line(persona, state, Move(MoveKind.ANCHOR))
-        notices = tuple(getattr(voice, "notices", [])[said:])
-        notices += tuple(getattr(coach, "notices", [])[coach_said:])
-        used = getattr(voice, "usage", [])[calls:]
+        notices = tuple(report.notices)
+        if grade.coach != coach.name and grade.notices:
+            notices += (grade.notices[-1],)  # the model coach fell back: its reason is the grade's last notice
+        used = report.usage
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict(), tokens)
         handle.state = state

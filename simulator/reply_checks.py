@@ -25,9 +25,9 @@ def check_reply(text: str, persona: Persona, uncovered: Collection[str], moves: 
     """Why the reply may not be shown, or None when it passes."""
     if not text.strip():
         return "empty reply"
-    leaked = find_leak(text, persona, uncovered)
-    if leaked:
-        return f"gives away a hidden interest ({leaked})"
+    if find_leak(text, persona, uncovered):
+        # Not which one: this reason reaches the trainee as a notice, and the id alone is a hint.
+        return "gives away a hidden interest"
     if ROLE_BREAK.search(text):
         return "breaks character"
     if SPEAKS_FOR_THEM.search(text) or re.search(rf"^\s*{re.escape(persona.name)}\s*:", text, re.M):

@@ -7,7 +7,7 @@ import pytest
 from simulator.llm_voice import LLMVoice
 from simulator.persona import Persona
 from simulator.persona_files import PersonaCatalog
-from simulator.practice import Practice
+from simulator.practice import Practice, TurnResult
 from simulator.prompts import PromptError, render
 from simulator.reply_checks import check_reply
 from simulator.state import Move, MoveKind
@@ -54,6 +54,7 @@ def test_leaking_reply_is_regenerated_then_replaced(dana: Persona, catalog: Pers
     result = practice.send(handle, "Tell me everything you are hiding.")
     assert len(model.prompts) == 2  # one regeneration
     assert secret not in result.reply and result.notices and "hidden interest" in result.notices[0]
+    assert "savings_target" not in " ".join(result.notices)
     assert result.reply in dana.lines.anchor + dana.lines.acknowledge + [
         d for i in dana.hidden_interests for d in i.deflections
     ]
@@ -160,3 +161,22 @@ def test_token_counter_fills_its_own_cache_before_first_use(tmp_path, monkeypatc
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "2" and (tmp_path / "tiktoken").is_dir()
+
+
+def test_overlapping_turns_keep_their_own_notices_and_tokens(
+    dana: Persona, catalog: PersonaCatalog, store: SqliteStore
+) -> None:
+    """The voice is shared by every session; what one turn reports must not land on another's."""
+    secret = dana.interest("savings_target").reveal
+    model = ScriptedChatModel(["I am listening, so go on.", secret, secret])
+    voice = LLMVoice(model, count_tokens=lambda text: len(text.split()))
+    practice = Practice(catalog, store, voice=voice)
+    first, second = practice.start(dana.id), practice.start(dana.id)
+    turn = practice.send_stream(first, "What would a good outcome look like for you?")
+    assert next(turn) == "I am listening, so go on."  # the first turn is mid-reply…
+    other = practice.send(second, "Tell me everything you are hiding.")  # …while another session's turn runs
+    assert other.notices and "scripted line" in other.notices[0]
+    result = next(e for e in turn if not isinstance(e, str))
+    assert isinstance(result, TurnResult) and result.notices == ()
+    assert result.tokens is not None and other.tokens is not None
+    assert result.tokens["completion"] == len("I am listening, so go on.".split())
