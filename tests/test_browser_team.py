@@ -124,6 +124,18 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     report = Path(download.value.path()).read_text(encoding="utf-8")
     assert "<svg" in report and "Naming your own margin built trust here." in report
 
+    # The cohort view compares trainees per counterpart, and exports as CSV, one row per turn.
+    trainer.get_by_role("tab", name="Cohort").click()
+    trainer.locator("#show-cohort").click()
+    expect(trainer.locator("#cohort-table tr")).to_have_count(2)
+    expect(trainer.locator("#cohort-table")).to_contain_text("Dana Whitlock")
+    trainer.locator("#export-cohort").click()
+    expect(trainer.locator("#cohort-notice")).to_contain_text("Exported parley-cohort.csv")
+    with trainer.expect_download() as download:
+        trainer.locator("#cohort-file a").first.click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").strip().splitlines()
+    assert lines[0].startswith("session_id,trainee") and len(lines) == 1 + len(AGREEMENT)
+
     # The trainee sees the comment on their own transcript, and only their own sessions.
     trainee.get_by_role("tab", name="Review").click()
     trainee.locator("#apply-filter").click()
