@@ -14,26 +14,23 @@ from datetime import UTC, date, datetime
 from statistics import mean
 from typing import Any
 
+from simulator.accounts import Accounts
 from simulator.errors import SimulatorError, UnknownPersonaError, UnknownSessionError
 from simulator.grade import CRITERIA
-from simulator.passwords import Throttle, hash_password, verify
+from simulator.passwords import Throttle
 from simulator.practice import Handle, Practice
 from simulator.state import GameState
 from simulator.store import SessionRecord
 from simulator.team import (
-    LOCAL,
-    Account,
     Assignment,
     Attempt,
     Caller,
     Comment,
     NotAllowedError,
     Role,
-    SignInError,
     Status,
     TeamInputError,
     check_assignment,
-    check_name,
     passed,
     status,
     why_not_startable,
@@ -41,7 +38,6 @@ from simulator.team import (
 from simulator.team_store import TeamStore
 from simulator.visibility import trainee_grade
 
-WRONG_SIGN_IN = "Sign-in failed: the name or the password is wrong."
 MAX_COMMENT = 2000
 
 
@@ -111,7 +107,9 @@ def _mean(values: list[float | None]) -> float | None:
     return round(mean(known), 2) if known else None
 
 
-class Team:
+class Team(Accounts):
+    """Sessions, assignments, review and comments, each call checked against its caller (see `Accounts`)."""
+
     def __init__(
         self,
         practice: Practice,
@@ -121,111 +119,9 @@ class Team:
         today: Callable[[], date] = lambda: datetime.now(UTC).date(),
         rounds: int = 12,
     ) -> None:
+        super().__init__(store, practice.store, throttle=throttle, rounds=rounds)
         self.practice = practice
-        self.store = store
-        self.throttle = throttle or Throttle()
         self.today = today
-        self.rounds = rounds
-
-    # --- accounts -------------------------------------------------------------------------------------------
-
-    def accounts_exist(self) -> bool:
-        return self.store.count_accounts() > 0
-
-    def add_user(self, name: str, role: Role | str, password: str, trainer: str | None = None) -> Account:
-        """For the operator (the CLI): no caller, since whoever holds the database file holds everything."""
-        name = check_name(name)
-        try:
-            role = Role(role)
-        except ValueError:
-            raise TeamInputError(f"unknown role '{role}': use trainer or trainee") from None
-        if role is Role.LOCAL:
-            raise TeamInputError("unknown role 'local': use trainer or trainee")
-        if trainer is not None:
-            if role is not Role.TRAINEE:
-                raise TeamInputError("only a trainee has a trainer: drop --trainer for a trainer account")
-            found = self.store.account(trainer)
-            if found is None or found[0].role is not Role.TRAINER:
-                raise TeamInputError(f"no trainer account named '{trainer}': add it first, or leave --trainer out")
-            trainer = found[0].name
-        if self.store.account(name) is not None:
-            raise TeamInputError(f"there is already an account named '{name}': choose another name")
-        return self.store.add_account(name, role, hash_password(password, self.rounds), trainer)
-
-    def set_password(self, name: str, password: str) -> None:
-        found = self.store.account(name)
-        if found is None:
-            raise TeamInputError(f"no account named '{name}' (`python -m simulator users list` shows them)")
-        self.store.set_password(found[0].name, hash_password(password, self.rounds))
-
-    def remove_user(self, name: str) -> None:
-        found = self.store.account(name)
-        if found is None:
-            raise TeamInputError(f"no account named '{name}' (`python -m simulator users list` shows them)")
-        account = found[0]
-        if self.practice.store.list_sessions(1, users=[account.name]) or self.store.assignments([account.name]):
-            raise TeamInputError(
-                f"'{account.name}' has sessions or assignments; they are kept, so the account stays. "
-                "Change its password to lock it instead"
-            )
-        if any(a.trainer == account.name for a in self.store.accounts()):
-            raise TeamInputError(f"'{account.name}' is the trainer of other accounts: move those trainees first")
-        self.store.remove_account(account.name)
-
-    def users(self) -> list[Account]:
-        return self.store.accounts()
-
-    def sign_in(self, name: str, password: str) -> Caller:
-        """Raises `SignInError` with the same words whatever was wrong; a name is paused after repeated failures."""
-        name = name.strip()
-        wait = self.throttle.wait_left(name)
-        if wait > 0:
-            raise SignInError(f"Too many failed sign-ins for this name: wait {int(wait) + 1} seconds and try again.")
-        found = self.store.account(name) if name else None
-        if not verify(password, found[1] if found else None) or found is None:
-            self.throttle.failed(name)
-            raise SignInError(WRONG_SIGN_IN)
-        self.throttle.succeeded(name)
-        return Caller(found[0].name, found[0].role)
-
-    def check_credentials(self, name: str, password: str) -> bool:
-        """Gradio's login hook: True or False, with throttling applied."""
-        try:
-            self.sign_in(name, password)
-        except SignInError:
-            return False
-        return True
-
-    def caller(self, username: str | None) -> Caller:
-        """Who a request comes from: a signed-in account, or the local user when the app has no accounts."""
-        if not username:
-            if self.accounts_exist():
-                raise NotAllowedError(
-                    "sign in first: this app has accounts (if they were added after it started, restart it)"
-                )
-            return LOCAL
-        found = self.store.account(username)
-        if found is None:
-            raise NotAllowedError("your account no longer exists: ask a trainer")
-        return Caller(found[0].name, found[0].role)
-
-    def trainees_of(self, caller: Caller) -> list[Account]:
-        """The trainees a trainer looks after: their own, plus those with no trainer yet."""
-        if not caller.is_trainer:
-            return []
-        return [
-            a
-            for a in self.store.accounts()
-            if a.role is Role.TRAINEE and (caller.role is Role.LOCAL or a.trainer in (None, caller.name))
-        ]
-
-    def _visible_users(self, caller: Caller) -> set[str] | None:
-        """Whose sessions the caller may read; None means everyone's (the local single user)."""
-        if caller.role is Role.LOCAL:
-            return None
-        if caller.role is Role.TRAINEE:
-            return {caller.name}
-        return {a.name for a in self.trainees_of(caller)} | {caller.name}
 
     # --- sessions -------------------------------------------------------------------------------------------
 
@@ -258,14 +154,6 @@ class Team:
     def session_list(self, caller: Caller, limit: int = 100) -> list[SessionRecord]:
         visible = self._visible_users(caller)
         return [self.practice.store.get_session(s.id) for s in self.practice.store.list_sessions(limit, visible)]
-
-    def own_sessions(self, caller: Caller, limit: int = 100) -> list[tuple[str, str, str, int, str | None]]:
-        """(id, started, persona, turns, outcome) of the caller's own sessions, for reopening."""
-        users = None if caller.role is Role.LOCAL else [caller.name]
-        return [
-            (s.id, s.started_at, s.persona_name, s.turns, s.outcome)
-            for s in self.practice.store.list_sessions(limit, users)
-        ]
 
     # --- assignments ----------------------------------------------------------------------------------------
 

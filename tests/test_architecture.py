@@ -14,7 +14,7 @@ def test_engine_imports_no_adapter() -> None:
         "import sys, json\n"
         "import simulator.rules, simulator.coach.rule_coach, simulator.counterpart, simulator.debrief\n"
         "import simulator.persona_files, simulator.visibility, simulator.sparring\n"
-        "import simulator.team, simulator.review, simulator.exports, simulator.plots\n"
+        "import simulator.team, simulator.accounts, simulator.review, simulator.exports, simulator.report_html\n"
         f"print(json.dumps([m for m in {ADAPTERS!r} if m in sys.modules]))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)

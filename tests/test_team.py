@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from simulator.accounts import WRONG_SIGN_IN
 from simulator.exports import export_cohort, export_sessions, read_json
 from simulator.passwords import Throttle
 from simulator.persona_files import PersonaCatalog
 from simulator.practice import Handle, Practice
-from simulator.review import WRONG_SIGN_IN, Team
+from simulator.review import Team
 from simulator.sparring import BadNegotiator, GoodNegotiator
 from simulator.storage.sqlite_store import SqliteStore
 from simulator.storage.sqlite_team import SqliteTeamStore

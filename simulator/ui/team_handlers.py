@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.errors import SimulatorError
-from simulator.exports import cohort_table_html, export_cohort, export_sessions, progress_chart, transcript_body
+from simulator.exports import export_cohort, export_sessions
+from simulator.report_html import cohort_table_html, progress_chart, transcript_body
 from simulator.review import Team
 from simulator.team import Caller, Role
 from simulator.ui import team_render
