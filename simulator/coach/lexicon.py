@@ -230,6 +230,8 @@ NEEDS = _any(
     r"\bwhat\b.{3,50}\bfor\s*[?!.]*$",
     r"^what\b.{0,40}\bfor (?:you|u)\s*[?!.]*$",
 )
+# The question is put to them: "how did you…", "what does your team…".
+ADDRESSED = re.compile(r"\b(?:you|your|yours|yourself|u)\b", re.I)
 # Why-questions that argue rather than ask.
 RHETORICAL = _any(
     r"(?:^|[,;:]\s*|^(?:so|but|and|well|for (?:example|instance)),?\s+)did you know\b",
