@@ -118,6 +118,12 @@ CASES = [
     ("I hope you have lots of fun at the offsite!", 0, 0, 1),
     ("Can you spare me two hours of lab time?", 0, 0, 1),
     ("Maybe we can divide the hours so we both get what we need.", 0, 0, 2),
+    # Small talk about the journey or the weekend, wherever the speaker is.
+    ("How was your trip in this morning?", 0, 0, 1),
+    ("How was your weekend over there?", 0, 0, 1),
+    # A leading "when…" clause sets the scene; the clause that asks decides what the question does.
+    ("When the shipment lands, would you be willing to hold two pallets for us?", 0, 0, 1),
+    ("When the contract renews, what matters most to your team?", 2, 2, 1),
 ]
 
 

@@ -63,8 +63,30 @@ def test_paraphrased_probes_find_their_interest(catalog: PersonaCatalog, knowled
             hits += found
             total += len(questions)
     # Without meaning (words alone) none of these would be found: they share no content word with the file.
-    assert hits / total >= 0.65, per_interest
+    assert hits / total >= 0.70, per_interest
     assert sum(1 for n in per_interest.values() if n >= 2) >= 0.8 * len(per_interest), per_interest
+    # Not yet every interest: 16 of 23 are found from at least three of their four paraphrases.
+    assert sum(1 for n in per_interest.values() if n >= 3) >= 16, per_interest
+
+
+UNRELATED = [
+    "How was your trip in this morning?",
+    "Did you watch the match last night?",
+    "What kind of coffee do you drink?",
+    "Where did you go to school?",
+    "What is your favourite film?",
+    "Do you have any pets?",
+]
+
+
+def test_unrelated_questions_target_no_interest(catalog: PersonaCatalog, knowledge: Knowledge) -> None:
+    """Small talk and questions off the deal are not probes of any hidden interest, with meaning on."""
+    coach = RuleCoach(knowledge)
+    for persona_id in PARAPHRASES:
+        persona = catalog.get(persona_id)
+        for q in UNRELATED:
+            grade = coach.grade(read_message(q), Visible(persona, (), (), 1))
+            assert grade.interests.targets == [], (persona_id, q, grade.interests.targets)
 
 
 def test_rules_alone_cannot_find_paraphrases(catalog: PersonaCatalog) -> None:

@@ -55,7 +55,7 @@ PLEASANTRY = _any(
     r"everything|life|the weather(?: \w+){0,3})|how was your (?:weekend|day|trip|morning|week|holiday|night)|how have you been|"
     r"how do you do|what(?:'s| is) up|(?:are )?you (?:doing )?(?:ok|alright|well)|what (?:are|have) you (?:been )?up to|"
     r"(?:i )?hope you(?:'re| are) (?:doing )?(?:well|fine|good|ok|okay|alright)|are you having an? (?:good|nice|great|lovely) (?:day|week|weekend|morning|evening))"
-    r"(?: (?:today|tonight|there|friend|my friend|this (?:morning|evening|afternoon)|doing today|so far|on this (?:fine|lovely|beautiful|nice) "
+    r"(?: (?:in|over|up|down|here|in today|in this morning|over here|over there|today|tonight|there|friend|my friend|this (?:morning|evening|afternoon)|doing today|so far|on this (?:fine|lovely|beautiful|nice) "
     r"(?:day|morning|afternoon|evening)|these days|lately))?\s*[?!.]*\s*$",
     # Small talk about free time: "any plans for the weekend?"
     r"\b(?:any|your|got|have (?:any|you got)) (?:fun |exciting |big |special |nice )?plans (?:for|this|over) (?:the )?"
@@ -230,6 +230,8 @@ NEEDS = _any(
     r"\bwhat\b.{3,50}\bfor\s*[?!.]*$",
     r"^what\b.{0,40}\bfor (?:you|u)\s*[?!.]*$",
 )
+# The question is put to them: "how did you…", "what does your team…".
+ADDRESSED = re.compile(r"\b(?:you|your|yours|yourself|u)\b", re.I)
 # Why-questions that argue rather than ask.
 RHETORICAL = _any(
     r"(?:^|[,;:]\s*|^(?:so|but|and|well|for (?:example|instance)),?\s+)did you know\b",

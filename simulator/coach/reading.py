@@ -142,7 +142,7 @@ def _question(
     lead = next(
         (
             c
-            for c in clauses
+            for c in reversed(clauses)
             if lx.WH_OPEN.match(c) or lx.WH_CLOSED.match(c) or lx.AUX_START.match(c) or lx.WH_OFFER.match(c)
         ),
         first,

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from simulator.coach.lexicon import DETAIL
+from simulator.coach.lexicon import ADDRESSED, DETAIL
 from simulator.coach.reading import Reading
 from simulator.coach.suggestions import Visible, suggest, topic_of
-from simulator.coach.targets import SEMANTIC_PROBE, interest_targets
+from simulator.coach.targets import SEMANTIC_PROBE, SEMANTIC_PROBE_OPEN, interest_targets, ranked_interests
 from simulator.embedding import Vectors
 from simulator.grade import Criterion, Grade, InterestsCriterion
 from simulator.knowledge import Knowledge
@@ -152,9 +152,16 @@ class RuleCoach:
         questions = _questions(reading)
         semantic = self._semantic(reading, visible, vector)
         about_them = [q for q in reading.questions if not DETAIL.search(q.text)]
-        if semantic and about_them and not reading.probes and max(score for _, score in semantic) >= SEMANTIC_PROBE:
+        nearest = ranked_interests(semantic)[0][1] if semantic else 0.0
+        # An open question addressed to them needs less closeness than a closed or impersonal one.
+        open_to_them = [q for q in about_them if q.kind == "open" and ADDRESSED.search(q.text)]
+        if (
+            about_them
+            and not reading.probes
+            and (nearest >= SEMANTIC_PROBE or (open_to_them and nearest >= SEMANTIC_PROBE_OPEN))
+        ):
             # No rule saw a probe, but the question is close in meaning to what this counterpart cares about.
-            probe = about_them[0]
+            probe = (open_to_them or about_them)[0]
             reading = replace(reading, asked=[replace(q, probe="meaning") if q is probe else q for q in reading.asked])
         interests = _interests(reading, visible, semantic)
         collaboration = _collaboration(reading)

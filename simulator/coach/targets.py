@@ -15,8 +15,10 @@ PROBE_WORDS_SHARED = 2
 # The nearest interest counts when it is this similar and clearly nearer than the next one.
 SEMANTIC_FLOOR = 0.10
 SEMANTIC_MARGIN = 0.0
-# A question this close to an interest's cues probes it even when no rule saw a probe.
-SEMANTIC_PROBE = 0.25
+# A question whose nearest interest is this close on average probes it even when no rule saw a probe.
+# Averaged over the interest's cue documents: a single near document is often a shared word, not a shared meaning.
+SEMANTIC_PROBE = 0.20
+SEMANTIC_PROBE_OPEN = 0.12
 
 
 # Words an open, general probe is made of; a probe with nothing else goes after what presses most.
@@ -36,13 +38,17 @@ def is_general(text: str) -> bool:
     return not (content_stems(text) - GENERIC)
 
 
-def nearest_interest(semantic: Sequence[tuple[str, float]]) -> str | None:
-    """The interest the question is clearly nearest to, from (interest id, similarity) pairs."""
-    # Mean similarity over each interest's cue documents: steadier than its single nearest document.
+def ranked_interests(semantic: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+    """(interest id, mean similarity over its cue documents), nearest first: steadier than the single nearest one."""
     sums: dict[str, list[float]] = {}
     for label, score in semantic:
         sums.setdefault(label, []).append(score)
-    ranked = sorted(((label, sum(v) / len(v)) for label, v in sums.items()), key=lambda item: (-item[1], item[0]))
+    return sorted(((label, sum(v) / len(v)) for label, v in sums.items()), key=lambda item: (-item[1], item[0]))
+
+
+def nearest_interest(semantic: Sequence[tuple[str, float]]) -> str | None:
+    """The interest the question is clearly nearest to, from (interest id, similarity) pairs."""
+    ranked = ranked_interests(semantic)
     if not ranked or ranked[0][1] < SEMANTIC_FLOOR:
         return None
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < SEMANTIC_MARGIN:
