@@ -124,6 +124,17 @@ CASES = [
     # A leading "when…" clause sets the scene; the clause that asks decides what the question does.
     ("When the shipment lands, would you be willing to hold two pallets for us?", 0, 0, 1),
     ("When the contract renews, what matters most to your team?", 2, 2, 1),
+    ("When a supplier lets you down, what do you expect from them next?", 2, 2, 1),
+    ("When do you need the signed contract back?", 1, 1, 1),  # timing alone is a detail
+    # "rate" the verb asks for a view; "rate" the noun is a term of the deal.
+    ("How would your board rate the way this renewal went?", 2, 2, 1),
+    ("What day rate are you paying the agency now?", 2, 1, 1),
+    # Who carried the blame, who backed the choice: the people behind the position.
+    ("Who took the heat the last time a launch slipped?", 1, 2, 1),
+    ("Who championed this vendor inside your company?", 1, 2, 1),
+    ("How is that decision being judged by now?", 2, 2, 1),
+    # What cannot give, asked of them.
+    ("Which weeks are critical for your own trials?", 1, 2, 1),
 ]
 
 

@@ -63,10 +63,10 @@ def test_paraphrased_probes_find_their_interest(catalog: PersonaCatalog, knowled
             hits += found
             total += len(questions)
     # Without meaning (words alone) none of these would be found: they share no content word with the file.
-    assert hits / total >= 0.70, per_interest
+    assert hits / total >= 0.75, per_interest
     assert sum(1 for n in per_interest.values() if n >= 2) >= 0.8 * len(per_interest), per_interest
-    # Not yet every interest: 16 of 23 are found from at least three of their four paraphrases.
-    assert sum(1 for n in per_interest.values() if n >= 3) >= 16, per_interest
+    # Not yet every interest: 18 of 23 are found from at least three of their four paraphrases.
+    assert sum(1 for n in per_interest.values() if n >= 3) >= 18, per_interest
 
 
 UNRELATED = [

@@ -219,6 +219,8 @@ NEEDS = _any(
     r"\b(?:matters? most|most important|most valuable|value most|top priority|highest priority|least important|least (?:you )?need|"
     r"most needed|desire most|most desired|most valued|valued most)\b",
     r"\bof (?:most |more |any |much |particular |greatest |great |real )?(?:interest|value|importance|use) to (?:you|u)\b",
+    # "Which weeks are critical for your trials?": what cannot give, asked of them.
+    r"\b(?:critical|essential|crucial|vital|non-negotiable|indispensable) (?:for|to) (?:you|your|u)\b",
     r"\b(?:greatest|most|highest|more) value to (?:you|u)\b",
     # Their own supply and situation: "do you have enough storage?", "how is your staffing?"
     r"^(?:do|did|will|would) (?:you|u|your \w+) (?:have|got) enough\b",
@@ -343,7 +345,10 @@ PROBE = {
         r"\bwho(?:'s| is| are)? (?:watching|involved|deciding|judging|affected)\b",
         r"\b(?:watching|internally|upstairs)\b",
         r"\b(?:communicated|promised|announced) to\b",
-        r"\bwho\b.{0,40}\b(?:judge|decide|sign off|approve|watch|weigh in)",
+        r"\bwho\b.{0,40}\b(?:judge|decide|sign off|approve|watch|weigh in|champion|back|backed|push(?:ed)? for|blame|"
+        r"take the heat|took the heat|taking the heat|accountable|responsible|promised|committed|told)",
+        # "How is that choice being judged now?": how others see it.
+        r"\bhow (?:is|are|was|were|will|would) .{0,40}\b(?:judged|seen|viewed|perceived|regarded|received)\b",
         r"\b(?:family|board|shareholders|partners|colleagues|others|staff|owners)\b.{0,30}\b(?:see|view|react|think|feel|judge|say)\b",
     ),
     "feelings": _any(
@@ -392,11 +397,14 @@ EXPERIENCE = re.compile(r"^(?:have|had|did) (?:you|u)\b(?!.*\b(?:now|today|right
 DIVIDING = re.compile(r"\b(?:split|divide|divvy|share out|distribute|allocate)\b", re.I)
 DETAIL = _any(
     r"\b(?:split|divide|divvy|share out|distribute|allocate)\b",
-    r"\b(?:price|pricing|budget|cost|costs|number|figure|discount|percent|percentage|rate|salary|date|deadline|timeline|"
+    r"\b(?:price|pricing|budget|cost|costs|number|figure|discount|percent|percentage|salary|date|deadline|timeline|"
     r"amount|quantity|volume|fee|fees|terms)\b",
+    # "the rate", "your day rate": the noun; "how do they rate this?" asks for a view.
+    r"\b(?:the|your|our|a|what|which|day|hourly|daily|going|market|flat|interest|exchange) rates?\b|\brates? of\b",
     r"\bhow (?:much|many|soon|long)\b",
-    r"^when\b",
 )
+# "When do you need it?" asks about timing; "When it slips, what happens?" asks in its second clause.
+TIMING_ONLY = re.compile(r"^\W*(?:when|where|by when|what time|what date)\b[^,;:]*$", re.I)
 PROPOSAL = _any(
     r"\bwhat if (?:we|i|you|your|our|the)\b",
     r"\bhow about (?!you\b|yours\b|yourself\b|u\b)",

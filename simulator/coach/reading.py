@@ -117,7 +117,13 @@ def _probe(sentence: str, first: str, kind: str, reciprocal: bool) -> str | None
         return "needs"
     if lx.GENERIC_VIEW.match(first):
         return None
-    if kind == "open" and lx.PERSPECTIVE.search(sentence) and not lx.DETAIL.search(sentence):
+    # "When X happens, what do you expect?": the asking clause decides whether it is about timing.
+    if (
+        kind == "open"
+        and lx.PERSPECTIVE.search(sentence)
+        and not lx.DETAIL.search(sentence)
+        and not lx.WHEN_WHERE.match(first)
+    ):
         return "perspective"
     return None
 

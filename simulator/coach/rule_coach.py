@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from simulator.coach.lexicon import ADDRESSED, DETAIL
+from simulator.coach.lexicon import ADDRESSED, DETAIL, TIMING_ONLY
 from simulator.coach.reading import Reading
 from simulator.coach.suggestions import Visible, suggest, topic_of
 from simulator.coach.targets import SEMANTIC_PROBE, SEMANTIC_PROBE_OPEN, interest_targets, ranked_interests
@@ -151,7 +151,7 @@ class RuleCoach:
     def _grade(self, reading: Reading, visible: Visible, vector: Vectors | None) -> Grade:
         questions = _questions(reading)
         semantic = self._semantic(reading, visible, vector)
-        about_them = [q for q in reading.questions if not DETAIL.search(q.text)]
+        about_them = [q for q in reading.questions if not DETAIL.search(q.text) and not TIMING_ONLY.match(q.text)]
         nearest = ranked_interests(semantic)[0][1] if semantic else 0.0
         # An open question addressed to them needs less closeness than a closed or impersonal one.
         open_to_them = [q for q in about_them if q.kind == "open" and ADDRESSED.search(q.text)]
