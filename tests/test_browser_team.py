@@ -65,7 +65,7 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     pick(trainer, "assign-trainees", "ann")
     pick(trainer, "assign-personas", "Dana Whitlock")
     trainer.locator("#assign-due textarea, #assign-due input").first.fill(
-        (date.today() - timedelta(days=1)).isoformat()
+        (date.today() - timedelta(days=2)).isoformat()
     )
     trainer.locator("#assign").click()
     expect(trainer.locator("#assign-notice")).to_contain_text("in the past")
