@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from simulator.coach import interest_words as iw
 from simulator.coach import lexicon as lx
 from simulator.coach import tone
 from simulator.text import looks_english, split_sentences, stems_of, words
@@ -92,7 +93,7 @@ def _function(sentence: str, first: str, argues: bool, offers: bool, request: bo
     if lx.WH_OFFER.match(first):
         return "proposal"
     # A wh-question asks, even about an offer ("how much would you be willing to give?").
-    if lx.WH_OPEN.match(first) or lx.WH_CLOSED.match(first) or lx.EXPERIENCE.match(first):
+    if lx.WH_OPEN.match(first) or lx.WH_CLOSED.match(first) or iw.EXPERIENCE.match(first):
         return "inquiry"
     if lx.OFFER_QUESTION.search(first):
         return "proposal"
@@ -102,26 +103,26 @@ def _function(sentence: str, first: str, argues: bool, offers: bool, request: bo
 def _probe(sentence: str, first: str, kind: str, reciprocal: bool) -> str | None:
     if reciprocal:
         return "reciprocal"
-    if lx.PROPOSAL.search(sentence) and not lx.NEEDS.search(sentence):
+    if iw.PROPOSAL.search(sentence) and not iw.NEEDS.search(sentence):
         return None  # "What if we…" explores an option; it does not ask about their interests.
-    quantity = lx.QUANTITY.search(first)
-    for name, pattern in lx.PROBE.items():
+    quantity = iw.QUANTITY.search(first)
+    for name, pattern in iw.PROBE.items():
         if quantity and name == "stakeholders":
             continue  # "How many seats does your team need?" asks for a number, not who else is involved
         if pattern.search(sentence):
             return name
-    if lx.NEEDS.search(sentence) and not lx.WHEN_WHERE.match(first) and not lx.DIVIDING.search(first):
+    if iw.NEEDS.search(sentence) and not lx.WHEN_WHERE.match(first) and not iw.DIVIDING.search(first):
         # "How many crates do you need?" and "Do you need two crates?" ask for a quantity: a position, not a need.
-        if lx.QUANTITY.search(sentence) or (kind == "closed" and lx.AMOUNT.search(sentence)):
+        if iw.QUANTITY.search(sentence) or (kind == "closed" and iw.AMOUNT.search(sentence)):
             return None
         return "needs"
-    if lx.GENERIC_VIEW.match(first):
+    if iw.GENERIC_VIEW.match(first):
         return None
     # "When X happens, what do you expect?": the asking clause decides whether it is about timing.
     if (
         kind == "open"
-        and lx.PERSPECTIVE.search(sentence)
-        and not lx.DETAIL.search(sentence)
+        and iw.PERSPECTIVE.search(sentence)
+        and not iw.DETAIL.search(sentence)
         and not lx.WHEN_WHERE.match(first)
     ):
         return "perspective"
@@ -242,7 +243,7 @@ def _first(pattern: re.Pattern[str], sentences: list[str]) -> str | None:
 def read_message(text: str) -> Reading:
     """Read one cleaned user message; pure and deterministic."""
     sentences = split_sentences(text)
-    offering = [bool(lx.PROPOSAL.search(s) or lx.OFFER_QUESTION.search(_strip_filler(s))) for s in sentences]
+    offering = [bool(iw.PROPOSAL.search(s) or lx.OFFER_QUESTION.search(_strip_filler(s))) for s in sentences]
     asked: list[Question] = []
     pleasantries: list[str] = []
     hostile: list[tuple[str, str]] = []
@@ -261,7 +262,7 @@ def read_message(text: str) -> Reading:
         question = _question(sentence, argues=bool(hostility), offers=offers, reciprocal=reciprocal)
         if question:
             asked.append(question)
-    proposal = _first(lx.PROPOSAL, sentences) or next((q.text for q in asked if q.function == "proposal"), None)
+    proposal = _first(iw.PROPOSAL, sentences) or next((q.text for q in asked if q.function == "proposal"), None)
     return Reading(
         text=text,
         stems=stems_of(text),
@@ -275,5 +276,5 @@ def read_message(text: str) -> Reading:
         transparent=_first(tone.TRANSPARENT, sentences),
         promise=_first(tone.PROMISE, sentences),
         proposal=proposal,
-        exploring=bool(lx.EXPLORING.search(text)),
+        exploring=bool(iw.EXPLORING.search(text)),
     )

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from simulator.coach.lexicon import ADDRESSED, DETAIL, TIMING_ONLY
+from simulator.coach.interest_words import DETAIL, TIMING_ONLY
+from simulator.coach.lexicon import ADDRESSED
 from simulator.coach.reading import Reading
 from simulator.coach.suggestions import Visible, suggest, topic_of
 from simulator.coach.targets import SEMANTIC_PROBE, SEMANTIC_PROBE_OPEN, interest_targets, ranked_interests

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 
-def _any(*patterns: str) -> re.Pattern[str]:
+def any_of(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-THREAT = _any(
+THREAT = any_of(
     # "…or else!" threatens; "I need water or else I dehydrate" explains a need.
     r"\bor else\s*[!.]*$|\bor else (?:you|u|your|there will be|we(?:'ll| will) (?:walk|go|take|cancel|sue))\b",
     r"\b(?:we|i)(?:'ll| will| are going to|'re going to|'m going to) (?:walk|go elsewhere|take (?:our|my) business|"
@@ -21,7 +21,7 @@ THREAT = _any(
     r"\bfind another (?:supplier|vendor|candidate|partner|distributor|job|employer)\b",
     r"\b(?:we|i) (?:can|could) (?:easily )?(?:replace you|go elsewhere)\b",
 )
-ULTIMATUM = _any(
+ULTIMATUM = any_of(
     r"\btake it or leave it\b",
     # Lookbehinds after the words, so that they are only tried where the words are.
     r"\bfinal offer\b(?<!submit the final offer)(?<!send the final offer)(?<!make the final offer)(?! (?:i|you|we) (?:made|gave|sent|had))",
@@ -37,7 +37,7 @@ ULTIMATUM = _any(
     r"\bthat(?:'s| is) my (?:last|final) word\b",
     r"\b(?:is|are) final\b",
 )
-INSULT = _any(
+INSULT = any_of(
     # "like crazy" is an idiom; "my laptop is useless" describes one's own things.
     r"\b(?:ridiculous|absurd|stupid|idiot(?:ic)?|pathetic|incompetent|clueless|greedy|insane|crazy|laughable|"
     r"nonsense|useless|liars?|lying|moron(?:ic)?|dumb|amateur(?:s|ish)?|rubbish|garbage|shameful|a joke|"
@@ -45,7 +45,7 @@ INSULT = _any(
 )
 # Insult words about one's own things ("most of my stock got wet and is useless") or in an idiom ("like crazy").
 OWN_THING = re.compile(r"\b(?:my|our|mine|ours)\b(?:(?!\b(?:you|your|u)\b)[^.!?])*$|\blike\s*$", re.I)
-DISMISSIVE = _any(
+DISMISSIVE = any_of(
     r"\bnot my problem\b",
     r"\b(?:that's|that is|it's) your problem\b",
     r"\bi (?:don't|do not|couldn't|could not) care (?:about (?:your|you|what you|how you|if you|whether you)|what you|if you|how you|less)\b",
@@ -63,7 +63,7 @@ DISMISSIVE = _any(
     r"\bhow dare you\b",
     r"\blisten to me\b",
 )
-UNDERVALUE = _any(
+UNDERVALUE = any_of(
     r"\b(?:is|are|it's|its|that's|thats) (?:just |only )?(?:for )?extra(?=\s*(?:[.,;!?)]|$|anyway|though|for\b|stuff|supplies))",
     r"\byour (?:basic |own )?(?:supplies|basics|stock|resources) (?:should|will|would) (?:keep|be)\b",
     r"\byou (?:might|could|can) (?:then |also |just )?(?:purchase|buy|order|source) (?:extra|more|some|it|them)\b",
@@ -117,7 +117,7 @@ UNDERVALUE = _any(
     r"\b(?:won't|will not|wont) (?:even )?(?:notice|need it|miss it|use it)\b",
     r"\b(?:you|u) (?:are|re|'re) being (?:unreasonable|greedy|selfish|difficult)\b",
 )
-SPLIT = _any(
+SPLIT = any_of(
     r"\bsplit (?:the|it|that) (?:difference|down the middle)\b",
     r"\bsplit the difference\b",
     r"\bmeet (?:you |each other )?(?:in the middle|halfway|half way)\b",
@@ -128,7 +128,7 @@ SPLIT = _any(
     r"\bsomewhere in the middle\b",
     r"\bsplit (?:it|that|this|them|everything) (?:evenly|equally|in half)\b",
 )
-ACKNOWLEDGE = _any(
+ACKNOWLEDGE = any_of(
     r"(?<!n't )(?<!not )(?<!never )\b(?:i|we) (?:completely |fully |really |totally |do )?(?:understand|hear you|see (?:why|that|how|where|what)|"
     r"appreciate|get (?:it|that|why)|respect|recogni[sz]e|can see|can imagine)\b",
     r"\bthat makes sense\b",
@@ -144,7 +144,7 @@ ACKNOWLEDGE = _any(
     r"\b(?:that's|that is|that was) on us\b",
     r"\bwe (?:let you down|dropped the ball|got (?:it|that|this) wrong)\b",
 )
-JOINT = _any(
+JOINT = any_of(
     r"\bwe both\b",
     r"\bboth of us\b",
     r"\bboth (?:sides|teams|companies)\b",
@@ -159,7 +159,7 @@ JOINT = _any(
     r"\bcommon ground\b",
     r"\bsolve (?:this|it) (?:with you|together)\b",
 )
-TRANSPARENT = _any(
+TRANSPARENT = any_of(
     r"\bto be (?:completely |fully |totally )?(?:open|transparent|honest|frank|upfront|candid|straight)\b",
     r"\b(?:i'll|i will|let me) be (?:completely |fully )?(?:open|transparent|honest|frank|upfront|straight|candid)\b",
     r"\b(?:our|my) (?:constraint|limit|budget|situation|concern|pressure|deadline|target|problem|challenge|"
@@ -174,7 +174,7 @@ TRANSPARENT = _any(
     r"\bi(?:'ll| will) show you (?:our|my|the) (?:numbers|costs|figures|books|plan)\b",
     r"\b(?:i|we) (?:can't|cannot) go (?:below|above|beyond) .{1,40} because\b",
 )
-PROMISE = _any(
+PROMISE = any_of(
     r"\btrust me\b",
     r"\bi promise\b",
     r"\bi guarantee\b",
