@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from simulator.errors import SimulatorError
 from simulator.grade import CRITERIA, Grade
 from simulator.report_html import cohort_html, page, transcript_body
-from simulator.review import Team, TranscriptView
+from simulator.review import Team
+from simulator.review_views import TranscriptView
 from simulator.store import SessionRecord, TurnRecord
 from simulator.team import Caller, Comment
 

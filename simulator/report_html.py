@@ -7,7 +7,7 @@ from typing import Any
 
 from simulator.grade import CRITERIA
 from simulator.plots import line_chart
-from simulator.review import TranscriptView
+from simulator.review_views import TranscriptView
 from simulator.team import Comment
 
 LABELS = {"questions": "Questions", "interests": "Interests", "collaboration": "Collaboration"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from statistics import mean
 from typing import Any
@@ -19,6 +18,7 @@ from simulator.errors import SimulatorError, UnknownPersonaError, UnknownSession
 from simulator.grade import CRITERIA
 from simulator.passwords import Throttle
 from simulator.practice import Handle, Practice
+from simulator.review_views import AssignmentView, ReviewRow, TranscriptView
 from simulator.state import GameState
 from simulator.store import SessionRecord
 from simulator.team import (
@@ -28,7 +28,6 @@ from simulator.team import (
     Comment,
     NotAllowedError,
     Role,
-    Status,
     TeamInputError,
     check_assignment,
     passed,
@@ -39,62 +38,6 @@ from simulator.team_store import TeamStore
 from simulator.visibility import trainee_grade
 
 MAX_COMMENT = 2000
-
-
-@dataclass(frozen=True)
-class AssignmentView:
-    assignment: Assignment
-    persona_name: str
-    status: Status
-    attempts: list[Attempt]
-
-    @property
-    def best(self) -> int | None:
-        scores = [a.percent for a in self.attempts if a.percent is not None]
-        return max(scores) if scores else None
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    """One line of the trainer's sessions table."""
-
-    session_id: str
-    trainee: str
-    persona_id: str
-    persona_name: str
-    started_at: str
-    turns: int
-    averages: dict[str, float | None]  # per criterion, 0-2
-    uncovered: int
-    interests: int
-    outcome: str | None
-    percent: int | None
-    passed: bool | None  # None when the session is not part of an assignment or is still open
-    assignment_id: str | None
-
-
-@dataclass
-class TranscriptView:
-    """A session as the caller may see it: a trainee gets their own, with hidden interests still hidden."""
-
-    session_id: str
-    trainee: str
-    persona_id: str
-    persona_name: str
-    started_at: str
-    ended_at: str | None
-    outcome: str | None
-    opening: str
-    turns: list[dict[str, Any]]
-    debrief: dict[str, Any] | None
-    interests: list[dict[str, Any]]  # trainer: every interest, uncovered or not; trainee: uncovered ones only
-    full: bool  # True for a trainer's view
-    assignment: dict[str, Any] | None = None
-    comments: list[Comment] = field(default_factory=list)
-
-    @property
-    def percent(self) -> int | None:
-        return int(self.debrief["overall_percent"]) if self.debrief else None
 
 
 def _averages(record: SessionRecord) -> dict[str, float | None]:
@@ -151,9 +94,17 @@ class Team(Accounts):
         """A live conversation may be played only by whoever started it."""
         self._own(caller, handle.session_id)
 
-    def session_list(self, caller: Caller, limit: int = 100) -> list[SessionRecord]:
-        visible = self._visible_users(caller)
-        return [self.practice.store.get_session(s.id) for s in self.practice.store.list_sessions(limit, visible)]
+    def session_list(
+        self, caller: Caller, limit: int = 100, trainee: str | None = None, persona_id: str | None = None
+    ) -> list[SessionRecord]:
+        """The caller's readable sessions, newest first; filtered before any whole transcript is loaded."""
+        users = self._visible_users(caller)
+        if trainee:
+            users = {u for u in users if u.lower() == trainee.lower()} if users is not None else {trainee}
+        summaries = self.practice.store.list_sessions(limit, users)
+        return [
+            self.practice.store.get_session(s.id) for s in summaries if not persona_id or s.persona_id == persona_id
+        ]
 
     # --- assignments ----------------------------------------------------------------------------------------
 
@@ -254,11 +205,7 @@ class Team(Accounts):
         """The sessions table, newest first; `only` is 'passed', 'not passed', 'open' or None."""
         assignments = {a.id: a for a in self.store.assignments(self._visible_users(caller))}
         rows = []
-        for record in self.session_list(caller, limit):
-            if trainee and record.user.lower() != trainee.lower():
-                continue
-            if persona_id and record.persona_id != persona_id:
-                continue
+        for record in self.session_list(caller, limit, trainee, persona_id):
             state = GameState.from_dict(record.state)
             persona = self.practice.catalog.personas.get(record.persona_id)
             percent = int(record.debrief["overall_percent"]) if record.debrief else None

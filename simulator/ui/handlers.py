@@ -139,10 +139,12 @@ class Handlers:
             new = self.practice.start(persona_id, user=caller.name, voice=voice, coach=coach)
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
-        persona = self.practice.catalog.get(persona_id)
-        return self._screen(
-            new, [{"role": "assistant", "content": persona.opening}], notice=f"Session {new.session_id} started."
-        )
+        return self._opened(new, f"Session {new.session_id} started.")
+
+    def _opened(self, new: Handle, notice: str) -> Screen:
+        """A fresh conversation on screen: the counterpart's opening line and nothing else yet."""
+        persona = self.practice.catalog.get(new.persona_id)
+        return self._screen(new, [{"role": "assistant", "content": persona.opening}], notice=notice)
 
     def start_assignment(
         self,
@@ -163,11 +165,7 @@ class Handlers:
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
         persona = self.practice.catalog.get(new.persona_id)
-        return self._screen(
-            new,
-            [{"role": "assistant", "content": persona.opening}],
-            notice=f"Session {new.session_id} started for your assignment with {persona.name}.",
-        )
+        return self._opened(new, f"Session {new.session_id} started for your assignment with {persona.name}.")
 
     def send(self, text: str, handle: Handle | None, chat: Chat | None, username: str | None = None) -> Screen:
         final: Screen | None = None

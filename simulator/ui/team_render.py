@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from simulator.grade import CRITERIA
-from simulator.review import AssignmentView, ReviewRow
+from simulator.review_views import AssignmentView, ReviewRow
 
 SHORT = {"questions": "Q", "interests": "I", "collaboration": "C"}
 
