@@ -280,20 +280,21 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
             table, picks = review.my_assignments(_user(request))
             return table, gr.Dropdown(choices=picks)
 
+        # Starting, sending and ending can move an assignment's status: the list follows each of them.
+        moves_status = [
+            start_assigned.click(
+                on_start_assignment,
+                [assignment, handle, chat, voice, coach_choice],
+                screen,
+                api_name="start_assignment",
+            ),
+            send.click(on_send, [draft, handle, chat], screen, api_name="send"),
+            draft.submit(on_send, [draft, handle, chat], screen, api_name="send_on_enter"),
+            end.click(on_end, [handle, chat], screen, api_name="end"),
+        ]
+        for n, event in enumerate(moves_status):
+            event.then(on_assignments, None, [assigned, assignment], api_name=f"my_assignments_{n}")
         start.click(on_start, [persona, handle, chat, voice, coach_choice], screen, api_name="start")
-        start_assigned.click(
-            on_start_assignment, [assignment, handle, chat, voice, coach_choice], screen, api_name="start_assignment"
-        ).then(on_assignments, None, [assigned, assignment], api_name="my_assignments")
-        # A session that ends in agreement may pass an assignment: the list follows.
-        send.click(on_send, [draft, handle, chat], screen, api_name="send").then(
-            on_assignments, None, [assigned, assignment], api_name="my_assignments_after_send"
-        )
-        draft.submit(on_send, [draft, handle, chat], screen, api_name="send_on_enter").then(
-            on_assignments, None, [assigned, assignment], api_name="my_assignments_after_enter"
-        )
-        end.click(on_end, [handle, chat], screen, api_name="end").then(
-            on_assignments, None, [assigned, assignment], api_name="my_assignments_after_end"
-        )
         reopen.click(on_reopen, [past, handle, chat], screen, api_name="reopen")
         refresh.click(on_refresh, None, past, api_name="own_sessions")
 
