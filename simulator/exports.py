@@ -11,30 +11,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from simulator.errors import SimulatorError
-from simulator.grade import CRITERIA, Grade
+from simulator.grade import CRITERIA
 from simulator.report_html import cohort_html, page, transcript_body
 from simulator.review import Team
 from simulator.review_views import TranscriptView
-from simulator.store import SessionRecord, TurnRecord
+from simulator.store import SessionRecord
 from simulator.team import Caller, Comment
 
 FORMAT = "parley-export"
 FORMATS = ("json", "csv", "html")
 VERSION = 1
-
-
-class TurnExport(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    turn: int
-    user_text: str
-    grade: Grade | None
-    reply: str | None
-    moves: list[str]
-    state: dict[str, Any] | None
-    created_at: str
-    replied_at: str | None = None
-    tokens: dict[str, int] | None = None
 
 
 class CommentExport(BaseModel):
@@ -47,22 +33,11 @@ class CommentExport(BaseModel):
 
 
 class SessionExport(BaseModel):
+    """One stored session exactly as the store holds it (pydantic validates the dataclasses), with its comments."""
+
     model_config = ConfigDict(extra="forbid")
 
-    id: str
-    persona_id: str
-    persona_name: str
-    user: str
-    started_at: str
-    opening: str
-    state: dict[str, Any]
-    ended_at: str | None = None
-    outcome: str | None = None
-    debrief: dict[str, Any] | None = None
-    voice: str = "scripted"
-    coach: str = "rules"
-    assignment_id: str | None = None
-    turns: list[TurnExport]
+    session: SessionRecord
     comments: list[CommentExport] = []
 
 
@@ -78,33 +53,7 @@ class ExportFile(BaseModel):
 
 def session_export(record: SessionRecord, comments: list[Comment]) -> SessionExport:
     return SessionExport(
-        id=record.id,
-        persona_id=record.persona_id,
-        persona_name=record.persona_name,
-        user=record.user,
-        started_at=record.started_at,
-        opening=record.opening,
-        state=record.state,
-        ended_at=record.ended_at,
-        outcome=record.outcome,
-        debrief=record.debrief,
-        voice=record.voice,
-        coach=record.coach,
-        assignment_id=record.assignment_id,
-        turns=[
-            TurnExport(
-                turn=t.turn,
-                user_text=t.user_text,
-                grade=t.grade,
-                reply=t.reply,
-                moves=t.moves,
-                state=t.state,
-                created_at=t.created_at,
-                replied_at=t.replied_at,
-                tokens=t.tokens,
-            )
-            for t in record.turns
-        ],
+        session=record,
         comments=[CommentExport(turn=c.turn, author=c.author, text=c.text, created_at=c.created_at) for c in comments],
     )
 
@@ -125,27 +74,10 @@ def read_json(text: str, source: str) -> list[tuple[SessionRecord, list[Comment]
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
         raise SimulatorError(f"{source}: not a Parley export ({problems})") from None
-    out = []
-    for s in parsed.sessions:
-        record = SessionRecord(
-            id=s.id,
-            persona_id=s.persona_id,
-            persona_name=s.persona_name,
-            user=s.user,
-            started_at=s.started_at,
-            opening=s.opening,
-            state=s.state,
-            ended_at=s.ended_at,
-            outcome=s.outcome,
-            debrief=s.debrief,
-            voice=s.voice,
-            coach=s.coach,
-            assignment_id=s.assignment_id,
-            turns=[TurnRecord(**t.model_dump(exclude={"grade"}), grade=t.grade) for t in s.turns],
-        )
-        comments = [Comment(0, s.id, c.turn, c.author, c.text, c.created_at) for c in s.comments]
-        out.append((record, comments))
-    return out
+    return [
+        (s.session, [Comment(0, s.session.id, c.turn, c.author, c.text, c.created_at) for c in s.comments])
+        for s in parsed.sessions
+    ]
 
 
 CSV_COLUMNS = [
