@@ -29,6 +29,11 @@ def _assignment(row: tuple[object, ...]) -> Assignment:
     )
 
 
+def _account(row: tuple[object, ...]) -> Account:
+    """From (name, role, trainer, created_at, …)."""
+    return Account(str(row[0]), Role(str(row[1])), str(row[2]) if row[2] else None, str(row[3]))
+
+
 class SqliteTeamStore:
     """Shares the transcript store's connection and lock, so a session and its assignment agree."""
 
@@ -60,12 +65,11 @@ class SqliteTeamStore:
         rows = self._read("SELECT name, role, trainer, created_at, password_hash FROM users WHERE name=?", (name,))
         if not rows:
             return None
-        r = rows[0]
-        return Account(str(r[0]), Role(str(r[1])), str(r[2]) if r[2] else None, str(r[3])), str(r[4])
+        return _account(rows[0]), str(rows[0][4])
 
     def accounts(self) -> list[Account]:
         rows = self._read("SELECT name, role, trainer, created_at FROM users ORDER BY role, name COLLATE NOCASE")
-        return [Account(str(r[0]), Role(str(r[1])), str(r[2]) if r[2] else None, str(r[3])) for r in rows]
+        return [_account(r) for r in rows]
 
     def set_password(self, name: str, password_hash: str) -> None:
         with self.store._write() as db:
