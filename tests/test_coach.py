@@ -135,6 +135,14 @@ CASES = [
     ("How is that decision being judged by now?", 2, 2, 1),
     # What cannot give, asked of them.
     ("Which weeks are critical for your own trials?", 1, 2, 1),
+    # Money put by for this is their limit; a quantity of the goods is a position.
+    ("How much has your team set aside for the new system?", 1, 2, 1),
+    ("What has finance earmarked for this project?", 2, 2, 1),
+    ("How much firewood do you need?", 1, 1, 1),
+    # A relative clause after a comma describes; it does not ask. A typed-out question still asks.
+    ("We can take twelve licences, which is the most our budget allows.", 0, 0, 1),
+    ("I spoke to the team lead, who is happy with the plan.", 0, 0, 1),
+    ("Fine by me, which option do you prefer", 1, 2, 1),
 ]
 
 

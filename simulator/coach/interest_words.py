@@ -87,6 +87,10 @@ PROBE = {
         r"\bblocker",
         r"\bhands? (?:are )?tied\b",
         r"\bfits? (?:into|in with|with)\b",
+        # Money put by for this: "how much has been set aside?" asks about their limit, not for a number to split.
+        r"\b(?:set|put) aside\b",
+        r"\bearmark",
+        r"\bring-?fenced?\b",
     ),
     "consequences": any_of(
         r"\bwhat (?:happens|would happen|will happen|happened)\b",

@@ -153,6 +153,12 @@ WH_UNMARKED = re.compile(
     re.I,
 )
 # The subject of a yes/no question typed without its question mark: "do they help abroad", not "have the papers ready".
+# ", which is great", ", who are in need": a relative clause after a comma describes; it does not ask.
+RELATIVE = re.compile(
+    r"^(?:which|who|whom|whose)\b(?!(?:\s+\w+){0,2}\s+(?:do|does|did|is|are|was|were|would|will|can|could|should|have|has)\s+"
+    r"(?:you|u|they|we|i|he|she)\b)",
+    re.I,
+)
 YOU_UNMARKED = re.compile(r"^\w+(?:n't)? (?:you|u|they|it|there|he|she|we|i|anyone|anything|someone)\b", re.I)
 # "So do I", "Neither have we": agreement, not a question.
 AGREE_ECHO = re.compile(

@@ -139,6 +139,8 @@ def _question(
     first = clauses[0]
     # A question typed without its question mark still reads as one.
     candidates = clauses[1:] if lx.AGREE_ECHO.match(sentence) else clauses
+    # Past the first clause, "which…"/"who…" without a question mark relates back: "I gave $2, which is the limit."
+    candidates = [c for c in candidates if c is first or not lx.RELATIVE.match(c)]
     unmarked = len(words(sentence)) >= 4 and any(
         lx.WH_UNMARKED.match(c) or (lx.AUX_START.match(c) and lx.YOU_UNMARKED.match(c) and len(words(c)) >= 3)
         for c in candidates
