@@ -39,6 +39,7 @@ class Item:
     text: str
     gold: bool
     labels: list[str]
+    context: tuple[str, ...] = ()  # what the same speaker said just before, in the same turn
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,13 @@ def load_tasks(data: Path) -> list[Task]:
         )
     casino = [r for f in casino_files for r in _rows(f)]
     p4g = [r for f in p4g_files for r in _rows(f)]
+    # P4G is labelled per sentence; each is graded with the sentences its speaker wrote before it in that turn.
+    turn_so_far: dict[tuple[str, int, str], list[str]] = {}
+    p4g_context = []
+    for r in p4g:
+        said = turn_so_far.setdefault((r["dialogue_id"], r["turn"], r["role"]), [])
+        p4g_context.append(tuple(said))
+        said.append(r["text"])
     return [
         Task(
             "casino_elicit_pref",
@@ -88,7 +96,10 @@ def load_tasks(data: Path) -> list[Task]:
         Task(
             "p4g_inquiry",
             "P4G inquiry_or_ask <-> questions.score >= 1",
-            [Item(f"p{r['dialogue_id']}", r["text"], bool(r["inquiry_or_ask"]), r["labels"]) for r in p4g],
+            [
+                Item(f"p{r['dialogue_id']}", r["text"], bool(r["inquiry_or_ask"]), r["labels"], context)
+                for r, context in zip(p4g, p4g_context, strict=True)
+            ],
             lambda g: g.questions.score >= 1,
             lambda g: g.questions.score,
             "questions",
@@ -216,16 +227,17 @@ def main() -> int:
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()
     tasks = load_tasks(args.data)
-    texts = sorted({i.text for t in tasks for i in t.items})
+    keys = sorted({(i.text, i.context) for t in tasks for i in t.items})
     start = time.perf_counter()
-    graded = dict(zip(texts, grade_texts(texts), strict=True))
+    grades = grade_texts([text for text, _ in keys], contexts=[context for _, context in keys])
+    graded = dict(zip(keys, grades, strict=True))
     elapsed = time.perf_counter() - start
     report = {
         "data": os.path.relpath(args.data, REPO_ROOT),
         "coach": "rules",
-        "utterances": len(texts),
-        "grades_per_s": round(len(texts) / elapsed, 1),
-        "tasks": [evaluate(t, [graded[i.text] for i in t.items], args.bootstrap) for t in tasks],
+        "utterances": len(keys),
+        "grades_per_s": round(len(keys) / elapsed, 1),
+        "tasks": [evaluate(t, [graded[(i.text, i.context)] for i in t.items], args.bootstrap) for t in tasks],
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "coach_eval.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -139,6 +139,8 @@ CASES = [
     ("How much has your team set aside for the new system?", 1, 2, 1),
     ("What has finance earmarked for this project?", 2, 2, 1),
     ("How much firewood do you need?", 1, 1, 1),
+    # How they see themselves is asked, not offered.
+    ("Would you consider yourself a cautious buyer?", 1, 1, 1),
     # A relative clause after a comma describes; it does not ask. A typed-out question still asks.
     ("We can take twelve licences, which is the most our budget allows.", 0, 0, 1),
     ("I spoke to the team lead, who is happy with the plan.", 0, 0, 1),
@@ -158,6 +160,15 @@ def test_scores(text: str, q: int, i: int, c: int) -> None:
             assert criterion.evidence
         assert criterion.reason
     assert grade.suggestion and grade.coach == "rules"
+
+
+@pytest.mark.parametrize(
+    ("context", "asks"),
+    [((), False), (("I'm doing well.",), False), (("We give to a food bank every winter.",), True)],
+)
+def test_handed_back_question_reads_what_the_speaker_said_before(context: tuple[str, ...], asks: bool) -> None:
+    reading = read_message("What about you?", context)
+    assert bool(reading.questions) is asks and bool(reading.pleasantries) is not asks
 
 
 def test_same_message_same_grade() -> None:

@@ -30,7 +30,9 @@ def test_eval_reports_markdown_and_json(tmp_path: Path) -> None:
     assert c["tp"] + c["fp"] + c["fn"] + c["tn"] == elicit["n"] == 10 and elicit["positives"] == 2
     assert c["tp"] == 2, elicit["worst_misses"]  # both fixture questions about the other side's needs are probes
     p4g = tasks["p4g_inquiry"]
-    assert p4g["n"] == 8 and p4g["positives"] == 4
+    assert p4g["n"] == 12 and p4g["positives"] == 5
+    # "What about you?" after a story of one's own asks; after "I'm doing well" it returns the courtesy.
+    assert not [m for m in p4g["worst_misses"] if m["text"] == "What about you?"], p4g["worst_misses"]
     for task in tasks.values():
         low, high = task["ci95"]["f1"]
         assert 0.0 <= low <= high <= 1.0 and len(task["worst_misses"]) <= 20

@@ -13,15 +13,24 @@ from simulator.persona import Persona
 from simulator.text import clean_message
 
 
-def grade_texts(texts: Sequence[str], persona: Persona | None = None, coach: RuleCoach | None = None) -> list[Grade]:
-    """One grade per text; over-long or control-only texts are cleaned or cut rather than refused."""
+def grade_texts(
+    texts: Sequence[str],
+    persona: Persona | None = None,
+    coach: RuleCoach | None = None,
+    contexts: Sequence[Sequence[str]] | None = None,
+) -> list[Grade]:
+    """One grade per text; over-long or control-only texts are cleaned or cut rather than refused.
+
+    `contexts`, when given, holds for each text what the same speaker said just before it in the same turn.
+    """
     coach = coach or RuleCoach()
     visible = Visible(persona=persona, uncovered=(), terms=(), turn=1)
     grades = []
-    for text in texts:
+    for n, text in enumerate(texts):
         try:
             cleaned = clean_message(text, 100_000)
         except InvalidMessageError:
             cleaned = "."  # an empty or control-only utterance: graded as saying nothing
-        grades.append(coach.grade(read_message(cleaned), visible))
+        context = contexts[n] if contexts is not None else ()
+        grades.append(coach.grade(read_message(cleaned, context), visible))
     return grades

@@ -108,8 +108,8 @@ OFFER_QUESTION = any_of(
     r"\bif (?:i|we) (?:take|get|give|keep|have|offer|send|pay|throw in|add|include|drop|cover|move|extend|knock)\b",
     r"\b(?:something|anything) (?:that )?you (?:would|could|might) (?:be willing to |like to |possibly )?(?:do|consider|give)\b",
     r"^(?:would|will|can|could|won't|wont|wouldn't|might) you (?:(?:be )?(?:willing|able|open|interested|happy|ok|okay|prepared)(?: to)?|"
-    r"like to|consider|please|possibly|maybe|kindly|perhaps|just|still|then|at least|try (?:to )?(?:even |just )?)?\s*(?:to )?(?:donate|give|take|accept|agree|do|"
-    r"consider|spare|help|pay|sign|commit|contribute|make|send|let|trade|split|share|go|settle|throw|part|swap|exchange|offer|drop|"
+    r"like to|consider(?! yourself| yourselves)|please|possibly|maybe|kindly|perhaps|just|still|then|at least|try (?:to )?(?:even |just )?)?\s*(?:to )?(?:donate|give|take|accept|agree|do|"
+    r"consider(?! yourself| yourselves)|spare|help|pay|sign|commit|contribute|make|send|let|trade|split|share|go|settle|throw|part|swap|exchange|offer|drop|"
     r"lower|come down|meet|reduce|match|cover|include|waive|allow|keep|sell|buy|move|extend|hold)\b",
     r"^how about (?:if )?(?:i|you|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an |the |some|just)",
     r"^what about (?:if )?(?:i|we|me|\$|\d|one|two|three|all|half|giving|taking|a |an )\b",

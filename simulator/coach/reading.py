@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from simulator.coach import interest_words as iw
@@ -242,9 +243,14 @@ def _first(pattern: re.Pattern[str], sentences: list[str]) -> str | None:
     return next((s for s in sentences if pattern.search(s)), None)
 
 
-def read_message(text: str) -> Reading:
-    """Read one cleaned user message; pure and deterministic."""
+def read_message(text: str, context: Sequence[str] = ()) -> Reading:
+    """Read one cleaned user message; pure and deterministic.
+
+    `context` is what the same speaker said just before, in the same turn: it only decides whether a handed-back
+    "And you?" asks about what they just told (sentence-labelled data grades such sentences one at a time).
+    """
     sentences = split_sentences(text)
+    before = [s for c in context for s in split_sentences(c)]
     offering = [bool(iw.PROPOSAL.search(s) or lx.OFFER_QUESTION.search(_strip_filler(s))) for s in sentences]
     asked: list[Question] = []
     pleasantries: list[str] = []
@@ -252,7 +258,7 @@ def read_message(text: str) -> Reading:
     for n, sentence in enumerate(sentences):
         stripped = _strip_filler(sentence)
         # "And you?" alone, or after "I'm good" or small talk, returns the courtesy; after one's own needs it asks about theirs.
-        reciprocal = _reciprocal(sentence, sentences[:n])
+        reciprocal = _reciprocal(sentence, [*before, *sentences[:n]])
         if lx.PLEASANTRY.search(stripped) or reciprocal == "small-talk":
             pleasantries.append(sentence)
             continue
