@@ -139,6 +139,11 @@ CASES = [
     ("How much has your team set aside for the new system?", 1, 2, 1),
     ("What has finance earmarked for this project?", 2, 2, 1),
     ("How much firewood do you need?", 1, 1, 1),
+    # Checks on the conversation itself keep the channel open; they do not seek understanding.
+    ("Are you still there?", 0, 0, 1),
+    ("Sorry, can you see my last message?", 0, 0, 1),
+    ("How do we end this chat?", 0, 0, 1),
+    ("How do we end up with something that works for your team?", 2, 2, 1),
     # How they see themselves is asked, not offered.
     ("Would you consider yourself a cautious buyer?", 1, 1, 1),
     # A relative clause after a comma describes; it does not ask. A typed-out question still asks.

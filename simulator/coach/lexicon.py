@@ -153,6 +153,16 @@ WH_UNMARKED = re.compile(
     re.I,
 )
 # The subject of a yes/no question typed without its question mark: "do they help abroad", not "have the papers ready".
+# Checks on the conversation itself ("are you still there?", "how do we end this chat?"): they keep the channel
+# working; they do not seek to understand the other side.
+HOUSEKEEPING = any_of(
+    r"\bhow (?:do|can|should|will) (?:we|i|you|u) (?:end|finish|close|exit|leave|submit|wrap up|get out of)\b(?! (?:up|with)\b)",
+    r"\b(?:end|finish|close|exit|leave) (?:this|the) (?:window|tab|page|chat|call|task|hit|study|survey|conversation|session)\b",
+    r"\b(?:can|could|do) you (?:see|hear|read) (?:this|me|my (?:message|screen|last)|what i (?:wrote|typed|sent))\b",
+    r"\b(?:are|r) (?:you|u) still (?:there|here|with me|online)\b",
+    r"\bhow long (?:are you going to|will you|do you) take to (?:respond|reply|answer|write)\b",
+    r"\b(?:did|has) (?:my|the) (?:message|last message|reply) (?:come|go|get) through\b",
+)
 # ", which is great", ", who are in need": a relative clause after a comma describes; it does not ask.
 RELATIVE = re.compile(
     r"^(?:which|who|whom|whose)\b(?!(?:\s+\w+){0,2}\s+(?:do|does|did|is|are|was|were|would|will|can|could|should|have|has)\s+"

@@ -29,6 +29,7 @@ class Reading:
     english: bool
     asked: list[Question] = field(default_factory=list)  # every sentence that reads as a question
     pleasantries: list[str] = field(default_factory=list)
+    housekeeping: list[str] = field(default_factory=list)  # checks on the conversation itself
     hostile: list[tuple[str, str]] = field(default_factory=list)  # (kind, sentence)
     split: str | None = None
     acknowledge: str | None = None
@@ -254,6 +255,7 @@ def read_message(text: str, context: Sequence[str] = ()) -> Reading:
     offering = [bool(iw.PROPOSAL.search(s) or lx.OFFER_QUESTION.search(_strip_filler(s))) for s in sentences]
     asked: list[Question] = []
     pleasantries: list[str] = []
+    housekeeping: list[str] = []
     hostile: list[tuple[str, str]] = []
     for n, sentence in enumerate(sentences):
         stripped = _strip_filler(sentence)
@@ -261,6 +263,9 @@ def read_message(text: str, context: Sequence[str] = ()) -> Reading:
         reciprocal = _reciprocal(sentence, [*before, *sentences[:n]])
         if lx.PLEASANTRY.search(stripped) or reciprocal == "small-talk":
             pleasantries.append(sentence)
+            continue
+        if lx.HOUSEKEEPING.search(stripped):
+            housekeeping.append(sentence)
             continue
         hostility = _hostility(sentence)
         if hostility:
@@ -277,6 +282,7 @@ def read_message(text: str, context: Sequence[str] = ()) -> Reading:
         english=looks_english(text),
         asked=asked,
         pleasantries=pleasantries,
+        housekeeping=housekeeping,
         hostile=hostile,
         split=_first(tone.SPLIT, sentences),
         acknowledge=_first(tone.ACKNOWLEDGE, sentences),

@@ -48,6 +48,12 @@ def _questions(reading: Reading) -> Criterion:
             evidence=shorten(reading.pleasantries[0]),
             reason="small talk, not a question that seeks understanding",
         )
+    if reading.housekeeping:
+        return Criterion(
+            score=0,
+            evidence=shorten(reading.housekeeping[0]),
+            reason="a check on the conversation itself, not a question that seeks understanding",
+        )
     return Criterion(score=0, evidence="", reason="no question")
 
 
