@@ -52,6 +52,11 @@ class ExemplarIndex:
             [Neighbour(self.texts[j], str(self.labels[j]), float(sims[i, j])) for j in row] for i, row in enumerate(top)
         ]
 
+    def closeness(self, query: Vectors, label: str, k: int) -> float:
+        """Mean similarity of one query to its k nearest exemplars carrying `label`."""
+        sims = np.sort(self.vectors[self.labels == label] @ query)[::-1][:k]
+        return float(sims.mean()) if len(sims) else float("-inf")
+
     def vote(self, queries: Vectors, k: int = 7) -> list[tuple[dict[str, float], Neighbour | None]]:
         """Similarity-weighted label shares among the k nearest, and the nearest exemplar (for the evidence)."""
         results = []

@@ -144,6 +144,11 @@ CASES = [
     ("Sorry, can you see my last message?", 0, 0, 1),
     ("How do we end this chat?", 0, 0, 1),
     ("How do we end up with something that works for your team?", 2, 2, 1),
+    # Their life away from the deal is small talk; what they sell is the business.
+    ("What is your favourite film?", 0, 0, 1),
+    ("Where are you from?", 0, 0, 1),
+    ("Which football team do you support?", 0, 0, 1),
+    ("What kind of coffee do you sell the most?", 2, 1, 1),
     # How they see themselves is asked, not offered.
     ("Would you consider yourself a cautious buyer?", 1, 1, 1),
     # A relative clause after a comma describes; it does not ask. A typed-out question still asks.

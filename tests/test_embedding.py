@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.adapters.minilm import MiniLMEmbedder, shared_embedder
+from simulator.embedding import ExemplarIndex
 from simulator.persona_files import PersonaCatalog
 from simulator.storage.chroma_index import load_knowledge, open_client
 
@@ -40,6 +41,15 @@ def test_meaning_not_words() -> None:
         ["What keeps you awake at night about this project?", "What worries you most here?", "Please send the invoice."]
     )
     assert float(a @ b) > float(a @ c) + 0.1
+
+
+def test_closeness_to_a_label_averages_its_nearest_exemplars() -> None:
+    index = ExemplarIndex(["a", "b", "c"], ["off", "off", "probe"], np.eye(3, dtype=np.float32))
+    query = np.array([1.0, 0.5, 0.9], dtype=np.float32)
+    assert index.closeness(query, "off", 1) == 1.0
+    assert index.closeness(query, "off", 2) == 0.75
+    assert abs(index.closeness(query, "probe", 4) - 0.9) < 1e-6
+    assert index.closeness(query, "missing", 2) == float("-inf")
 
 
 def test_embedding_works_with_the_network_cut_off() -> None:

@@ -61,6 +61,17 @@ PLEASANTRY = any_of(
     r"\b(?:any|your|got|have (?:any|you got)) (?:fun |exciting |big |special |nice )?plans (?:for|this|over) (?:the )?"
     r"(?:weekend|holiday|holidays|summer|evening|tonight|today|day|week|break)\b",
     r"^(?:hi|hello|hey)(?: there)?\s*[?!.]*$",
+    # Small talk about their life away from the deal: tastes, pastimes, pets, meals, home town.
+    r"\b(?:your|ur) (?:favou?rite|fave) \w+",
+    r"\b(?:what|which) (?:kind of |sort of |type of )?(?:films?|movies?|music|bands?|songs?|books?|tv|shows?|sports?|games?|"
+    r"(?:football|soccer|baseball|basketball|hockey|rugby|cricket)(?: teams?| clubs?)?|hobbies|pastimes|coffee|tea|cuisine) "
+    r"(?:do|did|are|have) (?:you|u)\b"
+    r"(?! (?:need|want|require|expect|plan|use|sell|offer|make|supply|stock|carry|order|buy)\b)",
+    r"\b(?:any|your|got any|have (?:any|you got)) (?:hobbies|pets|pastimes)\b|\bdo you have (?:any )?(?:pets|a dog|a cat|hobbies)\b",
+    r"\b(?:did|do) you (?:watch|see|catch) (?:the|last night's) (?:match|game|race|fight|final|show|episode)\b",
+    r"\bwhat (?:did|do|are) you (?:have|having|eat|eating) for (?:breakfast|lunch|dinner|supper)\b",
+    r"\bwhere (?:are|r) (?:you|u) (?:from|based|located)\b|\bwhere did you (?:grow up|go to school|study)\b",
+    r"\bwhere do you live\b|\bhow long have you lived\b",
     r"^i(?:'m| am) (?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay))\b.{0,25}\b(?:you|yourself|u)\s*[?!.]*$",
     r"^(?:can't complain|not bad|pretty good|very well)\b.{0,20}\b(?:you|yourself|youreslf|u)\s*[?!.]*$",
 )

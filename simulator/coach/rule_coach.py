@@ -10,7 +10,14 @@ from simulator.coach.interest_words import DETAIL, TIMING_ONLY
 from simulator.coach.lexicon import ADDRESSED
 from simulator.coach.reading import Reading
 from simulator.coach.suggestions import Visible, suggest, topic_of
-from simulator.coach.targets import SEMANTIC_PROBE, SEMANTIC_PROBE_OPEN, interest_targets, ranked_interests
+from simulator.coach.targets import (
+    NEAREST_DOCUMENTS,
+    SEMANTIC_CONTRAST,
+    SEMANTIC_CONTRAST_DETAIL,
+    SEMANTIC_CONTRAST_OPEN,
+    interest_targets,
+    ranked_interests,
+)
 from simulator.embedding import Vectors
 from simulator.grade import Criterion, Grade, InterestsCriterion
 from simulator.knowledge import Knowledge
@@ -137,6 +144,13 @@ class RuleCoach:
             return []
         return [(n.label, n.score) for n in cues.nearest(vector[None, :], k=len(cues))[0]]
 
+    def _contrast(self, semantic: Sequence[tuple[str, float]], vector: Vectors | None) -> float:
+        """How much nearer the nearest interest is than the off-deal chat the message most resembles."""
+        if self.knowledge is None or vector is None or not semantic:
+            return float("-inf")
+        off_deal = self.knowledge.exemplars.closeness(vector, "not_probing", NEAREST_DOCUMENTS)
+        return ranked_interests(semantic)[0][1] - off_deal
+
     def _suggestion(self, reading: Reading, scores: dict[str, int], visible: Visible, vector: Vectors | None) -> str:
         advice = suggest(reading, scores, visible)
         if self.knowledge is None or vector is None or advice.criterion is None:
@@ -158,14 +172,20 @@ class RuleCoach:
     def _grade(self, reading: Reading, visible: Visible, vector: Vectors | None) -> Grade:
         questions = _questions(reading)
         semantic = self._semantic(reading, visible, vector)
-        about_them = [q for q in reading.questions if not DETAIL.search(q.text) and not TIMING_ONLY.match(q.text)]
-        nearest = ranked_interests(semantic)[0][1] if semantic else 0.0
-        # An open question addressed to them needs less closeness than a closed or impersonal one.
+        contrast = self._contrast(semantic, vector)
+        # A question about a figure or a date needs a clear lead to count: most ask for the detail, not the why.
+        detail_lead = SEMANTIC_CONTRAST + SEMANTIC_CONTRAST_DETAIL
+        about_them = [
+            q
+            for q in reading.questions
+            if not (DETAIL.search(q.text) or TIMING_ONLY.match(q.text)) or contrast >= detail_lead
+        ]
+        # An open question addressed to them needs less of a lead than a closed or impersonal one.
         open_to_them = [q for q in about_them if q.kind == "open" and ADDRESSED.search(q.text)]
         if (
             about_them
             and not reading.probes
-            and (nearest >= SEMANTIC_PROBE or (open_to_them and nearest >= SEMANTIC_PROBE_OPEN))
+            and (contrast >= SEMANTIC_CONTRAST or (open_to_them and contrast >= SEMANTIC_CONTRAST_OPEN))
         ):
             # No rule saw a probe, but the question is close in meaning to what this counterpart cares about.
             probe = (open_to_them or about_them)[0]

@@ -15,10 +15,15 @@ PROBE_WORDS_SHARED = 2
 # The nearest interest counts when it is this similar and clearly nearer than the next one.
 SEMANTIC_FLOOR = 0.10
 SEMANTIC_MARGIN = 0.0
-# A question whose nearest interest is this close on average probes it even when no rule saw a probe.
-# Averaged over the interest's cue documents: a single near document is often a shared word, not a shared meaning.
-SEMANTIC_PROBE = 0.20
-SEMANTIC_PROBE_OPEN = 0.12
+# A question no rule saw as a probe probes an interest when its closeness to the interest's documents, less its
+# closeness to the off-deal chat it most resembles (small talk, logistics, offers), reaches this. Closeness alone
+# also rewards shared topic words ("your team", "support"), which off-deal questions have as often as probes.
+# Negative because the short off-deal exemplars sit near almost any question. Chosen on tests/data/paraphrases.yaml's
+# tuning half and a list of off-deal questions.
+SEMANTIC_CONTRAST = -0.06
+SEMANTIC_CONTRAST_OPEN = -0.09
+# The extra lead a question about a figure or a date needs ("how much heat is on you?" probes; "how many units?" does not).
+SEMANTIC_CONTRAST_DETAIL = 0.06
 
 
 # Words an open, general probe is made of; a probe with nothing else goes after what presses most.
@@ -38,12 +43,18 @@ def is_general(text: str) -> bool:
     return not (content_stems(text) - GENERIC)
 
 
+# Which interest: the mean of its nearest few documents. A single document is often a shared word rather than a
+# shared meaning; the mean over all of them drowns a question about one side of the interest in the others.
+NEAREST_DOCUMENTS = 4
+
+
 def ranked_interests(semantic: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
-    """(interest id, mean similarity over its cue documents), nearest first: steadier than the single nearest one."""
-    sums: dict[str, list[float]] = {}
+    """(interest id, mean similarity over its nearest documents), nearest first."""
+    found: dict[str, list[float]] = {}
     for label, score in semantic:
-        sums.setdefault(label, []).append(score)
-    return sorted(((label, sum(v) / len(v)) for label, v in sums.items()), key=lambda item: (-item[1], item[0]))
+        found.setdefault(label, []).append(score)
+    ranked = [(label, sum(near) / len(near)) for label, v in found.items() for near in [sorted(v)[-NEAREST_DOCUMENTS:]]]
+    return sorted(ranked, key=lambda item: (-item[1], item[0]))
 
 
 def nearest_interest(semantic: Sequence[tuple[str, float]]) -> str | None:
