@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from simulator.coach.batch import grade_texts
 from simulator.config import REPO_ROOT
 
 FIXTURE = Path(__file__).parent / "data" / "eval_fixture"
@@ -49,3 +50,14 @@ def test_eval_without_data_says_where_to_get_it(tmp_path: Path) -> None:
         timeout=120,
     )
     assert out.returncode != 0 and "datasets not found" in out.stderr and "--data" in out.stderr
+
+
+def test_large_batches_grade_on_every_core_with_the_same_grades() -> None:
+    texts = [
+        f"What matters most to you about order {n}?" if n % 3 else f"Take it or leave it, {n}." for n in range(2400)
+    ]
+    contexts = [("We give to a food bank every winter.",) if n % 5 == 0 else () for n in range(len(texts))]
+    serial = grade_texts(texts, contexts=contexts, workers=1)
+    parallel = grade_texts(texts, contexts=contexts, workers=2)
+    assert parallel == serial and len(parallel) == len(texts)
+    assert parallel[1].interests.score == 2 and parallel[0].collaboration.score == 0

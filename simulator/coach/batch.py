@@ -1,8 +1,11 @@
-"""Grading many messages with no conversation around them (the `grade` command, the evals)."""
+"""Grading many messages with no conversation around them (the evals), on every core for large batches."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
@@ -12,25 +15,48 @@ from simulator.grade import Grade
 from simulator.persona import Persona
 from simulator.text import clean_message
 
+# Below this many texts, starting worker processes (about half a second each) costs more than it saves.
+PARALLEL_FROM = 2000
+
 
 def grade_texts(
     texts: Sequence[str],
     persona: Persona | None = None,
     coach: RuleCoach | None = None,
     contexts: Sequence[Sequence[str]] | None = None,
+    workers: int | None = None,
 ) -> list[Grade]:
-    """One grade per text; over-long or control-only texts are cleaned or cut rather than refused.
+    """One grade per text, in order; over-long or control-only texts are cleaned or cut rather than refused.
 
     `contexts`, when given, holds for each text what the same speaker said just before it in the same turn.
+    Large batches graded by rules alone are split over `workers` processes (default: one per core); a coach with
+    embeddings holds a model, so it grades in this process.
     """
-    coach = coach or RuleCoach()
+    contexts = contexts if contexts is not None else [()] * len(texts)
+    workers = workers or os.cpu_count() or 1
+    if coach is None and workers > 1 and len(texts) >= PARALLEL_FROM:
+        size = -(-len(texts) // workers)
+        chunks = [(texts[i : i + size], contexts[i : i + size], persona) for i in range(0, len(texts), size)]
+        # "spawn": a fresh interpreter per worker is safe even when the caller runs threads.
+        with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("spawn")) as pool:
+            return [grade for part in pool.map(_grade_chunk, chunks) for grade in part]
+    return _grade_all(texts, contexts, persona, coach or RuleCoach())
+
+
+def _grade_chunk(chunk: tuple[Sequence[str], Sequence[Sequence[str]], Persona | None]) -> list[Grade]:
+    texts, contexts, persona = chunk
+    return _grade_all(texts, contexts, persona, RuleCoach())
+
+
+def _grade_all(
+    texts: Sequence[str], contexts: Sequence[Sequence[str]], persona: Persona | None, coach: RuleCoach
+) -> list[Grade]:
     visible = Visible(persona=persona, uncovered=(), terms=(), turn=1)
     grades = []
-    for n, text in enumerate(texts):
+    for text, context in zip(texts, contexts, strict=True):
         try:
             cleaned = clean_message(text, 100_000)
         except InvalidMessageError:
             cleaned = "."  # an empty or control-only utterance: graded as saying nothing
-        context = contexts[n] if contexts is not None else ()
         grades.append(coach.grade(read_message(cleaned, context), visible))
     return grades
