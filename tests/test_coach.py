@@ -144,6 +144,12 @@ CASES = [
     ("Sorry, can you see my last message?", 0, 0, 1),
     ("How do we end this chat?", 0, 0, 1),
     ("How do we end up with something that works for your team?", 2, 2, 1),
+    # Whose approval, where it leaves them, what would reassure them, the limit they work under: probes.
+    ("Whose blessing do you need before you sign?", 1, 2, 1),
+    ("Where does the delay leave you with your own customers?", 1, 2, 1),
+    ("What would reassure you that we will deliver this time?", 2, 2, 1),
+    ("Is there a ceiling on what you can spend this year?", 1, 2, 1),
+    ("Where does the train leave from?", 1, 1, 1),
     # Their life away from the deal is small talk; what they sell is the business.
     ("What is your favourite film?", 0, 0, 1),
     ("Where are you from?", 0, 0, 1),

@@ -91,6 +91,7 @@ PROBE = {
         r"\b(?:set|put) aside\b",
         r"\bearmark",
         r"\bring-?fenced?\b",
+        r"\b(?:ceiling|hard cap|upper limit)\b",
     ),
     "consequences": any_of(
         r"\bwhat (?:happens|would happen|will happen|happened)\b",
@@ -102,6 +103,10 @@ PROBE = {
         r"\bif (?:the date|it|that|this) (?:moves?|slips?|changes?)\b",
         r"\bcost (?:you|your)\b",
         r"\b(?:go|goes|went|going) wrong\b",
+        # Where it leaves them, and how it reflects on them.
+        r"\bwhere does (?:\w+ ){1,3}leave (?:you|your)\b",
+        r"\b(?:reflects?|reflecting|look|looks|looking) (?:badly|poorly|bad|good|well) on (?:you|your)\b",
+        r"\b(?:heat|pressure|spotlight) (?:is |are )?on you\b|\bon the hook\b",
     ),
     "success": any_of(
         r"\bsuccess",
@@ -112,6 +117,10 @@ PROBE = {
         r"\bwhat would (?:make|it take|help|have to)\b",
         r"\bwhat would .{0,40}\bneed to (?:do|happen|change|contribute|see|hear|show)\b",
         r"\bwin for you\b",
+        # What would settle their doubts: "what would reassure you?", "what would it take to convince you?".
+        r"\bwhat (?:would|could|will|might) (?:\w+ )?(?:reassure|convince|persuade|satisfy|comfort) (?:you|your)\b",
+        r"\bwhat (?:would|could|will) (?:i|we) (?:do|show|offer|say) to (?:reassure|convince|persuade) you\b",
+        r"\bwhat could (?:i|we) do to (?:reassure|convince|persuade|help) you\b",
         r"\bsatisf",
         r"\bbest case\b",
         r"\bwork for you\b",
@@ -122,6 +131,8 @@ PROBE = {
         r"\bwho else\b",
         r"\byour (?:boss|team|board|director|manager|leadership|family|partner|staff|people|colleagues|ceo|members)\b",
         r"\bstakeholder",
+        r"\bwhose (?:blessing|approval|sign-?off|say-?so|backing|support|buy-?in|decision|call|permission)\b",
+        r"\b(?:people|folks|anyone|someone|those|one|ones) (?:above|over) you\b|\bhigher-?ups?\b|\btop brass\b|\bpurse strings\b",
         r"\b(?:seen|judged|viewed|measured|evaluated) (?:by|on)\b",
         r"\breport(?:ing)? (?:to|up)\b",
         r"\banswer to\b",
