@@ -229,7 +229,8 @@ def main() -> int:
     tasks = load_tasks(args.data)
     keys = sorted({(i.text, i.context) for t in tasks for i in t.items})
     start = time.perf_counter()
-    grades = grade_texts([text for text, _ in keys], contexts=[context for _, context in keys])
+    texts, contexts = [text for text, _ in keys], [context for _, context in keys]
+    grades = grade_texts(texts, contexts=contexts, workers=os.cpu_count() or 1)
     graded = dict(zip(keys, grades, strict=True))
     elapsed = time.perf_counter() - start
     report = {

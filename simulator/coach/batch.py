@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -24,16 +23,16 @@ def grade_texts(
     persona: Persona | None = None,
     coach: RuleCoach | None = None,
     contexts: Sequence[Sequence[str]] | None = None,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> list[Grade]:
     """One grade per text, in order; over-long or control-only texts are cleaned or cut rather than refused.
 
     `contexts`, when given, holds for each text what the same speaker said just before it in the same turn.
-    Large batches graded by rules alone are split over `workers` processes (default: one per core); a coach with
-    embeddings holds a model, so it grades in this process.
+    With `workers` > 1, large batches graded by rules alone are split over that many processes. The workers are
+    spawned, so a calling script must start from an `if __name__ == "__main__":` guard; a coach with embeddings
+    holds a model, so it always grades in this process.
     """
     contexts = contexts if contexts is not None else [()] * len(texts)
-    workers = workers or os.cpu_count() or 1
     if coach is None and workers > 1 and len(texts) >= PARALLEL_FROM:
         size = -(-len(texts) // workers)
         chunks = [(texts[i : i + size], contexts[i : i + size], persona) for i in range(0, len(texts), size)]

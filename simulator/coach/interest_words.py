@@ -91,7 +91,7 @@ PROBE = {
         r"\b(?:set|put) aside\b",
         r"\bearmark",
         r"\bring-?fenced?\b",
-        r"\b(?:ceiling|hard cap|upper limit)\b",
+        r"\b(?:ceiling|hard cap)\b",
     ),
     "consequences": any_of(
         r"\bwhat (?:happens|would happen|will happen|happened)\b",
@@ -190,7 +190,7 @@ EXPERIENCE = re.compile(r"^(?:have|had|did) (?:you|u)\b(?!.*\b(?:now|today|right
 # How to divide what is on the table is a term of the deal, not a need behind it.
 DIVIDING = re.compile(r"\b(?:split|divide|divvy|share out|distribute|allocate)\b", re.I)
 DETAIL = any_of(
-    r"\b(?:split|divide|divvy|share out|distribute|allocate)\b",
+    DIVIDING.pattern,
     r"\b(?:price|pricing|budget|cost|costs|number|figure|discount|percent|percentage|salary|date|deadline|timeline|"
     r"amount|quantity|volume|fee|fees|terms)\b",
     # "the rate", "your day rate": the noun; "how do they rate this?" asks for a view.

@@ -163,7 +163,6 @@ WH_UNMARKED = re.compile(
     r"(?:\s+\S+){1,}",
     re.I,
 )
-# The subject of a yes/no question typed without its question mark: "do they help abroad", not "have the papers ready".
 # Checks on the conversation itself ("are you still there?", "how do we end this chat?"): they keep the channel
 # working; they do not seek to understand the other side.
 HOUSEKEEPING = any_of(
@@ -180,6 +179,7 @@ RELATIVE = re.compile(
     r"(?:you|u|they|we|i|he|she)\b)",
     re.I,
 )
+# The subject of a yes/no question typed without its question mark: "do they help abroad", not "have the papers ready".
 YOU_UNMARKED = re.compile(r"^\w+(?:n't)? (?:you|u|they|it|there|he|she|we|i|anyone|anything|someone)\b", re.I)
 # "So do I", "Neither have we": agreement, not a question.
 AGREE_ECHO = re.compile(

@@ -132,10 +132,10 @@ def _probe(sentence: str, first: str, kind: str, reciprocal: bool) -> str | None
 
 
 def _question(
-    sentence: str, argues: bool = False, offers: bool = False, reciprocal: str | None = None
+    sentence: str, clauses: list[str], argues: bool = False, offers: bool = False, reciprocal: str | None = None
 ) -> Question | None:
-    """`reciprocal` is "probe" when the sentence hands back a question about needs just stated, "ask" otherwise."""
-    clauses = _clauses(sentence)
+    """`clauses` are the sentence's `_clauses`; `reciprocal` is "probe" when the sentence hands back a question about
+    needs just stated, "ask" otherwise."""
     asks = sentence.rstrip().endswith("?")
     request = bool(lx.OPEN_REQUEST.search(sentence))
     first = clauses[0]
@@ -188,13 +188,12 @@ def _plain_ask(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") and bool(_PLAIN_ASK.match(_strip_filler(sentence)))
 
 
-def _reciprocal(sentence: str, before: list[str]) -> str | None:
+def _reciprocal(sentence: str, clauses: list[str], before: list[str]) -> str | None:
     """Whether the sentence hands a question back ("…, how about you?"), and what it hands back.
 
     After the speaker's own needs, or any other content, it asks about theirs ("probe"). Alone, after a greeting
     or after small talk it is small talk ("small-talk"); "Do you?" after small talk about oneself still asks ("ask").
     """
-    clauses = _clauses(sentence)
     tail = clauses[-1]
     if lx.RECIPROCAL.match(clauses[0]):
         head = ""
@@ -258,9 +257,10 @@ def read_message(text: str, context: Sequence[str] = ()) -> Reading:
     housekeeping: list[str] = []
     hostile: list[tuple[str, str]] = []
     for n, sentence in enumerate(sentences):
-        stripped = _strip_filler(sentence)
+        clauses = _clauses(sentence)
+        stripped = clauses[0]  # the whole sentence, filler stripped
         # "And you?" alone, or after "I'm good" or small talk, returns the courtesy; after one's own needs it asks about theirs.
-        reciprocal = _reciprocal(sentence, [*before, *sentences[:n]])
+        reciprocal = _reciprocal(sentence, clauses, [*before, *sentences[:n]])
         if lx.PLEASANTRY.search(stripped) or reciprocal == "small-talk":
             pleasantries.append(sentence)
             continue
@@ -272,7 +272,7 @@ def read_message(text: str, context: Sequence[str] = ()) -> Reading:
             hostile.append((hostility, sentence))
         # A question thrown in anger argues; it does not ask.
         offers = any(o for i, o in enumerate(offering) if i != n)
-        question = _question(sentence, argues=bool(hostility), offers=offers, reciprocal=reciprocal)
+        question = _question(sentence, clauses, argues=bool(hostility), offers=offers, reciprocal=reciprocal)
         if question:
             asked.append(question)
     proposal = _first(iw.PROPOSAL, sentences) or next((q.text for q in asked if q.function == "proposal"), None)
