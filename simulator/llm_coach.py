@@ -7,6 +7,7 @@ falls back to the rule grade, and the grade says which coach made it.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Protocol
@@ -17,7 +18,7 @@ from simulator.coach.reading import Reading
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible, topic_of
 from simulator.grade import Criterion, Grade, InterestsCriterion
-from simulator.llm_voice import ModelError
+from simulator.llm_voice import KEPT_FOR_INSPECTION, ModelError
 from simulator.prompts import render
 from simulator.visibility import find_leak
 
@@ -80,7 +81,7 @@ class LLMCoach:
     model: StructuredModel
     floor: RuleCoach = field(default_factory=RuleCoach)
     name: str = "llm"
-    notices: list[str] = field(default_factory=list)
+    notices: deque[str] = field(default_factory=lambda: deque(maxlen=KEPT_FOR_INSPECTION))  # the latest fallbacks
 
     def grade(self, reading: Reading, visible: Visible) -> Grade:
         return self.grade_many([(reading, visible)])[0]

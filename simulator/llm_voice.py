@@ -7,6 +7,7 @@ A failed check regenerates once; then the scripted line is used, with a notice.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -19,6 +20,7 @@ from simulator.reply_checks import check_reply
 from simulator.state import GameState, Move
 
 RECENT_EXCHANGES = 4  # older turns are folded into the summary, so the prompt stops growing
+KEPT_FOR_INSPECTION = 200  # the shared voice keeps only its latest notices and token counts: the app runs for days
 
 
 class ModelError(SimulatorError):
@@ -52,10 +54,11 @@ class LLMVoice:
     name: str = "llm"
     needs_history: bool = True
     fallback: ScriptedVoice = field(default_factory=ScriptedVoice)
-    notices: list[str] = field(default_factory=list)
+    # Per-turn notices and counts travel in each turn's TurnReport; these keep the latest for benchmarks and tests.
+    notices: deque[str] = field(default_factory=lambda: deque(maxlen=KEPT_FOR_INSPECTION))
     prompts: list[str] = field(default_factory=list)  # the last turn's prompts, for inspection and tests
     count_tokens: Callable[[str], int] | None = None
-    usage: list[dict[str, int]] = field(default_factory=list)  # one entry per model call, newest last
+    usage: deque[dict[str, int]] = field(default_factory=lambda: deque(maxlen=KEPT_FOR_INSPECTION))  # newest last
 
     def _meter(self, prompt: str, reply: str, report: TurnReport) -> None:
         if self.count_tokens is not None:

@@ -80,7 +80,6 @@ class Practice:
         self.catalog = catalog
         self.store = store
         self.transcripts = transcripts
-        self.notices: list[str] = []
         self.coach: Coach = coach or RuleCoach()
         # The coach whose reading drives the game rules: the model coach's floor, or the coach itself.
         self.rule_coach: Coach = getattr(self.coach, "floor", self.coach)
@@ -168,7 +167,7 @@ class Practice:
         pieces = self._reply_pieces(handle, persona, state, moves, report)
         if grade is None and coach is self.rule_coach:
             grade = ruling
-            self._store_grade(handle, turn, text, grade)
+            self._store_grade(handle, turn, text, grade, report)
         if grade is not None:
             for piece in pieces:
                 parts.append(piece)
@@ -181,7 +180,7 @@ class Practice:
                     parts.append(piece)
                     if grade is None and graded.done():
                         grade = graded.result()
-                        self._store_grade(handle, turn, text, grade)
+                        self._store_grade(handle, turn, text, grade, report)
                     if grade is None:
                         held.append(piece)  # nothing is shown before the grade is committed
                     else:
@@ -190,7 +189,7 @@ class Practice:
                         yield piece
                 if grade is None:
                     grade = graded.result()
-                    self._store_grade(handle, turn, text, grade)
+                    self._store_grade(handle, turn, text, grade, report)
                 yield from held
         reply = "".join(parts)
         if find_leak(reply, persona, state.uncovered_ids):
@@ -206,18 +205,18 @@ class Practice:
         debrief = self._finish(handle, persona) if state.ended else None
         yield TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens)
 
-    def _store_grade(self, handle: Handle, turn: int, text: str, grade: Grade) -> None:
+    def _store_grade(self, handle: Handle, turn: int, text: str, grade: Grade, report: TurnReport) -> None:
         self.store.add_grade(handle.session_id, turn, grade)
-        self._index(handle, turn, text, grade)
+        self._index(handle, turn, text, grade, report)
 
-    def _index(self, handle: Handle, turn: int, text: str, grade: Grade) -> None:
+    def _index(self, handle: Handle, turn: int, text: str, grade: Grade, report: TurnReport) -> None:
         """Add the graded message to transcript search; a search index failure never costs the turn."""
         if self.transcripts is None:
             return
         try:
             self.transcripts.add(handle.session_id, turn, handle.persona_id, text, grade)
         except Exception as exc:  # the index is an adapter we do not control; SQLite already holds the turn
-            self.notices.append(f"transcript search could not index turn {turn}: {exc}")
+            report.notices.append(f"Transcript search could not index this message ({exc}); the turn is saved.")
 
     def send(self, handle: Handle, text: str) -> TurnResult:
         """Play one user message. Raises `InvalidMessageError` (nothing stored) or `SessionEndedError`."""

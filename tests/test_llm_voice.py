@@ -180,3 +180,17 @@ def test_overlapping_turns_keep_their_own_notices_and_tokens(
     assert isinstance(result, TurnResult) and result.notices == ()
     assert result.tokens is not None and other.tokens is not None
     assert result.tokens["completion"] == len("I am listening, so go on.".split())
+
+
+def test_the_shared_voice_keeps_only_its_latest_counts(
+    dana: Persona, catalog: PersonaCatalog, store: SqliteStore
+) -> None:
+    """The app runs for days with one voice object: what it keeps for inspection must not grow with every turn."""
+    from simulator.llm_voice import KEPT_FOR_INSPECTION
+
+    voice = LLMVoice(ScriptedChatModel(["Go on."] * 3), count_tokens=lambda text: len(text.split()))
+    voice.usage.extend({"prompt": 1, "completion": 1} for _ in range(KEPT_FOR_INSPECTION))
+    practice = Practice(catalog, store, voice=voice)
+    result = practice.send(practice.start(dana.id), "What would a good outcome look like for you?")
+    assert len(voice.usage) == KEPT_FOR_INSPECTION and result.tokens is not None
+    assert voice.usage[-1] == {"prompt": result.tokens["prompt"], "completion": result.tokens["completion"]}

@@ -64,3 +64,22 @@ def test_trainee_view_hides_targets_not_yet_uncovered(practice: Practice) -> Non
     view = result.trainee_view()
     assert view["grade"]["interests"]["targets"][0] == "hidden"
     assert "savings_target" not in str(view)
+
+
+class _BrokenIndex:
+    """A search index that fails on every write (a full disk, a Chroma server gone away)."""
+
+    def add(self, session_id: str, turn: int, persona_id: str, text: str, grade: object) -> None:
+        raise OSError("disk full")
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_failing_search_index_costs_neither_the_turn_nor_silence(practice: Practice) -> None:
+    indexed = Practice(practice.catalog, practice.store, transcripts=_BrokenIndex())
+    handle = indexed.start("procurement_discount")
+    result = indexed.send(handle, "What would a good outcome look like for you?")
+    assert result.reply and any("could not index" in n and "disk full" in n for n in result.notices)
+    stored = indexed.store.get_session(handle.session_id).turns[0]
+    assert stored.user_text == result.user and stored.reply == result.reply and stored.grade is not None
