@@ -69,6 +69,8 @@ def load_tasks(data: Path) -> list[Task]:
         )
     casino = [r for f in casino_files for r in _rows(f)]
     p4g = [r for f in p4g_files for r in _rows(f)]
+    for r in p4g:  # the spreadsheet export left some apostrophes escaped ("I\'m"); people typed "I'm"
+        r["text"] = r["text"].replace("\\'", "'")
     # P4G is labelled per sentence; each is graded with the sentences its speaker wrote before it in that turn.
     turn_so_far: dict[tuple[str, int, str], list[str]] = {}
     p4g_context = []

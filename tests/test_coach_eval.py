@@ -61,3 +61,64 @@ def test_large_batches_grade_on_every_core_with_the_same_grades() -> None:
     parallel = grade_texts(texts, contexts=contexts, workers=2)
     assert parallel == serial and len(parallel) == len(texts)
     assert parallel[1].interests.score == 2 and parallel[0].collaboration.score == 0
+
+
+def _agreement(tmp_path: Path, labels: list[dict[str, object]]) -> subprocess.CompletedProcess[str]:
+    reading = tmp_path / "reading.json"
+    reading.write_text(json.dumps({"about": "test", "labels": labels}))
+    return subprocess.run(
+        [
+            sys.executable,
+            "evals/label_agreement.py",
+            "--data",
+            str(FIXTURE),
+            "--reading",
+            str(reading),
+            "--out",
+            str(tmp_path),
+            "--bootstrap",
+            "50",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_label_agreement_compares_the_coach_and_a_second_reading_on_the_same_sentences(tmp_path: Path) -> None:
+    def label(dialogue: str, row: int, asks: bool) -> dict[str, object]:
+        return {"dialogue_id": dialogue, "row": row, "inquiry_or_ask": asks, "seeks": asks}
+
+    # The second reading takes the proposal (row 3) for an ask: it disagrees with the labels once.
+    out = _agreement(
+        tmp_path, [label("d1", 1, True), label("d1", 2, True), label("d1", 3, True), label("d2", 6, False)]
+    )
+    assert out.returncode == 0, out.stderr
+    report = json.loads((tmp_path / "label_agreement.json").read_text())
+    assert report["sentences"] == 4 and report["label_positives"] == 2
+    assert report["second_reading_vs_labels"]["f1"] == 0.8  # 2 agreed positives, 1 extra
+    assert report["coach_vs_labels"]["f1"] == 1.0  # the coach reads the proposal as a proposal
+    assert report["coach_vs_second_reading"]["f1"] == 0.8
+    assert "| coach vs P4G labels | **1.000** |" in (tmp_path / "label_agreement.md").read_text()
+
+
+def test_label_agreement_names_sentences_missing_from_the_data(tmp_path: Path) -> None:
+    out = _agreement(tmp_path, [{"dialogue_id": "d9", "row": 99, "inquiry_or_ask": True, "seeks": True}])
+    assert out.returncode != 0 and "dialogue d9 row 99" in out.stderr and "pass the data set" in out.stderr
+
+
+def test_escaped_apostrophes_from_the_spreadsheet_export_are_read_as_typed(tmp_path: Path) -> None:
+    from evals.coach_eval import load_tasks
+
+    (tmp_path / "p4g").mkdir()
+    (tmp_path / "casino").mkdir()
+    (tmp_path / "casino" / "casino_x_utterances.jsonl").write_text(
+        (FIXTURE / "casino" / "casino_fixture_utterances.jsonl").read_text()
+    )
+    row = {"dialogue_id": "d1", "row": 0, "turn": 0, "role": "persuader", "labels": ["other"]}
+    (tmp_path / "p4g" / "p4g_x.jsonl").write_text(
+        json.dumps({**row, "text": "Aren\\'t you glad?", "inquiry_or_ask": False})
+    )
+    p4g = next(t for t in load_tasks(tmp_path) if t.name == "p4g_inquiry")
+    assert [i.text for i in p4g.items] == ["Aren't you glad?"]
