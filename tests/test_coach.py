@@ -161,6 +161,15 @@ CASES = [
     ("We can take twelve licences, which is the most our budget allows.", 0, 0, 1),
     ("I spoke to the team lead, who is happy with the plan.", 0, 0, 1),
     ("Fine by me, which option do you prefer", 1, 2, 1),
+    # Phones type curly apostrophes and people type fast: read as plain spelling, quoted as typed.
+    ("I’d like to know what worries you about the timeline.", 2, 2, 1),
+    ("How’s it going?", 0, 0, 1),
+    ("That’s my final offer, take it or leave it.", 0, 0, 0),
+    ("wat do u need the firewood for?", 2, 2, 1),
+    ("whats most important to u in this deal", 2, 2, 1),
+    ("hi, how r u?", 0, 0, 1),
+    # Asking how an offer sounds checks the offer; it does not seek understanding.
+    ("How does $500 a month sound?", 0, 0, 1),
 ]
 
 
@@ -252,3 +261,14 @@ def test_other_language_gets_a_notice() -> None:
     grade = COACH.grade(read_message("Необходимо обсудить условия контракта."), Visible(None, (), (), 1))
     assert grade.notices and "English" in grade.notices[0]
     assert "English" in grade.suggestion
+
+
+def test_chat_spelling_is_written_out_only_where_it_is_a_whole_chat_word() -> None:
+    from simulator.coach.spelling import plain
+
+    assert plain("wat r u after? ur team’s view?") == "what are you after? your team's view?"
+    assert (
+        plain("We ship from the U.S. and our R&D team wont wait") == "We ship from the U.S. and our R&D team won't wait"
+    )
+    assert plain("WHY R U DOING THIS") == "WHY ARE YOU DOING THIS"  # shouting stays shouting
+    assert plain("U there? Im here") == "You there? I'm here"

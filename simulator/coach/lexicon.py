@@ -52,7 +52,7 @@ LEADING_FILLER = re.compile(
 )
 PLEASANTRY = any_of(
     r"\b(?:how(?: are|'re| r) (?:you|u|ya|things)(?: doing| doin'?| going| feeling| keeping)?|how(?:'s| is) (?:it going|your (?:day|week|morning|evening|weekend|night)|"
-    r"everything|life|the weather(?: \w+){0,3})|how was your (?:weekend|day|trip|morning|week|holiday|night)|how have you been|"
+    r"everything|(?:your )?life|the weather(?: \w+){0,3})|how was your (?:weekend|day|trip|morning|week|holiday|night)|how have you been|"
     r"how do you do|what(?:'s| is) up|(?:are )?you (?:doing )?(?:ok|alright|well)|what (?:are|have) you (?:been )?up to|"
     r"(?:i )?hope you(?:'re| are) (?:doing )?(?:well|fine|good|ok|okay|alright)|are you having an? (?:good|nice|great|lovely) (?:day|week|weekend|morning|evening))"
     r"(?: (?:in|over|up|down|here|in today|in this morning|over here|over there|today|tonight|there|friend|my friend|this (?:morning|evening|afternoon)|doing today|so far|on this (?:fine|lovely|beautiful|nice) "
@@ -100,7 +100,7 @@ CONFIRMATION = re.compile(
     r"are you (?:absolutely |really |quite )?sure\b.{0,40}|"
     r"fair enough|fair|yes|no|really|you there|are you (?:still )?there|any thoughts|thoughts|"
     r"what do you say|what do you think (?:of|about) (?:my offer|the offer|that offer|this offer|my proposal|the deal|this deal)|"
-    r"how does (?:that|this) sound(?: to you)?|(?:can|could|shall) we (?:agree|do that|make (?:a|that) deal)(?: on that)?|"
+    r"how(?:'s| does| do| would) .{1,80}? sound(?: (?:to|for) (?:you|u))?|(?:can|could|shall) we (?:agree|do that|make (?:a|that) deal)(?: on that)?|"
     r"is (?:that|it) (?:a )?deal|do we have a deal|(?:would|do) you agree(?: to (?:that|this|these terms|the deal))?|"
     r"(?:is that|are we) (?:all )?(?:good|settled|clear)|right|isn't it|don't you think|you know)\s*[?!.]*\s*$",
     re.I,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.coach import interest_words as iw
 from simulator.coach import lexicon as lx
 from simulator.coach import tone
+from simulator.coach.spelling import plain
 from simulator.text import looks_english, split_sentences, stems_of, words
 
 
@@ -249,8 +250,14 @@ def read_message(text: str, context: Sequence[str] = ()) -> Reading:
     `context` is what the same speaker said just before, in the same turn: it only decides whether a handed-back
     "And you?" asks about what they just told (sentence-labelled data grades such sentences one at a time).
     """
-    sentences = split_sentences(text)
-    before = [s for c in context for s in split_sentences(c)]
+    typed = split_sentences(text)
+    sentences = [plain(s) for s in typed]  # the rules read plain spelling…
+    as_typed = dict(zip(sentences, typed, strict=True))  # …and quote the user's own words
+
+    def quoted(sentence: str | None) -> str | None:
+        return None if sentence is None else as_typed.get(sentence, sentence)
+
+    before = [plain(s) for c in context for s in split_sentences(c)]
     offering = [bool(iw.PROPOSAL.search(s) or lx.OFFER_QUESTION.search(_strip_filler(s))) for s in sentences]
     asked: list[Question] = []
     pleasantries: list[str] = []
@@ -276,19 +283,20 @@ def read_message(text: str, context: Sequence[str] = ()) -> Reading:
         if question:
             asked.append(question)
     proposal = _first(iw.PROPOSAL, sentences) or next((q.text for q in asked if q.function == "proposal"), None)
+    plain_text = " ".join(sentences)
     return Reading(
         text=text,
-        stems=stems_of(text),
-        english=looks_english(text),
-        asked=asked,
-        pleasantries=pleasantries,
-        housekeeping=housekeeping,
-        hostile=hostile,
-        split=_first(tone.SPLIT, sentences),
-        acknowledge=_first(tone.ACKNOWLEDGE, sentences),
-        joint=_first(tone.JOINT, sentences),
-        transparent=_first(tone.TRANSPARENT, sentences),
-        promise=_first(tone.PROMISE, sentences),
-        proposal=proposal,
-        exploring=bool(iw.EXPLORING.search(text)),
+        stems=stems_of(plain_text),
+        english=looks_english(plain_text),
+        asked=[replace(q, text=as_typed.get(q.text, q.text)) for q in asked],
+        pleasantries=[as_typed.get(s, s) for s in pleasantries],
+        housekeeping=[as_typed.get(s, s) for s in housekeeping],
+        hostile=[(kind, as_typed.get(s, s)) for kind, s in hostile],
+        split=quoted(_first(tone.SPLIT, sentences)),
+        acknowledge=quoted(_first(tone.ACKNOWLEDGE, sentences)),
+        joint=quoted(_first(tone.JOINT, sentences)),
+        transparent=quoted(_first(tone.TRANSPARENT, sentences)),
+        promise=quoted(_first(tone.PROMISE, sentences)),
+        proposal=quoted(proposal),
+        exploring=bool(iw.EXPLORING.search(plain_text)),
     )
