@@ -70,6 +70,31 @@ def test_paraphrased_probes_find_their_interest(catalog: PersonaCatalog, knowled
     assert min(per_interest.values()) >= 4, per_interest
 
 
+def _as_chat(question: str) -> str:
+    """The same question typed fast on a phone: curly apostrophes, "u", "ur", "r", "wat"."""
+    swaps = {"you": "u", "your": "ur", "are": "r", "what": "wat", "what's": "whats", "don't": "dont"}
+    typed = " ".join(swaps.get(w.lower(), w) for w in question.split())
+    return typed.replace("'", "\u2019")
+
+
+def test_chat_spelling_reaches_the_same_interest(catalog: PersonaCatalog, knowledge: Knowledge) -> None:
+    coach = RuleCoach(knowledge)
+    compared = 0
+    for persona_id, interests in PARAPHRASES.items():
+        persona = catalog.get(persona_id)
+        for questions in interests.values():
+            for question in questions[:2]:
+                typed = _as_chat(question)
+                if typed == question:
+                    continue
+                plain = coach.grade(read_message(question), Visible(persona, (), (), 1))
+                chat = coach.grade(read_message(typed), Visible(persona, (), (), 1))
+                assert chat.scores() == plain.scores() and chat.interests.targets == plain.interests.targets, typed
+                assert chat.interests.evidence.rstrip("…") in typed  # quoted as typed
+                compared += 1
+    assert compared >= 30
+
+
 UNRELATED = [
     "How was your trip in this morning?",
     "Did you watch the match last night?",

@@ -15,19 +15,21 @@ from simulator.text import looks_english, split_sentences, stems_of, words
 
 @dataclass(frozen=True)
 class Question:
-    text: str
+    text: str  # as the user typed it: what evidence quotes
     kind: str  # "open" or "closed"
     probe: str | None  # which probing pattern it uses, if any
     function: str = "inquiry"  # inquiry, proposal, confirmation or rhetorical
+    plain: str = ""  # in plain spelling: what rules match against (see `spelling.plain`)
 
 
 @dataclass(frozen=True)
 class Reading:
     """Every rule finding about one message; the grade and the game rules are built from it."""
 
-    text: str
+    text: str  # as typed
     stems: frozenset[str]
     english: bool
+    plain: str = ""  # the sentences in plain spelling, as the rules and the sentence model read them
     asked: list[Question] = field(default_factory=list)  # every sentence that reads as a question
     pleasantries: list[str] = field(default_factory=list)
     housekeeping: list[str] = field(default_factory=list)  # checks on the conversation itself
@@ -174,7 +176,7 @@ def _question(
     else:
         kind = "closed"
     probe = _probe(sentence, lead, kind, reciprocal == "probe") if function == "inquiry" else None
-    return Question(text=sentence, kind=kind, probe=probe, function=function)
+    return Question(text=sentence, kind=kind, probe=probe, function=function, plain=sentence)
 
 
 # "Do you have enough storage?" asks; "Do you really need all of it?" and "Are you sure…" doubt the need.
@@ -288,7 +290,8 @@ def read_message(text: str, context: Sequence[str] = ()) -> Reading:
         text=text,
         stems=stems_of(plain_text),
         english=looks_english(plain_text),
-        asked=[replace(q, text=as_typed.get(q.text, q.text)) for q in asked],
+        plain=plain_text,
+        asked=[replace(q, text=as_typed.get(q.text, q.text)) for q in asked],  # `plain` keeps the rules' reading
         pleasantries=[as_typed.get(s, s) for s in pleasantries],
         housekeeping=[as_typed.get(s, s) for s in housekeeping],
         hostile=[(kind, as_typed.get(s, s)) for kind, s in hostile],

@@ -72,7 +72,7 @@ def _interests(reading: Reading, visible: Visible, semantic: Sequence[tuple[str,
     if (
         visible.previous
         and probes
-        and all(q.kind == "closed" and overlap(q.text, visible.previous) >= 0.6 for q in probes)
+        and all(q.kind == "closed" and overlap(q.plain, visible.previous) >= 0.6 for q in probes)
     ):
         # "So you need 25% off?" only repeats their position back; it does not probe why.
         q = probes[0]
@@ -129,7 +129,7 @@ class RuleCoach:
         """Grade several messages; with knowledge, all of them are embedded in one batch (one vector each)."""
         vectors = None
         if self.knowledge is not None and items:
-            vectors = self.knowledge.embedder.embed([reading.text for reading, _ in items])
+            vectors = self.knowledge.embedder.embed([reading.plain or reading.text for reading, _ in items])
         return [
             self._grade(reading, visible, vectors[n] if vectors is not None else None)
             for n, (reading, visible) in enumerate(items)
@@ -178,10 +178,10 @@ class RuleCoach:
         about_them = [
             q
             for q in reading.questions
-            if not (DETAIL.search(q.text) or TIMING_ONLY.match(q.text)) or contrast >= detail_lead
+            if not (DETAIL.search(q.plain) or TIMING_ONLY.match(q.plain)) or contrast >= detail_lead
         ]
         # An open question addressed to them needs less of a lead than a closed or impersonal one.
-        open_to_them = [q for q in about_them if q.kind == "open" and ADDRESSED.search(q.text)]
+        open_to_them = [q for q in about_them if q.kind == "open" and ADDRESSED.search(q.plain)]
         if (
             about_them
             and not reading.probes

@@ -81,11 +81,11 @@ def interest_targets(
     if not probes:
         return [], False
     hidden = [i.id for i in persona.hidden_interests if i.id not in uncovered]
-    about_position = any(matching_cues(p.cues, stems_of(" ".join(q.text for q in probes))) for p in persona.positions)
-    if not about_position and all(is_general(q.text) for q in probes):
+    about_position = any(matching_cues(p.cues, stems_of(" ".join(q.plain for q in probes))) for p in persona.positions)
+    if not about_position and all(is_general(q.plain) for q in probes):
         return hidden[:1], True
     semantic_best = nearest_interest(semantic)
-    asked = " ".join(q.text for q in probes)
+    asked = " ".join(q.plain for q in probes)
     asked_stems = stems_of(asked)
     asked_content = content_stems(asked)
     scored: list[tuple[int, int, str]] = []
