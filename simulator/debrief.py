@@ -9,12 +9,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from simulator.coach.reading import read_message
 from simulator.coach.suggestions import DEEPER
 from simulator.grade import CRITERIA, Grade
 from simulator.levers import DURABILITY, VALUE_LEVERS, durability_in, evidence, levers_in
 from simulator.persona import Persona
 from simulator.state import GameState, Outcome
-from simulator.text import shorten
+from simulator.text import shorten, split_sentences
 from simulator.visibility import ledger
 
 OUTCOME_TEXT = {
@@ -120,13 +121,22 @@ def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn]) -> li
     return unique[:3]
 
 
+def _put_forward(text: str) -> str:
+    """The sentences that put something on the table. A question about them ("what matters to you in this
+    renewal?", "how would you measure success?") names a lever or a term without offering it."""
+    reading = read_message(text)
+    asking = {q.text for q in reading.questions if q.kind == "open" or q.probe}
+    return " ".join(s for s in split_sentences(text) if s not in asking)
+
+
 def _levers(turns: list[GradedTurn]) -> list[dict[str, Any]]:
     """Each value lever the user used, with the first turn and sentence that used it."""
     seen: dict[str, dict[str, Any]] = {}
     for t in turns:
-        for name in levers_in(t.text):
+        offered = _put_forward(t.text)
+        for name in levers_in(offered):
             seen.setdefault(
-                name, {"lever": name, "turn": t.turn, "evidence": shorten(evidence(t.text, VALUE_LEVERS[name]))}
+                name, {"lever": name, "turn": t.turn, "evidence": shorten(evidence(offered, VALUE_LEVERS[name]))}
             )
     return list(seen.values())
 
@@ -135,8 +145,9 @@ def _durability(state: GameState, turns: list[GradedTurn]) -> dict[str, Any]:
     """Whether the deal states expectations, success metrics, communication and adjustment."""
     found: dict[str, dict[str, Any]] = {}
     for t in turns:
-        for name in durability_in(t.text):
-            found.setdefault(name, {"turn": t.turn, "evidence": shorten(evidence(t.text, DURABILITY[name]))})
+        offered = _put_forward(t.text)
+        for name in durability_in(offered):
+            found.setdefault(name, {"turn": t.turn, "evidence": shorten(evidence(offered, DURABILITY[name]))})
     parts = {name: found.get(name) for name in DURABILITY}
     missing = [name for name, where in parts.items() if where is None]
     if state.outcome is not Outcome.AGREEMENT:

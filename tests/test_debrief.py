@@ -80,3 +80,15 @@ def test_durable_agreement_and_premature_proposal(practice: Practice) -> None:
     debrief = result.debrief
     assert debrief is not None and debrief.proposal_before_understanding is True
     assert debrief.durability["missing"] == [] and debrief.durability["verdict"].startswith("likely to last")
+
+
+def test_asking_about_a_lever_is_not_using_it(practice: Practice) -> None:
+    """Naming the renewal or success in a question probes; only what is put forward counts as a lever or a term."""
+    handle = practice.start("procurement_discount")
+    practice.send(handle, "What matters most to you in this renewal?")
+    practice.send(handle, "How would you measure success for your team?")
+    practice.send(handle, "Could we phase the rollout over two quarters?")
+    debrief = practice.end(handle)
+    levers = {v["lever"]: v for v in debrief.value_levers}
+    assert set(levers) == {"timing"} and levers["timing"]["turn"] == 3
+    assert "success metrics" in debrief.durability["missing"]
