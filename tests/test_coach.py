@@ -168,6 +168,10 @@ CASES = [
     ("wat do u need the firewood for?", 2, 2, 1),
     ("whats most important to u in this deal", 2, 2, 1),
     ("hi, how r u?", 0, 0, 1),
+    # Asking about their terms issues no ultimatum; stating one's own does, question mark or not.
+    ("Is that your final offer?", 1, 1, 1),
+    ("Is the price non-negotiable?", 1, 1, 1),
+    ("This is my final offer, is that clear?", 0, 0, 0),
     # Asking how an offer sounds checks the offer; it does not seek understanding.
     ("How does $500 a month sound?", 0, 0, 1),
 ]

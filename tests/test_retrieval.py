@@ -15,7 +15,7 @@ import yaml
 
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
-from simulator.coach.suggestions import Visible
+from simulator.coach.suggestions import Visible, suggest
 from simulator.config import Settings
 from simulator.knowledge import Knowledge
 from simulator.persona_files import PersonaCatalog
@@ -130,21 +130,48 @@ def test_rules_alone_cannot_find_paraphrases(catalog: PersonaCatalog) -> None:
 
 
 @pytest.mark.parametrize(
-    ("message", "criterion"),
+    ("persona_id", "message", "tip_id"),
     [
-        ("That's ridiculous, we'll take our business to a competitor.", "collaboration"),
-        ("Let's split the difference and call it a day.", "collaboration"),
-        ("Our price is fair.", "questions"),
+        ("procurement_discount", "Take it or leave it.", "user_gave_ultimatum"),
+        (
+            "procurement_discount",
+            "That's ridiculous, we'll take our business to a competitor.",
+            "user_threatened_to_walk",
+        ),
+        ("procurement_discount", "Let's split the difference and call it a day.", "splitting_is_not_win_win"),
+        ("procurement_discount", "That's a ridiculous demand.", "do_not_dismiss_their_needs"),
+        ("procurement_discount", "WHY ARE YOU DOING THIS TO US", "pause_instead_of_escalating"),
+        ("procurement_discount", "Our price is fair.", "statement_into_question"),
+        ("procurement_discount", "How was your weekend?", "small_talk_then_substance"),
+        ("procurement_discount", "Is that your final offer?", "open_up_yes_no"),
+        ("procurement_discount", "How much can you pay?", "budget_probe_to_purpose"),
+        ("procurement_discount", "We could offer a three-year price lock at 8% off.", "picture_of_success"),
+        # A good question that acknowledges nothing: the tip for this counterpart's archetype.
+        ("procurement_discount", "What matters most to you in this renewal?", "acknowledge_the_pressure"),
+        ("shared_lab", "What matters most to you about the shared lab?", "share_your_constraints"),
+        ("launch_deadline", "What is behind the date for you?", "acknowledge_the_feeling"),
     ],
 )
-def test_suggestion_is_the_nearest_fitting_tip(
-    catalog: PersonaCatalog, knowledge: Knowledge, message: str, criterion: str
+def test_suggestion_is_the_tip_written_for_the_problem_the_rules_saw(
+    catalog: PersonaCatalog, knowledge: Knowledge, persona_id: str, message: str, tip_id: str
 ) -> None:
-    persona = catalog.get("procurement_discount")
+    persona = catalog.get(persona_id)
     grade = RuleCoach(knowledge).grade(read_message(message), Visible(persona, (), (), 1))
-    tip = next(t for t in knowledge.tips if grade.suggestion.startswith(t.tip))
-    assert tip.criterion == criterion and tip.fits("understanding", "competitive")
+    tip = knowledge.tip(tip_id)
+    assert grade.suggestion.startswith(tip.tip), grade.suggestion
+    assert tip.fits("understanding", persona.archetype.value)
     assert "Try: '" in grade.suggestion and "{topic}" not in grade.suggestion
+
+
+def test_without_a_tip_for_the_problem_the_rule_line_is_used(catalog: PersonaCatalog, knowledge: Knowledge) -> None:
+    """No tip is written for playing down their needs, so the suggestion is the rules' own line, not a stray tip."""
+    persona = catalog.get("procurement_discount")
+    reading = read_message("You don't really need 25%, do you?")
+    visible = Visible(persona, (), (), 1)
+    grade = RuleCoach(knowledge).grade(reading, visible)
+    assert grade.collaboration.reason == "plays down their needs"
+    assert grade.suggestion == suggest(reading, grade.scores(), visible).text
+    assert not any(grade.suggestion.startswith(t.tip) for t in knowledge.tips)
 
 
 def test_transcript_search_finds_turns_with_grades(tmp_path: Path, catalog: PersonaCatalog) -> None:

@@ -223,6 +223,14 @@ def _shouting(text: str) -> bool:
     return len(caps) >= 3 and len(caps) >= 0.6 * len(re.findall(r"\b[A-Za-z']{3,}\b", text))
 
 
+def _asks_about_theirs(sentence: str, at: int) -> bool:
+    return (
+        sentence.rstrip().endswith("?")
+        and bool(lx.AUX_START.match(_strip_filler(sentence)))
+        and not re.search(r"\b(?:my|our|i|we)\b", sentence[:at], re.I)
+    )
+
+
 def _hostility(sentence: str) -> str | None:
     for kind, pattern in (
         ("threat", tone.THREAT),
@@ -238,6 +246,8 @@ def _hostility(sentence: str) -> str | None:
         if match:
             if kind == "insult" and tone.OWN_THING.search(sentence[: match.start()]):
                 continue  # "my old laptop is useless" describes their own things
+            if kind == "ultimatum" and _asks_about_theirs(sentence, match.start()):
+                continue  # "Is that your final offer?" asks about their terms; it issues none
             return kind
     return "shouting" if _shouting(sentence) else None
 

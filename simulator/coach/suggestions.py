@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.coach import interest_words as iw
 from simulator.coach.reading import Reading
 from simulator.persona import Archetype, Level, Persona
 from simulator.text import matching_cues, shorten
@@ -19,10 +20,12 @@ DEEPER = {
 
 @dataclass(frozen=True)
 class Advice:
-    """Which kind of tip fits this message (None: only the rule line will do), and the rule-made line."""
+    """Which kind of tip fits this message (None: only the rule line will do), the rule-made line, and the problem
+    the rules saw, put the way tip situations are written so that the closest tip can be found by meaning."""
 
     criterion: str | None
     text: str
+    situation: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,25 @@ def topic_of(reading: Reading, persona: Persona | None) -> str:
     return persona.positions[0].topic
 
 
+# The problem each hostile kind shows, in the words of the tip library's situations.
+HOSTILE_SITUATION = {
+    "threat": "The user threatened to walk away or take their business to someone else.",
+    "ultimatum": "The user issued an ultimatum such as 'take it or leave it' or 'this is my final offer'.",
+    "insult": "The user insulted the counterpart or brushed off their concern.",
+    "dismissive": "The user insulted the counterpart or brushed off their concern.",
+    "undervalues": "The user played down the counterpart's needs, as if they did not really need what they asked for.",
+    "shouting": "The user was getting heated, typing in capital letters.",
+}
+DEEPER_SITUATION = {
+    Level.PRACTICAL: "The user never asked what is stopping the counterpart from moving, or what would need to be "
+    "true on their side.",
+    Level.POLITICAL: "The user treated the counterpart as the only person who matters, ignoring who else will judge "
+    "the outcome.",
+    Level.EMOTIONAL: "The user skipped past how the counterpart feels about the situation and stayed on terms.",
+    Level.IDENTITY: "The user never asked how the counterpart wants to come across or what they would be proud of.",
+}
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
@@ -67,15 +89,23 @@ def _exploring(visible: Visible) -> str | None:
     return None
 
 
-def _deeper(visible: Visible) -> str:
+def _deeper(visible: Visible) -> Advice:
     reached = set()
     if visible.persona is not None:
         reached = {visible.persona.interest(i).level for i in visible.uncovered}
     missing = [lv for lv in (Level.PRACTICAL, Level.POLITICAL, Level.EMOTIONAL, Level.IDENTITY) if lv not in reached]
     if missing:
         level = missing[visible.turn % len(missing)]
-        return f"Good question. Next, reach for {level.value} needs too: '{DEEPER[level]}'"
-    return "You have reached every depth. Make the deal last: 'How shall we measure whether this is working, and when do we review it?'"
+        return Advice(
+            "interests",
+            f"Good question. Next, reach for {level.value} needs too: '{DEEPER[level]}'",
+            DEEPER_SITUATION[level],
+        )
+    return Advice(
+        "agreement",
+        "You have reached every depth. Make the deal last: 'How shall we measure whether this is working, and when do we review it?'",
+        "The user agreed to a deal without saying how either side will know whether it is working.",
+    )
 
 
 def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> Advice:
@@ -93,50 +123,66 @@ def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> Advic
             "collaboration",
             "Pressure makes a hard counterpart dig in. Drop the ultimatum and ask instead: "
             f"'I can see {topic} matters a lot to you. What does it need to achieve?'",
+            HOSTILE_SITUATION["ultimatum" if "ultimatum" in hostile_kinds else "threat"],
         )
     if hostile_kinds:
         return Advice(
             "collaboration",
             "Keep the heat out of your words; answering aggression with aggression ends the talk. Try: "
             f"'I came on strong there. Help me understand what is behind {topic}.'",
+            HOSTILE_SITUATION[reading.hostile[0][0]],
         )
     if reading.split:
         return Advice(
             "collaboration",
             "Splitting the difference leaves both sides' real needs unmet. Try: "
             f"'Before we pick a number, what does {topic} have to cover for you?'",
+            "The user offered to split the difference or meet halfway on the number.",
         )
     if reading.rhetorical and scores["interests"] < 2:
         return Advice(
             "questions",
             f"That question argues rather than asks. Try a real one: 'What would {topic} make possible for you?'",
+            "The user phrased an argument as a question, such as 'Wouldn't it be smarter to accept?'",
         )
     if reading.proposal and not visible.uncovered and scores["interests"] < 2:
         return Advice(
             "interests",
             "It is early to propose: you do not yet know why they want what they want. Try: "
             "'Before I suggest anything, what would a good result look like for you?'",
+            "The user started proposing terms before asking what a good outcome would look like for the counterpart.",
         )
     if reading.proposal and visible.uncovered:
         return Advice(
             "agreement",
             "Good: an option built on what they told you. Check it lands, then make it last: "
             f"'Would that meet what you need on {topic}? And how should we check it is working?'",
+            "The user proposed an option built on what the counterpart told them, without checking it meets their "
+            "need or agreeing how it will be followed up.",
         )
     if scores["questions"] == 0:
         return Advice(
-            "questions", f"You told without asking. End with an open question: 'What is driving {topic} for you?'"
+            "questions",
+            f"You told without asking. End with an open question: 'What is driving {topic} for you?'",
+            "The user opened with pleasantries or small talk and did not ask anything about the counterpart's needs."
+            if reading.pleasantries
+            else "The user stated their own view as a flat statement without asking the counterpart anything.",
         )
     if scores["questions"] == 1:
         closed = next((q.text for q in reading.questions if q.kind == "closed"), "")
         return Advice(
             "questions",
             f"'{shorten(closed, 80)}' can be answered in a word. Open it up: 'What would make {topic} work for you?'",
+            "The user asked straight out for the counterpart's budget, price or bottom line."
+            if any(iw.DETAIL.search(q.plain) for q in reading.questions)
+            else "The user asked a yes/no question which invites a one-word answer.",
         )
     if scores["interests"] < 2:
         return Advice(
             "interests",
             f"You asked about the terms themselves; ask what they are for: 'What does {topic} need to achieve for you?'",
+            "The user asked about the figure, the date or the terms themselves rather than what they are meant to "
+            "achieve for the counterpart.",
         )
     if scores["collaboration"] < 2:
         if archetype is Archetype.LOW_TRUST:
@@ -144,17 +190,29 @@ def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> Advic
                 "collaboration",
                 "They trust little, and questions alone will not change that. Share a real constraint of yours first: "
                 "'To be open about my side: here is what I can and cannot do, and why.'",
+                "The user asked a wary counterpart questions without sharing anything about their own situation.",
             )
         if archetype is Archetype.COMPETITIVE:
             return Advice(
                 "collaboration",
                 f"Acknowledge the pressure before you ask, without conceding: 'I hear that {topic} is firm for you.'",
+                "The user asked a tough counterpart questions without first acknowledging the pressure or demand "
+                "they put forward.",
+            )
+        if archetype is Archetype.UNREASONABLE:
+            return Advice(
+                "collaboration",
+                "Recognise how strongly they feel before you question the demand: "
+                f"'It sounds like {topic} comes after a lot of frustration.'",
+                "The user questioned a counterpart making extreme demands without recognising how strongly they "
+                "feel about the matter.",
             )
         return Advice(
             "collaboration",
             f"Add a line that shows you take their side seriously: 'I can see why {topic} matters to you.'",
+            "The user asked questions without showing they take the counterpart's point of view seriously.",
         )
     exploring = _exploring(visible)
     if exploring:
         return Advice(None, exploring)
-    return Advice("interests" if len(visible.uncovered) < 2 else "value", _deeper(visible))
+    return _deeper(visible)
