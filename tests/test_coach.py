@@ -172,6 +172,10 @@ CASES = [
     ("Is that your final offer?", 1, 1, 1),
     ("Is the price non-negotiable?", 1, 1, 1),
     ("This is my final offer, is that clear?", 0, 0, 0),
+    # A leading question carries the answer it wants; a suggestion put as a question is still a question.
+    ("Don't you think it is a fair deal?", 0, 0, 1),
+    ("Wouldn't it be smarter to just accept our terms?", 0, 0, 1),
+    ("Wouldn't it be easier to phase the payments?", 1, 1, 1),
     # Asking how an offer sounds checks the offer; it does not seek understanding.
     ("How does $500 a month sound?", 0, 0, 1),
 ]

@@ -255,6 +255,11 @@ RHETORICAL = any_of(
     r"\bwho do you think\b",
     r"\bare you (?:serious|kidding|joking)\b",
     r"\bwhat(?:'s| is) wrong with you\b",
+    # Leading questions carry the answer they want: "Don't you agree this is fair?", "Surely you can see that?"
+    r"(?:^|[,;]\s*)(?:surely|isn't it (?:obvious|clear)|can't you see|don't you (?:agree|think|see)|wouldn't you agree|"
+    r"(?:you(?:'d| would)|would you not) agree)\b(?=.*\?)",
+    r"\bwouldn't it be (?:smarter|wiser|more sensible|fairer|only fair|only right) (?:for you )?to (?:just )?"
+    r"(?:accept|agree|take|sign|go with|give)\b",
 )
 # Acronyms that are written in capitals without shouting.
 ACRONYMS = frozenset(
