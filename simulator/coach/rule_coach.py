@@ -11,7 +11,7 @@ import numpy as np
 from simulator.coach.interest_words import DETAIL, TIMING_ONLY
 from simulator.coach.lexicon import ADDRESSED
 from simulator.coach.reading import Reading
-from simulator.coach.suggestions import Visible, suggest, topic_of
+from simulator.coach.suggestions import SITUATION, Visible, suggest, topic_of
 from simulator.coach.targets import (
     NEAREST_DOCUMENTS,
     SEMANTIC_CONTRAST,
@@ -128,7 +128,11 @@ class RuleCoach:
 
     def __init__(self, knowledge: Knowledge | None = None) -> None:
         self.knowledge = knowledge
+        # Every problem the rules can name, embedded once (a turn never waits for it).
         self._situations: dict[str, Vectors] = {}
+        if knowledge is not None:
+            texts = sorted(set(SITUATION.values()))
+            self._situations = dict(zip(texts, knowledge.embedder.embed(texts), strict=True))
 
     def grade(self, reading: Reading, visible: Visible) -> Grade:
         return self.grade_many([(reading, visible)])[0]
@@ -159,13 +163,6 @@ class RuleCoach:
         off_deal = self.knowledge.exemplars.closeness(vector, "not_probing", NEAREST_DOCUMENTS)
         return ranked_interests(semantic)[0][1] - off_deal
 
-    def _situation_vector(self, situation: str) -> Vectors:
-        # A handful of fixed situations: each is embedded once per coach.
-        if situation not in self._situations:
-            assert self.knowledge is not None
-            self._situations[situation] = self.knowledge.embedder.embed([situation])[0]
-        return self._situations[situation]
-
     def _suggestion(self, reading: Reading, scores: dict[str, int], visible: Visible, vector: Vectors | None) -> str:
         advice = suggest(reading, scores, visible)
         if self.knowledge is None or vector is None or advice.criterion is None or not advice.situation:
@@ -180,7 +177,7 @@ class RuleCoach:
             return advice.text
         tips = self.knowledge.tip_index.vectors[fitting]
         # The tip written for the problem the rules saw; among near-equals, the one nearest what the user wrote.
-        to_problem = tips @ self._situation_vector(advice.situation)
+        to_problem = tips @ self._situations[advice.situation]
         best = float(to_problem.max())
         if best < TIP_FITS:
             return advice.text  # no tip in the library is about this problem: the rule line is built from it

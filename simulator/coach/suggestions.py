@@ -50,22 +50,42 @@ def topic_of(reading: Reading, persona: Persona | None) -> str:
     return persona.positions[0].topic
 
 
-# The problem each hostile kind shows, in the words of the tip library's situations.
-HOSTILE_SITUATION = {
+# The problems the rules can name, each in the words the tip library's situations are written in.
+SITUATION: dict[str, str] = {
     "threat": "The user threatened to walk away or take their business to someone else.",
     "ultimatum": "The user issued an ultimatum such as 'take it or leave it' or 'this is my final offer'.",
     "insult": "The user insulted the counterpart or brushed off their concern.",
     "dismissive": "The user insulted the counterpart or brushed off their concern.",
     "undervalues": "The user played down the counterpart's needs, as if they did not really need what they asked for.",
     "shouting": "The user was getting heated, typing in capital letters.",
-}
-DEEPER_SITUATION = {
-    Level.PRACTICAL: "The user never asked what is stopping the counterpart from moving, or what would need to be "
+    "split": "The user offered to split the difference or meet halfway on the number.",
+    "rhetorical": "The user phrased an argument as a question, such as 'Wouldn't it be smarter to accept?'",
+    "early_proposal": "The user started proposing terms before asking what a good outcome would look like for the "
+    "counterpart.",
+    "unchecked_option": "The user proposed an option built on what the counterpart told them, without checking it "
+    "meets their need or agreeing how it will be followed up.",
+    "small_talk": "The user opened with pleasantries or small talk and did not ask anything about the counterpart's "
+    "needs.",
+    "statement": "The user stated their own view as a flat statement without asking the counterpart anything.",
+    "figure": "The user asked straight out for the counterpart's budget, price or bottom line.",
+    "closed": "The user asked a yes/no question which invites a one-word answer.",
+    "terms": "The user asked about the figure, the date or the terms themselves rather than what they are meant to "
+    "achieve for the counterpart.",
+    "no_acknowledgement": "The user asked questions without showing they take the counterpart's point of view "
+    "seriously.",
+    "no_acknowledgement_low_trust": "The user asked a wary counterpart questions without sharing anything about their "
+    "own situation.",
+    "no_acknowledgement_competitive": "The user asked a tough counterpart questions without first acknowledging the "
+    "pressure or demand they put forward.",
+    "no_acknowledgement_unreasonable": "The user questioned a counterpart making extreme demands without recognising "
+    "how strongly they feel about the matter.",
+    "shallow_practical": "The user never asked what is stopping the counterpart from moving, or what would need to be "
     "true on their side.",
-    Level.POLITICAL: "The user treated the counterpart as the only person who matters, ignoring who else will judge "
-    "the outcome.",
-    Level.EMOTIONAL: "The user skipped past how the counterpart feels about the situation and stayed on terms.",
-    Level.IDENTITY: "The user never asked how the counterpart wants to come across or what they would be proud of.",
+    "shallow_political": "The user treated the counterpart as the only person who matters, ignoring who else will "
+    "judge the outcome.",
+    "shallow_emotional": "The user skipped past how the counterpart feels about the situation and stayed on terms.",
+    "shallow_identity": "The user never asked how the counterpart wants to come across or what they would be proud of.",
+    "unmeasured": "The user agreed to a deal without saying how either side will know whether it is working.",
 }
 
 
@@ -99,12 +119,12 @@ def _deeper(visible: Visible) -> Advice:
         return Advice(
             "interests",
             f"Good question. Next, reach for {level.value} needs too: '{DEEPER[level]}'",
-            DEEPER_SITUATION[level],
+            SITUATION[f"shallow_{level.value}"],
         )
     return Advice(
         "agreement",
         "You have reached every depth. Make the deal last: 'How shall we measure whether this is working, and when do we review it?'",
-        "The user agreed to a deal without saying how either side will know whether it is working.",
+        SITUATION["unmeasured"],
     )
 
 
@@ -123,66 +143,60 @@ def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> Advic
             "collaboration",
             "Pressure makes a hard counterpart dig in. Drop the ultimatum and ask instead: "
             f"'I can see {topic} matters a lot to you. What does it need to achieve?'",
-            HOSTILE_SITUATION["ultimatum" if "ultimatum" in hostile_kinds else "threat"],
+            SITUATION["ultimatum" if "ultimatum" in hostile_kinds else "threat"],
         )
     if hostile_kinds:
         return Advice(
             "collaboration",
             "Keep the heat out of your words; answering aggression with aggression ends the talk. Try: "
             f"'I came on strong there. Help me understand what is behind {topic}.'",
-            HOSTILE_SITUATION[reading.hostile[0][0]],
+            SITUATION[reading.hostile[0][0]],
         )
     if reading.split:
         return Advice(
             "collaboration",
             "Splitting the difference leaves both sides' real needs unmet. Try: "
             f"'Before we pick a number, what does {topic} have to cover for you?'",
-            "The user offered to split the difference or meet halfway on the number.",
+            SITUATION["split"],
         )
     if reading.rhetorical and scores["interests"] < 2:
         return Advice(
             "questions",
             f"That question argues rather than asks. Try a real one: 'What would {topic} make possible for you?'",
-            "The user phrased an argument as a question, such as 'Wouldn't it be smarter to accept?'",
+            SITUATION["rhetorical"],
         )
     if reading.proposal and not visible.uncovered and scores["interests"] < 2:
         return Advice(
             "interests",
             "It is early to propose: you do not yet know why they want what they want. Try: "
             "'Before I suggest anything, what would a good result look like for you?'",
-            "The user started proposing terms before asking what a good outcome would look like for the counterpart.",
+            SITUATION["early_proposal"],
         )
     if reading.proposal and visible.uncovered:
         return Advice(
             "agreement",
             "Good: an option built on what they told you. Check it lands, then make it last: "
             f"'Would that meet what you need on {topic}? And how should we check it is working?'",
-            "The user proposed an option built on what the counterpart told them, without checking it meets their "
-            "need or agreeing how it will be followed up.",
+            SITUATION["unchecked_option"],
         )
     if scores["questions"] == 0:
         return Advice(
             "questions",
             f"You told without asking. End with an open question: 'What is driving {topic} for you?'",
-            "The user opened with pleasantries or small talk and did not ask anything about the counterpart's needs."
-            if reading.pleasantries
-            else "The user stated their own view as a flat statement without asking the counterpart anything.",
+            SITUATION["small_talk" if reading.pleasantries else "statement"],
         )
     if scores["questions"] == 1:
         closed = next((q.text for q in reading.questions if q.kind == "closed"), "")
         return Advice(
             "questions",
             f"'{shorten(closed, 80)}' can be answered in a word. Open it up: 'What would make {topic} work for you?'",
-            "The user asked straight out for the counterpart's budget, price or bottom line."
-            if any(iw.DETAIL.search(q.plain) for q in reading.questions)
-            else "The user asked a yes/no question which invites a one-word answer.",
+            SITUATION["figure" if any(iw.DETAIL.search(q.plain) for q in reading.questions) else "closed"],
         )
     if scores["interests"] < 2:
         return Advice(
             "interests",
             f"You asked about the terms themselves; ask what they are for: 'What does {topic} need to achieve for you?'",
-            "The user asked about the figure, the date or the terms themselves rather than what they are meant to "
-            "achieve for the counterpart.",
+            SITUATION["terms"],
         )
     if scores["collaboration"] < 2:
         if archetype is Archetype.LOW_TRUST:
@@ -190,27 +204,25 @@ def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> Advic
                 "collaboration",
                 "They trust little, and questions alone will not change that. Share a real constraint of yours first: "
                 "'To be open about my side: here is what I can and cannot do, and why.'",
-                "The user asked a wary counterpart questions without sharing anything about their own situation.",
+                SITUATION["no_acknowledgement_low_trust"],
             )
         if archetype is Archetype.COMPETITIVE:
             return Advice(
                 "collaboration",
                 f"Acknowledge the pressure before you ask, without conceding: 'I hear that {topic} is firm for you.'",
-                "The user asked a tough counterpart questions without first acknowledging the pressure or demand "
-                "they put forward.",
+                SITUATION["no_acknowledgement_competitive"],
             )
         if archetype is Archetype.UNREASONABLE:
             return Advice(
                 "collaboration",
                 "Recognise how strongly they feel before you question the demand: "
                 f"'It sounds like {topic} comes after a lot of frustration.'",
-                "The user questioned a counterpart making extreme demands without recognising how strongly they "
-                "feel about the matter.",
+                SITUATION["no_acknowledgement_unreasonable"],
             )
         return Advice(
             "collaboration",
             f"Add a line that shows you take their side seriously: 'I can see why {topic} matters to you.'",
-            "The user asked questions without showing they take the counterpart's point of view seriously.",
+            SITUATION["no_acknowledgement"],
         )
     exploring = _exploring(visible)
     if exploring:
