@@ -252,6 +252,14 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     index = TranscriptIndex(open_client(settings.data_dir, settings.chroma_url))
+    # SQLite is the record: messages search missed (a failed write, imported sessions) are indexed first.
+    store = SqliteStore(settings.database_path)
+    try:
+        added = index.catch_up(store.graded_messages())
+    finally:
+        store.close()
+    if added:
+        print(f"indexed {added} recorded message(s) that search did not hold yet", file=sys.stderr)
     if index.count() == 0:
         print(
             "no transcripts indexed yet: play a session first (`python -m simulator play …` or the app)",

@@ -56,7 +56,7 @@ class Debrief(BaseModel):
     try_next: list[str]
 
 
-def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn]) -> list[str]:
+def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn], durability: dict[str, Any]) -> list[str]:
     """Three habits to practise, most important first, from what happened."""
     tips: list[str] = []
     reasons = Counter(t.grade.collaboration.reason for t in turns if t.grade.collaboration.score == 0)
@@ -102,7 +102,7 @@ def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn]) -> li
             tips.append(
                 f"Some of their needs stayed hidden. You never reached {missing.value} needs: try '{DEEPER[missing]}'"
             )
-    if state.outcome is Outcome.AGREEMENT and len(_durability(state, turns)["missing"]) >= 2:
+    if state.outcome is Outcome.AGREEMENT and len(durability["missing"]) >= 2:
         tips.append(
             "Your deal may not last: before you close, agree who does what, how you will measure success, "
             "how you will keep in touch, and how to adjust if things change."
@@ -129,25 +129,23 @@ def _put_forward(text: str) -> str:
     return " ".join(s for s in split_sentences(text) if s not in asking)
 
 
-def _levers(turns: list[GradedTurn]) -> list[dict[str, Any]]:
+def _levers(offered: list[tuple[int, str]]) -> list[dict[str, Any]]:
     """Each value lever the user used, with the first turn and sentence that used it."""
     seen: dict[str, dict[str, Any]] = {}
-    for t in turns:
-        offered = _put_forward(t.text)
-        for name in levers_in(offered):
+    for turn, text in offered:
+        for name in levers_in(text):
             seen.setdefault(
-                name, {"lever": name, "turn": t.turn, "evidence": shorten(evidence(offered, VALUE_LEVERS[name]))}
+                name, {"lever": name, "turn": turn, "evidence": shorten(evidence(text, VALUE_LEVERS[name]))}
             )
     return list(seen.values())
 
 
-def _durability(state: GameState, turns: list[GradedTurn]) -> dict[str, Any]:
+def _durability(state: GameState, offered: list[tuple[int, str]]) -> dict[str, Any]:
     """Whether the deal states expectations, success metrics, communication and adjustment."""
     found: dict[str, dict[str, Any]] = {}
-    for t in turns:
-        offered = _put_forward(t.text)
-        for name in durability_in(offered):
-            found.setdefault(name, {"turn": t.turn, "evidence": shorten(evidence(offered, DURABILITY[name]))})
+    for turn, text in offered:
+        for name in durability_in(text):
+            found.setdefault(name, {"turn": turn, "evidence": shorten(evidence(text, DURABILITY[name]))})
     parts = {name: found.get(name) for name in DURABILITY}
     missing = [name for name, where in parts.items() if where is None]
     if state.outcome is not Outcome.AGREEMENT:
@@ -164,6 +162,8 @@ def build_debrief(persona: Persona, state: GameState, turns: list[GradedTurn]) -
     overall = {c: round(mean(getattr(t.grade, c).score for t in turns), 2) if turns else 0.0 for c in CRITERIA}
     percent = round(100 * sum(overall.values()) / 6) if turns else 0
     found = ledger(persona, state)
+    offered = [(t.turn, _put_forward(t.text)) for t in turns]  # each message read once for levers and terms
+    durability = _durability(state, offered)
     return Debrief(
         persona_id=persona.id,
         outcome=state.outcome.value if state.outcome else None,
@@ -180,7 +180,7 @@ def build_debrief(persona: Persona, state: GameState, turns: list[GradedTurn]) -
         premature_proposals=state.premature_proposals,
         trust=state.trust,
         proposal_before_understanding=state.premature_proposals > 0,
-        value_levers=_levers(turns),
-        durability=_durability(state, turns),
-        try_next=_try_next(persona, state, turns),
+        value_levers=_levers(offered),
+        durability=durability,
+        try_next=_try_next(persona, state, turns, durability),
     )

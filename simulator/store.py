@@ -41,6 +41,17 @@ class SessionRecord:
 
 
 @dataclass(frozen=True)
+class GradedMessage:
+    """One graded user message, as transcript search indexes it."""
+
+    session_id: str
+    persona_id: str
+    turn: int
+    text: str
+    grade: Grade
+
+
+@dataclass(frozen=True)
 class SessionSummary:
     id: str
     persona_id: str

@@ -64,6 +64,7 @@ def stems_of(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text))
 
 
+@lru_cache(maxsize=4096)
 def content_stems(text: str) -> frozenset[str]:
     """Stems of the words that carry topic (stopwords removed)."""
     return frozenset(stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2)

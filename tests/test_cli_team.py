@@ -77,6 +77,11 @@ def test_export_and_import_round_trip_through_the_cli(data_dir: Path, tmp_path: 
     assert json.loads(shown.stdout) == original
     again = in_fresh("import", str(out))
     assert again.returncode == 1 and "already in this database" in again.stderr
+    # Imported sessions were never indexed for search: search indexes them from the record first, once.
+    searched = in_fresh("search", "who judges the outcome", "--json")
+    assert searched.returncode == 0 and "indexed 2 recorded message(s)" in searched.stderr, searched.stderr
+    assert {json.loads(line)["session"] for line in searched.stdout.splitlines()} == {session_id}
+    assert "indexed" not in in_fresh("search", "who judges the outcome").stderr
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "something else"}')
     bad = run("import", str(broken))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from simulator.coach import interest_words as iw
 from simulator.coach import lexicon as lx
@@ -30,10 +31,10 @@ class Reading:
     stems: frozenset[str]
     english: bool
     plain: str = ""  # the sentences in plain spelling, as the rules and the sentence model read them
-    asked: list[Question] = field(default_factory=list)  # every sentence that reads as a question
-    pleasantries: list[str] = field(default_factory=list)
-    housekeeping: list[str] = field(default_factory=list)  # checks on the conversation itself
-    hostile: list[tuple[str, str]] = field(default_factory=list)  # (kind, sentence)
+    asked: tuple[Question, ...] = ()  # every sentence that reads as a question
+    pleasantries: tuple[str, ...] = ()
+    housekeeping: tuple[str, ...] = ()  # checks on the conversation itself
+    hostile: tuple[tuple[str, str], ...] = ()  # (kind, sentence)
     split: str | None = None
     acknowledge: str | None = None
     joint: str | None = None
@@ -257,7 +258,14 @@ def _first(pattern: re.Pattern[str], sentences: list[str]) -> str | None:
 
 
 def read_message(text: str, context: Sequence[str] = ()) -> Reading:
-    """Read one cleaned user message; pure and deterministic.
+    """Read one cleaned user message; pure and deterministic, so a message read moments ago (the debrief re-reads
+    the conversation it just graded) comes from a small cache. See `_read`."""
+    return _read(text, tuple(context))
+
+
+@lru_cache(maxsize=1024)
+def _read(text: str, context: tuple[str, ...]) -> Reading:
+    """Read one cleaned user message.
 
     `context` is what the same speaker said just before, in the same turn: it only decides whether a handed-back
     "And you?" asks about what they just told (sentence-labelled data grades such sentences one at a time).
@@ -295,16 +303,16 @@ def read_message(text: str, context: Sequence[str] = ()) -> Reading:
         if question:
             asked.append(question)
     proposal = _first(iw.PROPOSAL, sentences) or next((q.text for q in asked if q.function == "proposal"), None)
-    plain_text = " ".join(sentences)
+    plain_text = plain(text)  # the whole text, spacing kept: the sentence model caches it by its exact words
     return Reading(
         text=text,
         stems=stems_of(plain_text),
         english=looks_english(plain_text),
         plain=plain_text,
-        asked=[replace(q, text=as_typed.get(q.text, q.text)) for q in asked],  # `plain` keeps the rules' reading
-        pleasantries=[as_typed.get(s, s) for s in pleasantries],
-        housekeeping=[as_typed.get(s, s) for s in housekeeping],
-        hostile=[(kind, as_typed.get(s, s)) for kind, s in hostile],
+        asked=tuple(replace(q, text=as_typed.get(q.text, q.text)) for q in asked),  # `plain` keeps the rules' reading
+        pleasantries=tuple(as_typed.get(s, s) for s in pleasantries),
+        housekeeping=tuple(as_typed.get(s, s) for s in housekeeping),
+        hostile=tuple((kind, as_typed.get(s, s)) for kind, s in hostile),
         split=quoted(_first(tone.SPLIT, sentences)),
         acknowledge=quoted(_first(tone.ACKNOWLEDGE, sentences)),
         joint=quoted(_first(tone.JOINT, sentences)),

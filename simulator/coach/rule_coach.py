@@ -207,7 +207,9 @@ class RuleCoach:
         ):
             # No rule saw a probe, but the question is close in meaning to what this counterpart cares about.
             probe = (open_to_them or about_them)[0]
-            reading = replace(reading, asked=[replace(q, probe="meaning") if q is probe else q for q in reading.asked])
+            reading = replace(
+                reading, asked=tuple(replace(q, probe="meaning") if q is probe else q for q in reading.asked)
+            )
         interests = _interests(reading, visible, semantic)
         collaboration = _collaboration(reading)
         notices = []

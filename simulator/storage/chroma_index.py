@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import logging
 import queue
 import threading
 from collections.abc import Sequence
@@ -32,8 +33,10 @@ from simulator.errors import StorageError
 from simulator.grade import Grade
 from simulator.knowledge import EXEMPLAR_LABELS, Knowledge, interest_documents, load_exemplars, load_tips
 from simulator.persona import Persona
+from simulator.store import GradedMessage
 
 TRANSCRIPTS = "transcript_turns"
+_log = logging.getLogger(__name__)
 BATCH_WRITES = 64
 WRITE_DELAY_S = 0.25
 
@@ -188,7 +191,6 @@ class TranscriptIndex:
         self._worker = threading.Thread(target=self._drain, name="transcript-index", daemon=True)
         self._worker.start()
         atexit.register(self.flush)
-        self.errors: list[str] = []
 
     def _drain(self) -> None:
         while True:
@@ -205,8 +207,8 @@ class TranscriptIndex:
                     documents=[text for _, text, _ in batch],
                     metadatas=[meta for _, _, meta in batch],
                 )
-            except Exception as exc:  # the turns are safe in SQLite; keep the reason for whoever asks
-                self.errors.append(f"{[item_id for item_id, _, _ in batch]}: {exc}")
+            except Exception as exc:  # the turns are safe in SQLite, and `catch_up` indexes them later
+                _log.warning("transcript search could not index %d message(s): %s", len(batch), exc)
             finally:
                 for _ in batch:
                     self._queue.task_done()
@@ -228,6 +230,17 @@ class TranscriptIndex:
     def count(self) -> int:
         self.flush()
         return self._collection.count()
+
+    def catch_up(self, messages: Sequence[GradedMessage]) -> int:
+        """Index the recorded messages that search does not hold yet (a failed write, sessions imported from a file,
+        an app stopped mid-write); returns how many were added."""
+        self.flush()
+        held = set(self._collection.get(include=[])["ids"])
+        missing = [m for m in messages if f"{m.session_id}-{m.turn}" not in held]
+        for m in missing:
+            self.add(m.session_id, m.turn, m.persona_id, m.text, m.grade)
+        self.flush()
+        return len(missing)
 
     def search(self, query: str, limit: int = 10, persona_id: str | None = None, min_total: int = 0) -> list[Match]:
         where: dict[str, Any] | None = None

@@ -13,7 +13,7 @@ from typing import Any
 
 from simulator.errors import StorageError, UnknownSessionError
 from simulator.grade import Grade
-from simulator.store import SessionRecord, SessionSummary, TurnRecord
+from simulator.store import GradedMessage, SessionRecord, SessionSummary, TurnRecord
 
 SCHEMA_VERSION = 4
 SCHEMA = """
@@ -258,6 +258,15 @@ class SqliteStore:
                 for t in turns
             ],
         )
+
+    def graded_messages(self) -> list[GradedMessage]:
+        """Every graded user message, oldest session first: what transcript search should hold."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT t.session_id, s.persona_id, t.turn, t.user_text, t.grade_json FROM turns t "
+                "JOIN sessions s ON s.id = t.session_id WHERE t.grade_json IS NOT NULL ORDER BY s.started_at, t.turn"
+            ).fetchall()
+        return [GradedMessage(r[0], r[1], r[2], r[3], Grade.model_validate_json(r[4])) for r in rows]
 
     def list_sessions(self, limit: int = 50, users: Collection[str] | None = None) -> list[SessionSummary]:
         """The newest sessions first; only those of `users` when given."""
