@@ -36,6 +36,15 @@ def test_vectors_are_deterministic_and_normalised() -> None:
     np.testing.assert_allclose(alone[0], first[2], atol=1e-4)
 
 
+def test_background_indexing_embeds_exactly_as_a_turn_does() -> None:
+    """Indexing runs on its own one-thread copy of the model; search compares its vectors with the turn's."""
+    texts = [f"Message {n}: what would a good outcome look like for you this quarter?" * (n % 3 + 1) for n in range(20)]
+    model = MiniLMEmbedder()
+    background = model.embed(texts, background=True)
+    model._recent.clear()  # no remembered vectors: the turn's path computes them again
+    np.testing.assert_allclose(background, model.embed(texts), atol=1e-5)
+
+
 def test_meaning_not_words() -> None:
     a, b, c = shared_embedder().embed(
         ["What keeps you awake at night about this project?", "What worries you most here?", "Please send the invoice."]

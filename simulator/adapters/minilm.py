@@ -22,6 +22,7 @@ from simulator.errors import SimulatorError
 
 MAX_TOKENS = 128
 BATCH = 32
+BACKGROUND_BATCH = 8  # as fast per text here; a turn waits for at most this many background texts
 RECENT = 256
 
 
@@ -50,25 +51,32 @@ class MiniLMEmbedder:
     dim = 384
 
     def __init__(self, threads: int = 2) -> None:
-        model, tokenizer = model_files()
+        self._model, tokenizer = model_files()
         self._tokenizer = Tokenizer.from_file(str(tokenizer))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()  # the shipped tokenizer pads to a fixed length, which costs 5x
+        self._session = self._open(threads)
+        self._background: ort.InferenceSession | None = None  # opened on first use
+        self._lock = threading.Lock()
+        self._run_lock = threading.Lock()
+        self._background_lock = threading.Lock()
+        # The coach and the transcript index embed the same message moments apart: remember recent ones.
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()
+
+    def _open(self, threads: int) -> ort.InferenceSession:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-        self._lock = threading.Lock()
-        self._run_lock = threading.Lock()
-        # The coach and the transcript index embed the same message moments apart: remember recent ones.
-        self._recent: OrderedDict[str, Vectors] = OrderedDict()
+        return ort.InferenceSession(str(self._model), options, providers=["CPUExecutionProvider"])
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    def embed(self, texts: Sequence[str], *, background: bool = False) -> Vectors:
+        """Vectors for `texts`. `background` work (indexing) runs on its own one-thread copy of the model, in small
+        batches, so a turn never queues behind it and always has a core."""
         with self._lock:
             known = [self._recent.get(t) for t in texts]
         missing = [t for t, v in zip(texts, known, strict=True) if v is None]
-        fresh = dict(zip(missing, self._compute(missing), strict=True)) if missing else {}
+        fresh = dict(zip(missing, self._compute(missing, background), strict=True)) if missing else {}
         with self._lock:
             for text, vector in fresh.items():
                 self._recent[text] = vector
@@ -80,12 +88,13 @@ class MiniLMEmbedder:
             out[n] = vector if vector is not None else fresh[text]
         return out
 
-    def _compute(self, texts: Sequence[str]) -> Vectors:
+    def _compute(self, texts: Sequence[str], background: bool = False) -> Vectors:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Similar lengths batched together keep padding, and so wasted work, small.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
+        size = BACKGROUND_BATCH if background else BATCH
+        for start in range(0, len(order), size):
+            chunk = order[start : start + size]
             encoded = self._tokenizer.encode_batch([texts[i] or " " for i in chunk])
             width = max(len(e.ids) for e in encoded)
             ids = np.zeros((len(chunk), width), dtype=np.int64)
@@ -93,15 +102,22 @@ class MiniLMEmbedder:
             for row, e in enumerate(encoded):
                 ids[row, : len(e.ids)] = e.ids
                 mask[row, : len(e.ids)] = 1
-            with self._run_lock:
-                hidden = self._session.run(
-                    None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-                )[0]
+            hidden = self._run(ids, mask, background)
             summed = (hidden * mask[..., None]).sum(axis=1)
             vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
             out[chunk] = vectors.astype(np.float32)
         return out
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray, background: bool) -> np.ndarray:
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        if background:
+            with self._background_lock:
+                if self._background is None:
+                    self._background = self._open(1)
+                return self._background.run(None, feed)[0]  # type: ignore[no-any-return]
+        with self._run_lock:
+            return self._session.run(None, feed)[0]  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=1)

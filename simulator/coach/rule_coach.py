@@ -116,6 +116,10 @@ def _collaboration(reading: Reading) -> Criterion:
     return Criterion(score=1, evidence="", reason="neutral")
 
 
+def _meaning_of(reading: Reading) -> str:
+    return reading.plain or reading.text
+
+
 class RuleCoach:
     """Grades by rules, and by meaning where it has `Knowledge`: deterministic and explainable either way.
 
@@ -138,14 +142,19 @@ class RuleCoach:
         return self.grade_many([(reading, visible)])[0]
 
     def grade_many(self, items: Sequence[tuple[Reading, Visible]]) -> list[Grade]:
-        """Grade several messages; with knowledge, all of them are embedded in one batch (one vector each)."""
-        vectors = None
-        if self.knowledge is not None and items:
-            vectors = self.knowledge.embedder.embed([reading.plain or reading.text for reading, _ in items])
-        return [
-            self._grade(reading, visible, vectors[n] if vectors is not None else None)
-            for n, (reading, visible) in enumerate(items)
-        ]
+        """Grade several messages. With knowledge, the messages that ask a counterpart something are embedded in one
+        batch (their targets need meaning); the others only if their tip needs it, which is rare and keeps most
+        statements off the sentence model."""
+        vectors: list[Vectors | None] = [None] * len(items)
+        if self.knowledge is not None:
+            asking = [
+                n for n, (reading, visible) in enumerate(items) if reading.questions and visible.persona is not None
+            ]
+            if asking:
+                embedded = self.knowledge.embedder.embed([_meaning_of(items[n][0]) for n in asking])
+                for n, vector in zip(asking, embedded, strict=True):
+                    vectors[n] = vector
+        return [self._grade(reading, visible, vectors[n]) for n, (reading, visible) in enumerate(items)]
 
     def _semantic(self, reading: Reading, visible: Visible, vector: Vectors | None) -> list[tuple[str, float]]:
         """(interest id, similarity) for each of this persona's interest cues, when the message asks something."""
@@ -165,7 +174,7 @@ class RuleCoach:
 
     def _suggestion(self, reading: Reading, scores: dict[str, int], visible: Visible, vector: Vectors | None) -> str:
         advice = suggest(reading, scores, visible)
-        if self.knowledge is None or vector is None or advice.criterion is None or not advice.situation:
+        if self.knowledge is None or advice.criterion is None or not advice.situation:
             return advice.text
         archetype = visible.persona.archetype.value if visible.persona else None
         fitting = [
@@ -182,7 +191,11 @@ class RuleCoach:
         if best < TIP_FITS:
             return advice.text  # no tip in the library is about this problem: the rule line is built from it
         close = to_problem >= best - TIP_NEAR_EQUAL
-        chosen = fitting[int(np.argmax(np.where(close, to_problem + tips @ vector, -np.inf)))]
+        if int(close.sum()) > 1:
+            if vector is None:
+                vector = self.knowledge.embedder.embed([_meaning_of(reading)])[0]
+            to_problem = np.where(close, to_problem + tips @ vector, -np.inf)
+        chosen = fitting[int(np.argmax(to_problem))]
         tip = self.knowledge.tips[chosen]
         example = tip.example.replace("{topic}", topic_of(reading, visible.persona))
         return f"{tip.tip} Try: '{example}'"

@@ -37,7 +37,9 @@ from simulator.store import GradedMessage
 
 TRANSCRIPTS = "transcript_turns"
 _log = logging.getLogger(__name__)
-BATCH_WRITES = 64
+BATCH_WRITES = (
+    4  # Chroma holds the GIL through a write (about 5 ms + 0.5 ms a message): small writes keep turns flowing
+)
 WRITE_DELAY_S = 0.25
 
 
@@ -202,10 +204,12 @@ class TranscriptIndex:
                 except queue.Empty:
                     break
             try:
+                documents = [text for _, text, _ in batch]
                 self._collection.upsert(
                     ids=[item_id for item_id, _, _ in batch],
-                    documents=[text for _, text, _ in batch],
+                    documents=documents,
                     metadatas=[meta for _, _, meta in batch],
+                    embeddings=shared_embedder().embed(documents, background=True),  # steps aside for turns
                 )
             except Exception as exc:  # the turns are safe in SQLite, and `catch_up` indexes them later
                 _log.warning("transcript search could not index %d message(s): %s", len(batch), exc)
