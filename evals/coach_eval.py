@@ -40,6 +40,7 @@ class Item:
     gold: bool
     labels: list[str]
     context: tuple[str, ...] = ()  # what the same speaker said just before, in the same turn
+    row: int = -1  # the sentence's row in its data set (P4G), for readings that refer to it
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,13 @@ def load_tasks(data: Path) -> list[Task]:
         )
     casino = [r for f in casino_files for r in _rows(f)]
     p4g = [r for f in p4g_files for r in _rows(f)]
-    for r in p4g:  # the spreadsheet export left some apostrophes escaped ("I\'m"); people typed "I'm"
-        r["text"] = r["text"].replace("\\'", "'")
     # P4G is labelled per sentence; each is graded with the sentences its speaker wrote before it in that turn.
     turn_so_far: dict[tuple[str, int, str], list[str]] = {}
     p4g_context = []
     for r in p4g:
+        r["text"] = r["text"].replace(
+            "\\'", "'"
+        )  # the spreadsheet export left some escaped ("I\'m"); people typed "I'm"
         said = turn_so_far.setdefault((r["dialogue_id"], r["turn"], r["role"]), [])
         p4g_context.append(tuple(said))
         said.append(r["text"])
@@ -99,7 +101,7 @@ def load_tasks(data: Path) -> list[Task]:
             "p4g_inquiry",
             "P4G inquiry_or_ask <-> questions.score >= 1",
             [
-                Item(f"p{r['dialogue_id']}", r["text"], bool(r["inquiry_or_ask"]), r["labels"], context)
+                Item(f"p{r['dialogue_id']}", r["text"], bool(r["inquiry_or_ask"]), r["labels"], context, r["row"])
                 for r, context in zip(p4g, p4g_context, strict=True)
             ],
             lambda g: g.questions.score >= 1,

@@ -28,14 +28,8 @@ DEFAULT_READING = REPO_ROOT / "evals" / "data" / "p4g_second_reading.json"
 
 def _p4g_items(data: Path) -> dict[tuple[str, int], Item]:
     """The eval's P4G items (same text clean-up and same in-turn context), keyed by (dialogue_id, row)."""
-    rows = [
-        json.loads(line)
-        for f in sorted((data / "p4g").glob("p4g_*.jsonl"))
-        for line in f.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
     task = next(t for t in load_tasks(data) if t.name == "p4g_inquiry")
-    return {(r["dialogue_id"], r["row"]): item for r, item in zip(rows, task.items, strict=True)}
+    return {(i.dialogue.removeprefix("p"), i.row): i for i in task.items}
 
 
 def agreement(items: list[Item], a: list[bool], b: list[bool], rounds: int) -> dict[str, Any]:

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import re
 
-from simulator.text import split_sentences
-
-
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
+from simulator.text import any_of, split_sentences
 
 VALUE_LEVERS: dict[str, re.Pattern[str]] = {
-    "spare resources": _any(
+    "spare resources": any_of(
         r"\bspare\b",
         r"\bunused\b",
         r"\bidle\b",
@@ -21,7 +16,7 @@ VALUE_LEVERS: dict[str, re.Pattern[str]] = {
         r"\bcapacity\b",
         r"\bextra (?:slots?|hours|stock|room)\b",
     ),
-    "timing": _any(
+    "timing": any_of(
         r"\bphas(?:e|ed|ing)\b",
         r"\bstagger",
         r"\bdefer",
@@ -33,7 +28,7 @@ VALUE_LEVERS: dict[str, re.Pattern[str]] = {
         r"\bschedule\b",
         r"\bfirst (?:module|release|phase|part)\b",
     ),
-    "repackaging": _any(
+    "repackaging": any_of(
         r"\bbundl",
         r"\brepackag",
         r"\bscope\b",
@@ -43,7 +38,7 @@ VALUE_LEVERS: dict[str, re.Pattern[str]] = {
         r"\bfewer\b",
         r"\bsmaller (?:order|package|scope)\b",
     ),
-    "moving risk": _any(
+    "moving risk": any_of(
         r"\bguarantee",
         r"\bpenalt",
         r"\bwarrant",
@@ -56,7 +51,7 @@ VALUE_LEVERS: dict[str, re.Pattern[str]] = {
         r"\bsale or return\b",
         r"\bservice credits?\b",
     ),
-    "future business": _any(
+    "future business": any_of(
         r"\bnext year\b",
         r"\brenewal\b",
         r"\bmulti-?year\b",
@@ -71,7 +66,7 @@ VALUE_LEVERS: dict[str, re.Pattern[str]] = {
 }
 
 DURABILITY: dict[str, re.Pattern[str]] = {
-    "expectations": _any(
+    "expectations": any_of(
         r"\bwho (?:does|will do|owns|is responsible)\b",
         r"\bresponsib",
         r"\bin writing\b",
@@ -82,7 +77,7 @@ DURABILITY: dict[str, re.Pattern[str]] = {
         r"\bwe(?:'ll| will) deliver\b",
         r"\byou(?:'ll| will) (?:get|have|receive)\b",
     ),
-    "success metrics": _any(
+    "success metrics": any_of(
         r"\bmeasur",
         r"\bmetrics?\b",
         r"\bkpis?\b",
@@ -94,7 +89,7 @@ DURABILITY: dict[str, re.Pattern[str]] = {
         r"\bon-time rate\b",
         r"\bhow we(?:'ll| will) know\b",
     ),
-    "communication": _any(
+    "communication": any_of(
         r"\bweekly\b",
         r"\bmonthly\b",
         r"\bcheck[- ]?ins?\b",
@@ -107,7 +102,7 @@ DURABILITY: dict[str, re.Pattern[str]] = {
         r"\bearly warning\b",
         r"\bheads[- ]up\b",
     ),
-    "adjustment": _any(
+    "adjustment": any_of(
         r"\breview\b",
         r"\brevisit",
         r"\badjust",

@@ -35,6 +35,11 @@ _ENGLISH_MARKERS = frozenset(
 )
 
 
+def any_of(*patterns: str) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of `patterns`: how the rule vocabularies are written."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to make 'budgets', 'budgeted' and 'budgeting' meet."""
     word = word.lower()

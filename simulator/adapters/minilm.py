@@ -22,7 +22,6 @@ from simulator.errors import SimulatorError
 
 MAX_TOKENS = 128
 BATCH = 32
-BACKGROUND_BATCH = 8  # as fast per text here; a turn waits for at most this many background texts
 RECENT = 256
 
 
@@ -71,8 +70,8 @@ class MiniLMEmbedder:
         return ort.InferenceSession(str(self._model), options, providers=["CPUExecutionProvider"])
 
     def embed(self, texts: Sequence[str], *, background: bool = False) -> Vectors:
-        """Vectors for `texts`. `background` work (indexing) runs on its own one-thread copy of the model, in small
-        batches, so a turn never queues behind it and always has a core."""
+        """Vectors for `texts`. `background` work (indexing) runs on its own one-thread copy of the model, so a turn
+        never queues behind it and always has a core."""
         with self._lock:
             known = [self._recent.get(t) for t in texts]
         missing = [t for t, v in zip(texts, known, strict=True) if v is None]
@@ -92,9 +91,8 @@ class MiniLMEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Similar lengths batched together keep padding, and so wasted work, small.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        size = BACKGROUND_BATCH if background else BATCH
-        for start in range(0, len(order), size):
-            chunk = order[start : start + size]
+        for start in range(0, len(order), BATCH):
+            chunk = order[start : start + BATCH]
             encoded = self._tokenizer.encode_batch([texts[i] or " " for i in chunk])
             width = max(len(e.ids) for e in encoded)
             ids = np.zeros((len(chunk), width), dtype=np.int64)

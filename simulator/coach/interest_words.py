@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from simulator.coach.lexicon import any_of
+from simulator.text import any_of
 
 # A question about the other side's own needs, preferences or plans probes interests in any form.
 NEEDS = any_of(

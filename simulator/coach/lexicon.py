@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-
-def any_of(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
+from simulator.text import any_of
 
 WH_OPEN = re.compile(
     r"^(?:what|why|how|in what way|which way|who else)\b(?!\s+(?:much|many|long|soon|often|far|old|big)\b)", re.I

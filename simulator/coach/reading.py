@@ -17,10 +17,10 @@ from simulator.text import looks_english, split_sentences, stems_of, words
 @dataclass(frozen=True)
 class Question:
     text: str  # as the user typed it: what evidence quotes
+    plain: str  # in plain spelling: what rules match against (see `spelling.plain`)
     kind: str  # "open" or "closed"
     probe: str | None  # which probing pattern it uses, if any
     function: str = "inquiry"  # inquiry, proposal, confirmation or rhetorical
-    plain: str = ""  # in plain spelling: what rules match against (see `spelling.plain`)
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,9 @@ class Reading:
     """Every rule finding about one message; the grade and the game rules are built from it."""
 
     text: str  # as typed
+    plain: str  # in plain spelling, as the rules and the sentence model read it
     stems: frozenset[str]
     english: bool
-    plain: str = ""  # the sentences in plain spelling, as the rules and the sentence model read them
     asked: tuple[Question, ...] = ()  # every sentence that reads as a question
     pleasantries: tuple[str, ...] = ()
     housekeeping: tuple[str, ...] = ()  # checks on the conversation itself
@@ -177,7 +177,7 @@ def _question(
     else:
         kind = "closed"
     probe = _probe(sentence, lead, kind, reciprocal == "probe") if function == "inquiry" else None
-    return Question(text=sentence, kind=kind, probe=probe, function=function, plain=sentence)
+    return Question(text=sentence, plain=sentence, kind=kind, probe=probe, function=function)
 
 
 # "Do you have enough storage?" asks; "Do you really need all of it?" and "Are you sure…" doubt the need.
@@ -253,10 +253,6 @@ def _hostility(sentence: str) -> str | None:
     return "shouting" if _shouting(sentence) else None
 
 
-def _first(pattern: re.Pattern[str], sentences: list[str]) -> str | None:
-    return next((s for s in sentences if pattern.search(s)), None)
-
-
 def read_message(text: str, context: Sequence[str] = ()) -> Reading:
     """Read one cleaned user message; pure and deterministic, so a message read moments ago (the debrief re-reads
     the conversation it just graded) comes from a small cache. See `_read`."""
@@ -271,11 +267,10 @@ def _read(text: str, context: tuple[str, ...]) -> Reading:
     "And you?" asks about what they just told (sentence-labelled data grades such sentences one at a time).
     """
     typed = split_sentences(text)
-    sentences = [plain(s) for s in typed]  # the rules read plain spelling…
-    as_typed = dict(zip(sentences, typed, strict=True))  # …and quote the user's own words
+    sentences = [plain(s) for s in typed]  # the rules read plain spelling; findings quote what was typed
 
-    def quoted(sentence: str | None) -> str | None:
-        return None if sentence is None else as_typed.get(sentence, sentence)
+    def first(pattern: re.Pattern[str]) -> str | None:
+        return next((t for s, t in zip(sentences, typed, strict=True) if pattern.search(s)), None)
 
     before = [plain(s) for c in context for s in split_sentences(c)]
     offering = [bool(iw.PROPOSAL.search(s) or lx.OFFER_QUESTION.search(_strip_filler(s))) for s in sentences]
@@ -289,35 +284,35 @@ def _read(text: str, context: tuple[str, ...]) -> Reading:
         # "And you?" alone, or after "I'm good" or small talk, returns the courtesy; after one's own needs it asks about theirs.
         reciprocal = _reciprocal(sentence, clauses, [*before, *sentences[:n]])
         if lx.PLEASANTRY.search(stripped) or reciprocal == "small-talk":
-            pleasantries.append(sentence)
+            pleasantries.append(typed[n])
             continue
         if lx.HOUSEKEEPING.search(stripped):
-            housekeeping.append(sentence)
+            housekeeping.append(typed[n])
             continue
         hostility = _hostility(sentence)
         if hostility:
-            hostile.append((hostility, sentence))
+            hostile.append((hostility, typed[n]))
         # A question thrown in anger argues; it does not ask.
         offers = any(o for i, o in enumerate(offering) if i != n)
         question = _question(sentence, clauses, argues=bool(hostility), offers=offers, reciprocal=reciprocal)
         if question:
-            asked.append(question)
-    proposal = _first(iw.PROPOSAL, sentences) or next((q.text for q in asked if q.function == "proposal"), None)
+            asked.append(replace(question, text=typed[n]))
+    proposal = first(iw.PROPOSAL) or next((q.text for q in asked if q.function == "proposal"), None)
     plain_text = plain(text)  # the whole text, spacing kept: the sentence model caches it by its exact words
     return Reading(
         text=text,
+        plain=plain_text,
         stems=stems_of(plain_text),
         english=looks_english(plain_text),
-        plain=plain_text,
-        asked=tuple(replace(q, text=as_typed.get(q.text, q.text)) for q in asked),  # `plain` keeps the rules' reading
-        pleasantries=tuple(as_typed.get(s, s) for s in pleasantries),
-        housekeeping=tuple(as_typed.get(s, s) for s in housekeeping),
-        hostile=tuple((kind, as_typed.get(s, s)) for kind, s in hostile),
-        split=quoted(_first(tone.SPLIT, sentences)),
-        acknowledge=quoted(_first(tone.ACKNOWLEDGE, sentences)),
-        joint=quoted(_first(tone.JOINT, sentences)),
-        transparent=quoted(_first(tone.TRANSPARENT, sentences)),
-        promise=quoted(_first(tone.PROMISE, sentences)),
-        proposal=quoted(proposal),
+        asked=tuple(asked),
+        pleasantries=tuple(pleasantries),
+        housekeeping=tuple(housekeeping),
+        hostile=tuple(hostile),
+        split=first(tone.SPLIT),
+        acknowledge=first(tone.ACKNOWLEDGE),
+        joint=first(tone.JOINT),
+        transparent=first(tone.TRANSPARENT),
+        promise=first(tone.PROMISE),
+        proposal=proposal,
         exploring=bool(iw.EXPLORING.search(plain_text)),
     )

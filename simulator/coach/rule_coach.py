@@ -71,10 +71,10 @@ def _questions(reading: Reading) -> Criterion:
     return Criterion(score=0, evidence="", reason="no question")
 
 
-def _interests(reading: Reading, visible: Visible, semantic: Sequence[tuple[str, float]] = ()) -> InterestsCriterion:
+def _interests(reading: Reading, visible: Visible, ranked: Sequence[tuple[str, float]] = ()) -> InterestsCriterion:
     targets: list[str] = []
     if visible.persona is not None:
-        targets, _general = interest_targets(reading, visible.persona, visible.uncovered, semantic)
+        targets, _general = interest_targets(reading, visible.persona, visible.uncovered, ranked)
     probes = reading.probes
     if (
         visible.previous
@@ -116,10 +116,6 @@ def _collaboration(reading: Reading) -> Criterion:
     return Criterion(score=1, evidence="", reason="neutral")
 
 
-def _meaning_of(reading: Reading) -> str:
-    return reading.plain or reading.text
-
-
 class RuleCoach:
     """Grades by rules, and by meaning where it has `Knowledge`: deterministic and explainable either way.
 
@@ -151,26 +147,26 @@ class RuleCoach:
                 n for n, (reading, visible) in enumerate(items) if reading.questions and visible.persona is not None
             ]
             if asking:
-                embedded = self.knowledge.embedder.embed([_meaning_of(items[n][0]) for n in asking])
+                embedded = self.knowledge.embedder.embed([items[n][0].plain for n in asking])
                 for n, vector in zip(asking, embedded, strict=True):
                     vectors[n] = vector
         return [self._grade(reading, visible, vectors[n]) for n, (reading, visible) in enumerate(items)]
 
-    def _semantic(self, reading: Reading, visible: Visible, vector: Vectors | None) -> list[tuple[str, float]]:
-        """(interest id, similarity) for each of this persona's interest cues, when the message asks something."""
+    def _ranked(self, reading: Reading, visible: Visible, vector: Vectors | None) -> list[tuple[str, float]]:
+        """This persona's interests by closeness in meaning (`ranked_interests`), when the message asks something."""
         if self.knowledge is None or visible.persona is None or vector is None or not reading.questions:
             return []
         cues = self.knowledge.cues.get(visible.persona.id)
         if cues is None or len(cues) == 0:
             return []
-        return [(n.label, n.score) for n in cues.nearest(vector[None, :], k=len(cues))[0]]
+        return ranked_interests([(n.label, n.score) for n in cues.nearest(vector[None, :], k=len(cues))[0]])
 
-    def _contrast(self, semantic: Sequence[tuple[str, float]], vector: Vectors | None) -> float:
+    def _contrast(self, ranked: Sequence[tuple[str, float]], vector: Vectors | None) -> float:
         """How much nearer the nearest interest is than the off-deal chat the message most resembles."""
-        if self.knowledge is None or vector is None or not semantic:
+        if self.knowledge is None or vector is None or not ranked:
             return float("-inf")
         off_deal = self.knowledge.exemplars.closeness(vector, "not_probing", NEAREST_DOCUMENTS)
-        return ranked_interests(semantic)[0][1] - off_deal
+        return ranked[0][1] - off_deal
 
     def _suggestion(self, reading: Reading, scores: dict[str, int], visible: Visible, vector: Vectors | None) -> str:
         advice = suggest(reading, scores, visible)
@@ -193,7 +189,7 @@ class RuleCoach:
         close = to_problem >= best - TIP_NEAR_EQUAL
         if int(close.sum()) > 1:
             if vector is None:
-                vector = self.knowledge.embedder.embed([_meaning_of(reading)])[0]
+                vector = self.knowledge.embedder.embed([reading.plain])[0]
             to_problem = np.where(close, to_problem + tips @ vector, -np.inf)
         chosen = fitting[int(np.argmax(to_problem))]
         tip = self.knowledge.tips[chosen]
@@ -202,8 +198,8 @@ class RuleCoach:
 
     def _grade(self, reading: Reading, visible: Visible, vector: Vectors | None) -> Grade:
         questions = _questions(reading)
-        semantic = self._semantic(reading, visible, vector)
-        contrast = self._contrast(semantic, vector)
+        ranked = self._ranked(reading, visible, vector)
+        contrast = self._contrast(ranked, vector)
         # A question about a figure or a date needs a clear lead to count: most ask for the detail, not the why.
         detail_lead = SEMANTIC_CONTRAST + SEMANTIC_CONTRAST_DETAIL
         about_them = [
@@ -223,7 +219,7 @@ class RuleCoach:
             reading = replace(
                 reading, asked=tuple(replace(q, probe="meaning") if q is probe else q for q in reading.asked)
             )
-        interests = _interests(reading, visible, semantic)
+        interests = _interests(reading, visible, ranked)
         collaboration = _collaboration(reading)
         notices = []
         if not reading.english:

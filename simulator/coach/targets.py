@@ -49,17 +49,20 @@ NEAREST_DOCUMENTS = 4
 
 
 def ranked_interests(semantic: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
-    """(interest id, mean similarity over its nearest documents), nearest first."""
+    """(interest id, mean similarity over its nearest documents), nearest first, from (interest id, similarity)
+    pairs for each of an interest's documents."""
     found: dict[str, list[float]] = {}
     for label, score in semantic:
         found.setdefault(label, []).append(score)
-    ranked = [(label, sum(near) / len(near)) for label, v in found.items() for near in [sorted(v)[-NEAREST_DOCUMENTS:]]]
+    ranked = []
+    for label, scores in found.items():
+        near = sorted(scores)[-NEAREST_DOCUMENTS:]
+        ranked.append((label, sum(near) / len(near)))
     return sorted(ranked, key=lambda item: (-item[1], item[0]))
 
 
-def nearest_interest(semantic: Sequence[tuple[str, float]]) -> str | None:
-    """The interest the question is clearly nearest to, from (interest id, similarity) pairs."""
-    ranked = ranked_interests(semantic)
+def nearest_interest(ranked: Sequence[tuple[str, float]]) -> str | None:
+    """The interest the question is clearly nearest to, from `ranked_interests`."""
     if not ranked or ranked[0][1] < SEMANTIC_FLOOR:
         return None
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < SEMANTIC_MARGIN:
@@ -71,22 +74,22 @@ def interest_targets(
     reading: Reading,
     persona: Persona,
     uncovered: Collection[str],
-    semantic: Sequence[tuple[str, float]] = (),
+    ranked: Sequence[tuple[str, float]] = (),
 ) -> tuple[list[str], bool]:
     """(interest ids the probes went after, whether they were general rather than specific).
 
-    `semantic` holds (interest id, similarity) pairs from the nearest interest cues, when embeddings are on.
+    `ranked` is `ranked_interests` of the question's similarity to each interest's documents, when embeddings are on.
     """
     probes = reading.probes
     if not probes:
         return [], False
     hidden = [i.id for i in persona.hidden_interests if i.id not in uncovered]
-    about_position = any(matching_cues(p.cues, stems_of(" ".join(q.plain for q in probes))) for p in persona.positions)
-    if not about_position and all(is_general(q.plain) for q in probes):
-        return hidden[:1], True
-    semantic_best = nearest_interest(semantic)
     asked = " ".join(q.plain for q in probes)
     asked_stems = stems_of(asked)
+    about_position = any(matching_cues(p.cues, asked_stems) for p in persona.positions)
+    if not about_position and all(is_general(q.plain) for q in probes):
+        return hidden[:1], True
+    semantic_best = nearest_interest(ranked)
     asked_content = content_stems(asked)
     scored: list[tuple[int, int, str]] = []
     for order, interest in enumerate(persona.hidden_interests):

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-
-def any_of(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
+from simulator.text import any_of
 
 THREAT = any_of(
     # "…or else!" threatens; "I need water or else I dehydrate" explains a need.

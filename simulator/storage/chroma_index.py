@@ -37,9 +37,8 @@ from simulator.store import GradedMessage
 
 TRANSCRIPTS = "transcript_turns"
 _log = logging.getLogger(__name__)
-BATCH_WRITES = (
-    4  # Chroma holds the GIL through a write (about 5 ms + 0.5 ms a message): small writes keep turns flowing
-)
+# Chroma holds Python's lock through a write (about 5 ms plus 0.5 ms a message): small writes keep turns flowing.
+BATCH_WRITES = 4
 WRITE_DELAY_S = 0.25
 
 
@@ -180,6 +179,10 @@ class Match:
     grade: Grade
 
 
+def _turn_id(session_id: str, turn: int) -> str:
+    return f"{session_id}-{turn}"
+
+
 class TranscriptIndex:
     """Users' messages with their grades, searchable by meaning ("where did people handle a budget objection well?").
 
@@ -225,7 +228,7 @@ class TranscriptIndex:
             "total": grade.total,
             "grade": grade.model_dump_json(),
         }
-        self._queue.put((f"{session_id}-{turn}", text, meta))
+        self._queue.put((_turn_id(session_id, turn), text, meta))
 
     def flush(self) -> None:
         """Wait until every message handed to `add` is searchable."""
@@ -240,7 +243,7 @@ class TranscriptIndex:
         an app stopped mid-write); returns how many were added."""
         self.flush()
         held = set(self._collection.get(include=[])["ids"])
-        missing = [m for m in messages if f"{m.session_id}-{m.turn}" not in held]
+        missing = [m for m in messages if _turn_id(m.session_id, m.turn) not in held]
         for m in missing:
             self.add(m.session_id, m.turn, m.persona_id, m.text, m.grade)
         self.flush()

@@ -67,6 +67,15 @@ def _ids(label: str, elem_id: str, **options: Any) -> gr.Dropdown:
     return gr.Dropdown(choices=[], label=label, elem_id=elem_id, allow_custom_value=True, **options)
 
 
+def _any_persona(review: TeamHandlers, elem_id: str) -> gr.Dropdown:
+    """A counterpart filter that starts at "any"."""
+    return gr.Dropdown(choices=[("any", ""), *review.persona_choices()], value="", label="Counterpart", elem_id=elem_id)
+
+
+def _export_format(default: str, elem_id: str) -> gr.Radio:
+    return gr.Radio(choices=["json", "csv", "html"], value=default, label="Export as", elem_id=elem_id)
+
+
 def _user(request: gr.Request | None) -> str | None:
     """The signed-in name from Gradio's session cookie; None when the app runs without accounts."""
     return getattr(request, "username", None) if request is not None else None
@@ -139,12 +148,7 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
             with gr.Tab("Review", id="review-tab", elem_id="review-tab"):
                 with gr.Row():
                     trainee_filter = _ids("Trainee", "filter-trainee")
-                    persona_filter = gr.Dropdown(
-                        choices=[("any", ""), *review.persona_choices()],
-                        value="",
-                        label="Counterpart",
-                        elem_id="filter-persona",
-                    )
+                    persona_filter = _any_persona(review, "filter-persona")
                     only = gr.Radio(
                         choices=[("all", ""), ("passed", "passed"), ("not passed", "not passed"), ("open", "open")],
                         value="",
@@ -164,25 +168,16 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
                         comment_text = gr.Textbox(label="Comment for the trainee", elem_id="comment-text", scale=4)
                         add_comment = gr.Button("Add comment", elem_id="add-comment", scale=1)
                     with gr.Row():
-                        fmt = gr.Radio(
-                            choices=["json", "csv", "html"], value="html", label="Export as", elem_id="export-format"
-                        )
+                        fmt = _export_format("html", "export-format")
                         export_btn = gr.Button("Export transcript", elem_id="export-transcript")
                     export_file = gr.File(label="Export", elem_id="export-file", interactive=False)
             with gr.Tab("Cohort", id="cohort-tab", elem_id="cohort-tab", visible=False) as cohort_tab:
                 with gr.Row():
-                    cohort_persona = gr.Dropdown(
-                        choices=[("any", ""), *review.persona_choices()],
-                        value="",
-                        label="Counterpart",
-                        elem_id="cohort-persona",
-                    )
+                    cohort_persona = _any_persona(review, "cohort-persona")
                     show_cohort = gr.Button("Compare trainees", elem_id="show-cohort")
                 cohort_table = gr.HTML("", elem_id="cohort-panel")
                 with gr.Row():
-                    cohort_fmt = gr.Radio(
-                        choices=["json", "csv", "html"], value="csv", label="Export as", elem_id="cohort-format"
-                    )
+                    cohort_fmt = _export_format("csv", "cohort-format")
                     cohort_export = gr.Button("Export cohort", elem_id="export-cohort")
                 cohort_notice = gr.Markdown("", elem_id="cohort-notice")
                 cohort_file = gr.File(label="Export", elem_id="cohort-file", interactive=False)
