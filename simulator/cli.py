@@ -369,7 +369,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args, Settings.from_env()))
     except SimulatorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        detail = getattr(exc, "detail", None)  # the operator at the terminal may see what the page does not
+        print(f"error: {exc}" + (f" ({detail})" if detail else ""), file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}", file=sys.stderr)

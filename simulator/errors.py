@@ -34,7 +34,19 @@ class SessionEndedError(SimulatorError):
 
 
 class StorageError(SimulatorError):
-    """The database cannot be opened or written; the message says which file and what to do."""
+    """The database cannot be opened or written.
+
+    `str()` is the plain message a user may see; `detail` (paths, SQLite's own words) is for the operator's log
+    and the CLI, never for the page.
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+class SessionConflictError(SimulatorError):
+    """A write from a stale copy of a session (another tab or window moved it on); nothing was written."""
 
 
 class UnknownSessionError(SimulatorError):

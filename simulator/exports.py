@@ -100,6 +100,17 @@ CSV_COLUMNS = [
 ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+1+1`, `@SUM(…)`) gets a leading
+    apostrophe, which spreadsheet tools read as "this is text"; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(views: list[TranscriptView]) -> str:
     """One row per turn across every session given."""
     out = io.StringIO()
@@ -131,7 +142,7 @@ def to_csv(views: list[TranscriptView]) -> str:
             for c in CRITERIA:
                 row[f"{c}_score"] = grade.get(c, {}).get("score", "")
                 row[f"{c}_evidence"] = grade.get(c, {}).get("evidence", "")
-            writer.writerow(row)
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

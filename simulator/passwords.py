@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -12,18 +13,35 @@ import bcrypt
 from simulator.team import check_password
 
 ROUNDS = 12
-# Checked when a name is unknown, so a wrong name costs as long as a wrong password and timing tells nothing.
-_DECOY = bcrypt.hashpw(b"no account has this password", bcrypt.gensalt(4))
+_DECOYS: dict[int, bytes] = {}
+_DECOY_LOCK = threading.Lock()
+
+
+def decoy_hash(rounds: int) -> bytes:
+    """A hash no password matches, at the same cost as real ones: checked when a name is unknown, so an unknown
+    name takes as long as a wrong password and the time of an answer does not tell which names exist."""
+    with _DECOY_LOCK:
+        if rounds not in _DECOYS:
+            _DECOYS[rounds] = bcrypt.hashpw(secrets.token_bytes(32).hex().encode(), bcrypt.gensalt(rounds))
+        return _DECOYS[rounds]
+
+
+def cost_of(hashed: str | None, default: int = ROUNDS) -> int:
+    """The bcrypt cost written in a hash (`$2b$12$…` → 12); `default` when there is none to read."""
+    parts = (hashed or "").split("$")
+    return int(parts[2]) if len(parts) > 3 and parts[2].isdigit() and 4 <= int(parts[2]) <= 31 else default
 
 
 def hash_password(password: str, rounds: int = ROUNDS) -> str:
     return bcrypt.hashpw(check_password(password).encode(), bcrypt.gensalt(rounds)).decode()
 
 
-def verify(password: str, hashed: str | None) -> bool:
-    encoded = password.encode()[:72]
+def verify(password: str, hashed: str | None, rounds: int = ROUNDS) -> bool:
+    """Whether `password` matches `hashed`; with no hash (an unknown name) the same work is done on a decoy."""
+    # surrogatepass: a password no browser could type (sent through the API) is just a wrong one.
+    encoded = password.encode("utf-8", "surrogatepass")[:72]
     if hashed is None:
-        bcrypt.checkpw(encoded, _DECOY)
+        bcrypt.checkpw(encoded, decoy_hash(rounds))
         return False
     return bcrypt.checkpw(encoded, hashed.encode())
 

@@ -202,7 +202,7 @@ class Practice:
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict(), tokens)
         handle.state = state
-        debrief = self._finish(handle, persona) if state.ended else None
+        debrief = self._finish(handle, persona, state) if state.ended else None
         yield TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens)
 
     def _store_grade(self, handle: Handle, turn: int, text: str, grade: Grade, report: TurnReport) -> None:
@@ -236,18 +236,27 @@ class Practice:
         yield from self._play_stream(handle, persona, cleaned, None)
 
     def end(self, handle: Handle) -> Debrief:
-        """The user ends the conversation (or asks for the debrief of one that has ended)."""
-        persona = self.catalog.get(handle.persona_id)
-        if not handle.state.ended:
-            handle.state.outcome = Outcome.ENDED_BY_USER
-        return self._finish(handle, persona)
+        """The user ends the conversation (or asks for the debrief of one that has ended).
 
-    def _finish(self, handle: Handle, persona: Persona) -> Debrief:
+        Raises `SessionConflictError` when another tab moved the session on, and leaves `handle` as it was."""
+        persona = self.catalog.get(handle.persona_id)
+        if handle.state.ended:
+            record = self.store.get_session(handle.session_id)
+            if record.debrief:
+                return Debrief.model_validate(record.debrief)
+            return self._finish(handle, persona, handle.state)  # the rules ended it; the debrief was cut off
+        ending = GameState.from_dict(handle.state.to_dict())
+        ending.outcome = Outcome.ENDED_BY_USER
+        debrief = self._finish(handle, persona, ending)
+        handle.state = ending
+        return debrief
+
+    def _finish(self, handle: Handle, persona: Persona, state: GameState) -> Debrief:
         record = self.store.get_session(handle.session_id)
         turns = [GradedTurn(t.turn, t.user_text, t.grade) for t in record.turns if t.grade is not None]
-        debrief = build_debrief(persona, handle.state, turns)
-        outcome = handle.state.outcome.value if handle.state.outcome else Outcome.ENDED_BY_USER.value
-        self.store.finish(handle.session_id, outcome, handle.state.to_dict(), debrief.model_dump(mode="json"))
+        debrief = build_debrief(persona, state, turns)
+        outcome = state.outcome.value if state.outcome else Outcome.ENDED_BY_USER.value
+        self.store.finish(handle.session_id, outcome, state.to_dict(), debrief.model_dump(mode="json"), turn=state.turn)
         return debrief
 
     def resume(self, session_id: str) -> tuple[Handle, SessionRecord]:

@@ -35,6 +35,7 @@ from simulator.team import (
     why_not_startable,
 )
 from simulator.team_store import TeamStore
+from simulator.text import storable
 from simulator.visibility import trainee_grade
 
 MAX_COMMENT = 2000
@@ -133,6 +134,7 @@ class Team(Accounts):
             raise TeamInputError("choose at least one trainee")
         if not personas:
             raise TeamInputError("choose at least one counterpart")
+        note = storable(note)
         check_assignment(target, attempts, due, self.today(), note.strip())
         mine = {a.name.lower(): a.name for a in self.trainees_of(caller)}
         unknown = [n for n in names if n.lower() not in mine]
@@ -297,7 +299,7 @@ class Team(Accounts):
         if not caller.is_trainer:
             raise NotAllowedError("only a trainer can comment on a transcript")
         record = self._readable(caller, session_id)
-        text = text.strip()
+        text = storable(text).strip()
         if not text:
             raise TeamInputError("write a comment first")
         if len(text) > MAX_COMMENT:

@@ -112,11 +112,20 @@ def looks_english(text: str) -> bool:
     return any(t in _ENGLISH_MARKERS for t in tokens)
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` with unpaired surrogates (which no browser sends, but an API call can) replaced by U+FFFD:
+    they cannot be encoded as UTF-8, so SQLite and every file format we write would refuse them."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def clean_message(text: str, max_chars: int) -> str:
     """Normalise a user message or raise `InvalidMessageError` saying what to change."""
     if text is None:
         raise InvalidMessageError("the message is empty: type what you want to say, then send it")
-    cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", str(text))).strip()
+    cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", storable(str(text)))).strip()
     if not cleaned:
         if text.strip():
             raise InvalidMessageError("the message holds only control characters: type what you want to say in words")

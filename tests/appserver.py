@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import http.cookiejar
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from simulator.config import REPO_ROOT
 
@@ -58,3 +62,41 @@ def running_app(data: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def signed_in(url: str, name: str, password: str) -> urllib.request.OpenerDirector:
+    """An HTTP client holding the session cookie of `name`, signed in through the real `/login` route."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = urllib.parse.urlencode({"username": name, "password": password}).encode()
+    with opener.open(urllib.request.Request(url + "login", data=form), timeout=30) as response:
+        assert response.status == 200
+    return opener
+
+
+def fn_index(opener: urllib.request.OpenerDirector, url: str, api_name: str) -> int:
+    with opener.open(url + "config", timeout=30) as response:
+        config = json.loads(response.read())
+    return int(next(d["id"] for d in config["dependencies"] if d.get("api_name") == api_name))
+
+
+def queue_call(
+    opener: urllib.request.OpenerDirector, url: str, fn: int, data: list[Any], session_hash: str
+) -> dict[str, Any]:
+    """One event through Gradio's queue, as the browser sends it: join, then read the stream to completion.
+    `data` is sent as JSON text with ASCII escapes, so it can carry what a browser never would (a lone surrogate)."""
+    body = json.dumps({"data": data, "fn_index": fn, "session_hash": session_hash, "event_data": None}).encode()
+    join = urllib.request.Request(
+        url + "gradio_api/queue/join", data=body, headers={"Content-Type": "application/json"}
+    )
+    with opener.open(join, timeout=30) as response:
+        event_id = json.loads(response.read())["event_id"]
+    stream = url + "gradio_api/queue/data?" + urllib.parse.urlencode({"session_hash": session_hash})
+    with opener.open(stream, timeout=60) as response:
+        for raw in response:
+            line = raw.decode("utf-8").strip()
+            if not line.startswith("data:"):
+                continue
+            message = json.loads(line[5:])
+            if message.get("event_id") == event_id and message.get("msg") == "process_completed":
+                return dict(message)
+    raise AssertionError("the stream closed before the event completed")

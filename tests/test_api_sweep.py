@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sqlite3
 import urllib.error
 import urllib.parse
@@ -26,7 +27,7 @@ from simulator.practice import Practice
 from simulator.review import Team
 from simulator.storage.sqlite_store import SqliteStore
 from simulator.storage.sqlite_team import SqliteTeamStore
-from tests.appserver import running_app
+from tests.appserver import running_app, signed_in
 from tests.conftest import PERSONAS_DIR
 
 PASSWORD = "correct horse"
@@ -189,3 +190,52 @@ def test_the_login_route_is_throttled_after_repeated_failures(
     # Paused now: the right password is refused too, with the same answer.
     assert _login(url, "cy", PASSWORD) == 400
     assert _login(url, "ann", PASSWORD) == 200  # other names are not affected
+
+
+def test_every_endpoint_refuses_a_replayed_session_hash(
+    sweep_app: tuple[str, Path, dict[str, str], PersonaCatalog],
+) -> None:
+    """Ann, signed in, sends each event with Bob's live session hash: every one is refused, nothing of Bob's
+    comes back, and Bob's own conversation goes on untouched."""
+    url, _, _, catalog = sweep_app
+    bob = Client(url, auth=("bob", PASSWORD), verbose=False, analytics_enabled=False, download_files=False)
+    chat, *_ = bob.predict("salary_offer", [], "scripted", "rules", api_name="/start")
+    ann = Client(url, auth=("ann", PASSWORD), verbose=False, analytics_enabled=False, download_files=False)
+    ann.session_hash = bob.session_hash
+    components = {c["id"]: c for c in ann.config["components"]}
+    words = forbidden(catalog)
+    refused = 0
+    for dep in ann.config["dependencies"]:
+        inputs = [components[i] for i in dep["inputs"] if components[i].get("type") != "state"]
+        args = [_values(comp, "bob") for comp in inputs]
+        try:
+            result: Any = ann.predict(*args, fn_index=dep["id"])
+        except Exception as exc:
+            result, refused = str(exc), refused + 1
+        text = json.dumps(result, default=str)
+        assert not [w for w in words if w in text], dep.get("api_name")
+    assert refused == len(ann.config["dependencies"])
+    chat, coach, *_ = bob.predict("What matters most to you in this offer?", chat, api_name="/send")
+    assert len(chat) == 3 and "Message 1" in coach
+
+
+def test_file_routes_and_downloads_serve_only_their_owner(
+    sweep_app: tuple[str, Path, dict[str, str], PersonaCatalog],
+) -> None:
+    url, _, ids, _ = sweep_app
+    tom = Client(url, auth=("tom", PASSWORD), verbose=False, analytics_enabled=False, download_files=False)
+    link, _ = tom.predict(ids["bob_session"], "csv", api_name="/export_transcript")
+    found = re.search(r"href='(parley/download/[^']+)'", link)
+    assert found is not None
+    target = url + found.group(1)
+    for name in ("ann", "bob", "tess"):  # (cy is paused by the throttling test)
+        opener = signed_in(url, name, PASSWORD)
+        for path in ["gradio_api/file=/etc/hostname", "gradio_api/file=..%2F..%2Fetc%2Fhostname", "gradio_api/upload"]:
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                opener.open(url + path, timeout=10)
+            assert refused.value.code == 403, (name, path)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(target, timeout=10)
+        assert refused.value.code == 404, name
+    with signed_in(url, "tom", PASSWORD).open(target, timeout=10) as response:
+        assert SECRET_MESSAGE in response.read().decode("utf-8")

@@ -1,14 +1,20 @@
-"""The Gradio app builds on embedded defaults and survives broken persona files and a damaged database."""
+"""The Gradio app builds on embedded defaults, survives broken persona files and refuses an unreadable database."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import gradio as gr
+import pytest
 
-from simulator.config import Settings
+from simulator.config import REPO_ROOT, Settings
+from simulator.errors import StorageError
 from simulator.ui.app import build_app
+from tests.appserver import free_port
 from tests.conftest import PERSONAS_DIR
 
 
@@ -31,11 +37,21 @@ def test_broken_persona_file_is_listed_not_fatal(tmp_path: Path) -> None:
     assert [value for _, value in picker.choices] == ["salary_offer"]
 
 
-def test_damaged_database_is_explained_in_the_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", [b"not a database" * 300, b""], ids=["damaged", "empty"])
+def test_an_unreadable_database_stops_the_app_with_one_clear_line(tmp_path: Path, content: bytes) -> None:
+    """Fail closed: the app cannot tell whether the file held accounts, so it neither starts without sign-in
+    nor takes an empty file for a new database."""
     data = tmp_path / "data"
     data.mkdir()
-    (data / "parley.sqlite3").write_bytes(b"not a database" * 300)
-    app = build_app(Settings(data_dir=data, personas_dir=PERSONAS_DIR))
-    problem = _markdown(app, "storage-problem")
-    assert problem is not None and "damaged" in problem and "left untouched" in problem
-    assert (data / "parley.sqlite3").read_bytes() == b"not a database" * 300
+    (data / "parley.sqlite3").write_bytes(content)
+    with pytest.raises(StorageError):
+        build_app(Settings(data_dir=data, personas_dir=PERSONAS_DIR))
+    env = {**os.environ, "PARLEY_DATA_DIR": str(data), "PARLEY_PORT": str(free_port())}
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "Running on" not in result.stdout
+    assert lines[-1].startswith("parley: cannot start: the database") and "left untouched" in lines[-1]
+    assert ("empty (0 bytes)" in lines[-1]) == (content == b"")
+    assert (data / "parley.sqlite3").read_bytes() == content

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -65,7 +65,13 @@ def test_a_comment_that_cannot_be_saved_keeps_its_text(team: Team) -> None:
     assert box == "Good start" and "only a trainer" in notice
     transcript, box, notice = ui.comment(handle.session_id, 1, "Good start", "tess")
     assert box == "" and "Comment added" in notice and "Good start" in transcript
-    path, notice = ui.export_session(handle.session_id, "csv", "ann")
-    assert path is None and "only a trainer" in notice
-    path, notice = ui.export_session(handle.session_id, "csv", "tess")
-    assert path is not None and path.endswith(".csv") and "Good start" in Path(path).read_text(encoding="utf-8")
+    link, notice = ui.export_session(handle.session_id, "csv", "ann")
+    assert link == "" and "only a trainer" in notice
+    link, notice = ui.export_session(handle.session_id, "csv", "tess")
+    found = re.search(r"href='parley/download/([^']+)'", link)
+    assert found is not None and "Exported" in notice
+    token = found.group(1)
+    assert ui.downloads.redeem(token, "ann") is None  # another person's link gives nothing, and stays the owner's
+    name, content = ui.downloads.redeem(token, "tess") or ("", b"")
+    assert name.endswith(".csv") and "Good start" in content.decode("utf-8")
+    assert ui.downloads.redeem(token, "tess") is None  # one download only

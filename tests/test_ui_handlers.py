@@ -7,7 +7,6 @@ from pathlib import Path
 
 from simulator.persona_files import PersonaCatalog
 from simulator.practice import Practice
-from simulator.storage.unavailable import UnavailableStore
 from simulator.ui.handlers import Handlers
 
 
@@ -54,13 +53,6 @@ def test_hidden_targets_are_not_named_in_the_panel(practice: Practice) -> None:
     screen = ui.send("How will your director see this deal?", screen.handle, screen.chat)
     assert "a need they have not shared yet" in screen.coach
     assert "savings_target" not in screen.coach + screen.ledger
-
-
-def test_storage_problem_blocks_practice_with_the_reason(catalog: PersonaCatalog, tmp_path: Path) -> None:
-    problem = f"the database {tmp_path}/parley.sqlite3 is damaged; it was left untouched"
-    ui = Handlers(Practice(catalog, UnavailableStore(problem)), problem)
-    screen = ui.start("salary_offer", None, None)
-    assert screen.handle is None and "damaged" in screen.notice
 
 
 def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalog, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from simulator.errors import StorageError
 from simulator.storage.sqlite_store import SqliteStore, _now
 from simulator.store import SessionRecord
 from simulator.team import Account, Assignment, Attempt, Comment, Role, TeamInputError
+from simulator.text import storable
 
 _ASSIGNMENT_COLUMNS = "id, trainer, trainee, persona_id, due, target, attempts, note, created_at"
 
@@ -41,8 +42,10 @@ class SqliteTeamStore:
         self.store = store
 
     def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-        with self.store._lock:
-            return list(self.store._db.execute(sql, params).fetchall())
+        if any(isinstance(p, str) and p != storable(p) for p in params):
+            return []  # nothing stored holds a character SQLite cannot take (an unpaired surrogate)
+        with self.store._reading() as db:
+            return list(db.execute(sql, params).fetchall())
 
     def count_accounts(self) -> int:
         return int(str(self._read("SELECT count(*) FROM users")[0][0]))
@@ -56,7 +59,7 @@ class SqliteTeamStore:
                     (name, role.value, password_hash, trainer, created),
                 )
         except StorageError as exc:
-            if "UNIQUE" in str(exc):
+            if "UNIQUE" in (exc.detail or ""):
                 raise TeamInputError(f"there is already an account named '{name}': choose another name") from None
             raise
         return Account(name, role, trainer, created)
@@ -66,6 +69,10 @@ class SqliteTeamStore:
         if not rows:
             return None
         return _account(rows[0]), str(rows[0][4])
+
+    def newest_password_hash(self) -> str | None:
+        rows = self._read("SELECT password_hash FROM users ORDER BY created_at DESC LIMIT 1")
+        return str(rows[0][0]) if rows else None
 
     def accounts(self) -> list[Account]:
         rows = self._read("SELECT name, role, trainer, created_at FROM users ORDER BY role, name COLLATE NOCASE")
@@ -194,7 +201,7 @@ class SqliteTeamStore:
                     [(record.id, c.turn, c.author, c.text, c.created_at) for c in comments],
                 )
         except StorageError as exc:
-            if "UNIQUE" in str(exc):
+            if "UNIQUE" in (exc.detail or ""):
                 raise TeamInputError(
                     f"session {record.id} is already in this database: nothing was imported for it"
                 ) from None

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
+from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import Any
 
+import anyio
 import gradio as gr
+from starlette.middleware import Middleware
 
 from simulator.config import Settings
-from simulator.errors import StorageError
+from simulator.errors import SimulatorError, StorageError
 from simulator.persona_files import PersonaCatalog, load_folder
 from simulator.practice import Practice
 from simulator.review import Team
 from simulator.storage.sqlite_store import SqliteStore
 from simulator.storage.sqlite_team import SqliteTeamStore
-from simulator.storage.unavailable import UnavailableStore
+from simulator.ui.downloads import Downloads
+from simulator.ui.guard import Guard
 from simulator.ui.handlers import Handlers
 from simulator.ui.team_handlers import TeamHandlers
 from simulator.wiring import build_practice
+
+log = logging.getLogger(__name__)
 
 CSS = """
 #coach-history details { margin-bottom: .5em; }
@@ -42,18 +51,20 @@ AUTH_MESSAGE = (
 )
 
 
-def _practice(settings: Settings, catalog: PersonaCatalog) -> tuple[Practice, Team | None, str | None, str | None]:
-    """(practice, team service, a problem that switches practice off, a lesser problem that only loses search)."""
-    try:
-        store = SqliteStore(settings.database_path)
-    except StorageError as exc:
-        return Practice(catalog, UnavailableStore(str(exc))), None, str(exc), None
+def _services(settings: Settings, catalog: PersonaCatalog) -> tuple[Practice, Team, str | None]:
+    """(practice, team service, a lesser problem that only loses search).
+
+    A database that cannot be opened raises `StorageError`: the app does not start. It cannot tell whether the
+    file held accounts, so starting without sign-in (or with practice off) could serve a team's transcripts to
+    anyone; the operator gets one clear line instead."""
+    store = SqliteStore(settings.database_path)
     try:
         practice, degraded = build_practice(settings, catalog, store), None
     except StorageError as exc:
         # Without Chroma the rule coach still grades and nothing is lost; only meaning-based help is off.
         practice, degraded = Practice(catalog, store, max_message_chars=settings.max_message_chars), str(exc)
-    return practice, Team(practice, SqliteTeamStore(store)), None, degraded
+        log.warning("transcript search and tip matching are off: %s", exc)
+    return practice, Team(practice, SqliteTeamStore(store)), degraded
 
 
 def _choice(label: str, options: list[str], default: str, elem_id: str) -> gr.Radio:
@@ -81,22 +92,34 @@ def _user(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) if request is not None else None
 
 
-def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
-    """The Blocks app and the team service behind it (the caller decides whether sign-in is needed)."""
+@dataclass(frozen=True)
+class Built:
+    """The Blocks app and what `launch` needs beside it."""
+
+    app: gr.Blocks
+    team: Team
+    downloads: Downloads
+
+
+def build(settings: Settings) -> Built:
+    """The Blocks app and the services behind it (the caller decides whether sign-in is needed).
+    Raises `StorageError` when the database cannot be opened."""
     catalog = load_folder(settings.personas_dir)
-    practice, team, problem, degraded = _practice(settings, catalog)
-    handlers = Handlers(practice, problem, team)
-    review = TeamHandlers(team, problem)
+    practice, team, degraded = _services(settings, catalog)
+    downloads = Downloads()
+    handlers = Handlers(practice, team)
+    review = TeamHandlers(team, downloads)
     choices = handlers.choices()
     with gr.Blocks(title="Parley") as app:
         handle = gr.State(None)
         gr.Markdown("# Parley\nPractise a hard negotiation. Ask before you tell; the coach grades every message.")
-        who = gr.Markdown("", elem_id="who")
+        who = gr.HTML("", elem_id="who")
         if catalog.skipped:
-            skipped = "\n".join(f"- `{escape(e.path)}`: {escape('; '.join(e.problems))}" for e in catalog.skipped)
+            # File names only: the page never shows where the server keeps its files.
+            skipped = "\n".join(
+                f"- `{escape(Path(e.path).name)}`: {escape('; '.join(e.problems))}" for e in catalog.skipped
+            )
             gr.Markdown(f"**Some persona files were skipped:**\n{skipped}", elem_id="skipped-personas")
-        if problem:
-            gr.Markdown(f"**Practice is off: {escape(problem)}**", elem_id="storage-problem")
         with gr.Tabs():
             with gr.Tab("Practice", id="practice-tab", elem_id="practice-tab"):
                 gr.Markdown(handlers.in_use(), elem_id="in-use")
@@ -104,7 +127,9 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
                 coach_choice = _choice("Coach", list(practice.coaches), practice.coach.name, "coach-choice")
                 if degraded:
                     gr.Markdown(
-                        f"**Transcript search and tip matching are off: {escape(degraded)}**", elem_id="search-problem"
+                        "**Transcript search and tip matching are off: the embedding store could not be opened "
+                        "(the server log says why). Grading and saving work as usual.**",
+                        elem_id="search-problem",
                     )
                 with gr.Group(visible=False) as assigned_box:
                     gr.Markdown("### My assignments")
@@ -124,7 +149,8 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
                             )
                             start = gr.Button("Start negotiation", variant="primary", elem_id="start", scale=1)
                         brief = gr.Markdown(handlers.describe(choices[0][1] if choices else None), elem_id="brief")
-                        chat = gr.Chatbot(label="Negotiation", elem_id="chat", height=420)
+                        # Plain text, not markdown: a message's remote image would be fetched by the browser.
+                        chat = gr.Chatbot(label="Negotiation", elem_id="chat", height=420, render_markdown=False)
                         draft = gr.Textbox(
                             label="Your message", placeholder="Ask, acknowledge, explore…", elem_id="draft", lines=2
                         )
@@ -170,7 +196,7 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
                     with gr.Row():
                         fmt = _export_format("html", "export-format")
                         export_btn = gr.Button("Export transcript", elem_id="export-transcript")
-                    export_file = gr.File(label="Export", elem_id="export-file", interactive=False)
+                    export_file = gr.HTML("", elem_id="export-file")
             with gr.Tab("Cohort", id="cohort-tab", elem_id="cohort-tab", visible=False) as cohort_tab:
                 with gr.Row():
                     cohort_persona = _any_persona(review, "cohort-persona")
@@ -180,7 +206,7 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
                     cohort_fmt = _export_format("csv", "cohort-format")
                     cohort_export = gr.Button("Export cohort", elem_id="export-cohort")
                 cohort_notice = gr.Markdown("", elem_id="cohort-notice")
-                cohort_file = gr.File(label="Export", elem_id="cohort-file", interactive=False)
+                cohort_file = gr.HTML("", elem_id="cohort-file")
             with gr.Tab("Assign", id="assign-tab", elem_id="assign-tab", visible=False) as assign_tab:
                 with gr.Row():
                     assign_trainees = _ids("Trainees", "assign-trainees", multiselect=True)
@@ -334,27 +360,47 @@ def build(settings: Settings) -> tuple[gr.Blocks, Team | None]:
             [assign_notice, assigned_table],
             api_name="assign",
         )
-    return app, team
+    return Built(app, team, downloads)
 
 
 def build_app(settings: Settings) -> gr.Blocks:
-    return build(settings)[0]
+    return build(settings).app
 
 
-def launch_options(team: Team | None) -> dict[str, Any]:
-    """Sign-in is on when any account exists at start; with none the app serves one local user."""
-    if team is None or not team.accounts_exist():
-        return {}
-    return {"auth": team.check_credentials, "auth_message": AUTH_MESSAGE}
+def launch_options(built: Built) -> dict[str, Any]:
+    """Sign-in is on when any account exists at start; with none the app serves one local user.
+
+    Password checks run in a worker thread (bcrypt takes a quarter of a second by design, and on the event loop
+    it would stall every other user's requests); the guard sits in front of every route."""
+    team = built.team
+    auth_required = team.accounts_exist()
+    options: dict[str, Any] = {
+        # Gradio's run history keeps every call's inputs and outputs in the browser's localStorage.
+        "run_history": False,
+        # The app has no upload component; the guard closes the upload route, and this caps it besides.
+        "max_file_size": "16kb",
+        "app_kwargs": {"middleware": [Middleware(Guard, auth_required=auth_required, downloads=built.downloads)]},
+    }
+    if auth_required:
+
+        async def check_credentials(name: str, password: str) -> bool:
+            return await anyio.to_thread.run_sync(team.check_credentials, name, password)
+
+        options |= {"auth": check_credentials, "auth_message": AUTH_MESSAGE}
+    return options
 
 
 def main() -> None:
-    settings = Settings.from_env()
-    app, team = build(settings)
-    app.launch(
+    try:
+        built = build(Settings.from_env())
+    except SimulatorError as exc:
+        detail = getattr(exc, "detail", None)
+        print(f"parley: cannot start: {exc}" + (f" ({detail})" if detail else ""), file=sys.stderr)
+        raise SystemExit(2) from None
+    built.app.launch(
         server_name=os.environ.get("PARLEY_HOST", "127.0.0.1"),
         server_port=int(os.environ.get("PARLEY_PORT", "7860")),
         css=CSS,
         footer_links=[],
-        **launch_options(team),
+        **launch_options(built),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from simulator.errors import SimulatorError
@@ -14,6 +15,12 @@ from simulator.ui import render
 from simulator.visibility import trainee_grade
 
 Chat = list[dict[str, str]]
+
+
+def said(role: str, text: str) -> dict[str, str]:
+    """One chat bubble. Gradio's chatbot shows its content as HTML, so the text is escaped: what a person (or a
+    model) wrote is shown as written, and an `<img>` in it is text, never an image the browser fetches."""
+    return {"role": role, "content": escape(text, quote=False)}
 
 
 @dataclass
@@ -36,9 +43,8 @@ class Screen:
 class Handlers:
     """`username` is the signed-in name (None with no accounts); the team service checks it on every call."""
 
-    def __init__(self, practice: Practice, storage_problem: str | None = None, team: Team | None = None) -> None:
+    def __init__(self, practice: Practice, team: Team | None = None) -> None:
         self.practice = practice
-        self.storage_problem = storage_problem
         self.team = team
 
     def _caller(self, username: str | None) -> Caller:
@@ -130,8 +136,6 @@ class Handlers:
         coach: str | None = None,
         username: str | None = None,
     ) -> Screen:
-        if self.storage_problem:
-            return self._blocked(self.storage_problem, handle, chat)
         if not persona_id:
             return self._blocked("Choose a counterpart first.", handle, chat)
         try:
@@ -144,7 +148,7 @@ class Handlers:
     def _opened(self, new: Handle, notice: str) -> Screen:
         """A fresh conversation on screen: the counterpart's opening line and nothing else yet."""
         persona = self.practice.catalog.get(new.persona_id)
-        return self._screen(new, [{"role": "assistant", "content": persona.opening}], notice=notice)
+        return self._screen(new, [said("assistant", persona.opening)], notice=notice)
 
     def start_assignment(
         self,
@@ -156,8 +160,6 @@ class Handlers:
         username: str | None = None,
     ) -> Screen:
         """Start a session that counts toward one of the caller's assignments."""
-        if self.storage_problem:
-            return self._blocked(self.storage_problem, handle, chat)
         if not assignment_id or self.team is None:
             return self._blocked("Choose one of your assignments first.", handle, chat)
         try:
@@ -192,8 +194,8 @@ class Handlers:
                     result = event
                     break
                 if len(shown) == len(chat or []):
-                    shown += [{"role": "user", "content": text.strip()}, {"role": "assistant", "content": ""}]
-                shown[-1] = {"role": "assistant", "content": shown[-1]["content"] + event}
+                    shown += [said("user", text.strip()), said("assistant", "")]
+                shown[-1] = {"role": "assistant", "content": shown[-1]["content"] + said("assistant", event)["content"]}
                 yield list(shown)
         except SimulatorError as exc:
             # The draft stays in the box so nothing typed is lost.
@@ -201,8 +203,8 @@ class Handlers:
             return
         final = [
             *(chat or []),
-            {"role": "user", "content": result.user},
-            {"role": "assistant", "content": result.reply},
+            said("user", result.user),
+            said("assistant", result.reply),
         ]
         outcome = result.state.outcome
         notice = f"Conversation over: {outcome.value.replace('_', ' ')}." if outcome else ""
@@ -231,9 +233,9 @@ class Handlers:
                 new, record = self.practice.resume(session_id)
         except SimulatorError as exc:
             return self._blocked(str(exc), handle, chat)
-        history: Chat = [{"role": "assistant", "content": record.opening}]
+        history: Chat = [said("assistant", record.opening)]
         for t in record.turns:
-            history.append({"role": "user", "content": t.user_text})
+            history.append(said("user", t.user_text))
             if t.reply is not None:
-                history.append({"role": "assistant", "content": t.reply})
+                history.append(said("assistant", t.reply))
         return self._screen(new, history, notice=f"Reopened session {new.session_id}.")

@@ -6,9 +6,8 @@ checks every read and write; the UI only decides what is worth showing.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from html import escape
 
 from simulator.errors import SimulatorError
 from simulator.exports import export_cohort, export_sessions
@@ -16,6 +15,8 @@ from simulator.report_html import cohort_table_html, progress_chart, transcript_
 from simulator.review import Team
 from simulator.team import Caller, Role
 from simulator.ui import team_render
+from simulator.ui.downloads import Downloads, Maker
+from simulator.ui.guard import DOWNLOAD
 from simulator.ui.render import persona_label
 
 FILTER_ALL = ""
@@ -41,24 +42,28 @@ class Landing:
 
 
 class TeamHandlers:
-    def __init__(self, team: Team | None, problem: str | None = None) -> None:
+    def __init__(self, team: Team, downloads: Downloads | None = None) -> None:
         self.team = team
-        self.problem = problem
+        self.downloads = downloads or Downloads()
 
     def _caller(self, username: str | None) -> tuple[Team, Caller]:
-        if self.team is None:
-            raise SimulatorError(self.problem or "accounts are unavailable")
         return self.team, self.team.caller(username)
 
     def landing(self, username: str | None) -> Landing:
         try:
             team, caller = self._caller(username)
         except SimulatorError as exc:
-            return Landing(_warn(exc), False, False, False, "", [], [], [], "")
+            return Landing(f"<p>{escape(_warn(exc))}</p>", False, False, False, "", [], [], [], "")
         if caller.role is Role.LOCAL:
-            header = "Local single-user mode: no accounts (add them with `python -m simulator users add`)."
+            header = (
+                "<p>Local single-user mode: no accounts (add them with <code>python -m simulator users add</code>).</p>"
+            )
         else:
-            header = f"Signed in as **{caller.name}** ({caller.role.value}) · <a href='/logout'>Sign out</a>"
+            # HTML, not markdown: Gradio's markdown opens links in a new tab, and sign-out must leave this one.
+            header = (
+                f"<p>Signed in as <strong>{escape(caller.name)}</strong> ({caller.role.value}) · "
+                "<a href='logout' id='sign-out'>Sign out</a></p>"
+            )
         views = team.assignments(caller) if caller.role is Role.TRAINEE else []
         table, sessions = self.sessions(FILTER_ALL, FILTER_ALL, FILTER_ALL, username)
         return Landing(
@@ -128,19 +133,28 @@ class TeamHandlers:
         transcript, _, _ = self.open_session(session_id, username)
         return transcript, "", f"Comment added to message {int(turn)}."
 
-    def _file(self, name: str, content: str) -> str:
-        folder = Path(tempfile.mkdtemp(prefix="parley-export-"))
-        path = folder / name
-        path.write_text(content, encoding="utf-8")
-        return str(path)
+    def _link(self, username: str | None, name: str, make: Maker) -> str:
+        """A one-time download link, for this user only; the file is made again, as them, when it is fetched."""
+        token = self.downloads.issue(username, make)
+        minutes = int(self.downloads.ttl // 60)
+        return (
+            f"<p><a class='download' href='{DOWNLOAD[1:]}{token}' download='{escape(name)}'>Download "
+            f"{escape(name)}</a> <small>(works once, for {minutes} minutes, only for you)</small></p>"
+        )
 
-    def export_session(self, session_id: str | None, fmt: str, username: str | None) -> tuple[str | None, str]:
+    def export_session(self, session_id: str | None, fmt: str, username: str | None) -> tuple[str, str]:
+        """(download link, notice); the export is checked now, and again as whoever downloads it."""
+        ids = [session_id] if session_id else []
+
+        def make(user: str | None) -> tuple[str, str]:
+            team, caller = self._caller(user)
+            return export_sessions(team, caller, ids, fmt or "json")
+
         try:
-            team, caller = self._caller(username)
-            name, content = export_sessions(team, caller, [session_id] if session_id else [], fmt or "json")
+            name, _ = make(username)
         except SimulatorError as exc:
-            return None, _warn(exc)
-        return self._file(name, content), f"Exported {name}."
+            return "", _warn(exc)
+        return self._link(username, name, make), f"Exported {name}."
 
     def cohort(self, persona_id: str | None, username: str | None) -> str:
         try:
@@ -150,13 +164,16 @@ class TeamHandlers:
             return _warn(exc)
         return cohort_table_html(rows) if rows else "<p class='empty'>No sessions yet.</p>"
 
-    def export_cohort(self, persona_id: str | None, fmt: str, username: str | None) -> tuple[str | None, str]:
+    def export_cohort(self, persona_id: str | None, fmt: str, username: str | None) -> tuple[str, str]:
+        def make(user: str | None) -> tuple[str, str]:
+            team, caller = self._caller(user)
+            return export_cohort(team, caller, fmt or "json", persona_id or None)
+
         try:
-            team, caller = self._caller(username)
-            name, content = export_cohort(team, caller, fmt or "json", persona_id or None)
+            name, _ = make(username)
         except SimulatorError as exc:
-            return None, _warn(exc)
-        return self._file(name, content), f"Exported {name}."
+            return "", _warn(exc)
+        return self._link(username, name, make), f"Exported {name}."
 
     def assign(
         self,
@@ -188,6 +205,4 @@ class TeamHandlers:
         return f"Assigned {len(made)}: " + ", ".join(f"{a.persona_id} to {a.trainee}" for a in made) + ".", table
 
     def persona_choices(self) -> list[tuple[str, str]]:
-        if self.team is None:
-            return []
         return [(persona_label(p), p.id) for p in self.team.practice.catalog.ordered()]

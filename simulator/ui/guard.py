@@ -1,0 +1,367 @@
+"""The HTTP guard in front of Gradio's routes: one ASGI middleware, given to Gradio's FastAPI app at launch.
+
+Gradio answers every route by itself, and some of its promises are weaker than ours:
+- it serves any live session's event stream and state to whoever sends that session's hash, so a session
+  hash (and each event id) is bound here to the first signed-in user who uses it, and refused to anyone else;
+- it serves uploads and its temp files to anyone signed in who has the URL: the app has no upload or file
+  component, so those routes are closed, and exports go through `/parley/download/` (see `downloads.py`);
+- its sign-in page embeds the API description (component choices, persona ids) for anonymous visitors;
+- it leaves the browser's storage as it was at sign-out, on machines that training rooms share.
+Which user a request comes from is read exactly as Gradio reads it: its access-token cookie and token table.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from http.cookies import CookieError, SimpleCookie
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+import anyio
+
+from simulator.ui.downloads import MEDIA_TYPES, Downloads
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger(__name__)
+
+API = "/gradio_api"
+DOWNLOAD = "/parley/download/"
+# What a browser needs to draw the sign-in form and sign in; every other route needs a signed-in user.
+PUBLIC = frozenset(
+    {
+        "/",
+        "/login",
+        "/login/",
+        "/logout",
+        "/favicon.ico",
+        "/robots.txt",
+        "/manifest.json",
+        "/theme.css",
+        f"{API}/theme.css",
+        f"{API}/login_check",
+        f"{API}/login_check/",
+        f"{API}/app_id",
+        f"{API}/app_id/",
+        f"{API}/startup-events",  # Gradio's launch calls it itself, unsigned; it only starts the queue, once
+    }
+)
+PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/", f"{API}/assets/", f"{API}/static/")
+# Gradio routes this app has no use for: uploads and served files (no upload or file component), the run
+# history, monitoring, deep links, proxying, live code editing, recordings. Closed for everyone.
+CLOSED_PREFIXES = (
+    f"{API}/upload",
+    f"{API}/file=",
+    f"{API}/file/",
+    f"{API}/proxy=",
+    f"{API}/runs",
+    f"{API}/run-history",
+    f"{API}/deep_link",
+    f"{API}/process_recording",
+    f"{API}/vibe",
+    f"{API}/undo-vibe",
+    f"{API}/dev/",
+    f"{API}/mcp",
+    "/monitoring",
+)
+BINDS_EVENTS = (f"{API}/queue/join", f"{API}/call/")  # their answers carry a new event id
+MAX_BODY = 1 << 20  # no request of this app carries more than a message, a comment or a note
+BINDINGS = 200_000  # session hashes and event ids remembered (oldest forgotten first)
+# Browsers obey both: scripts and styles stay as Gradio needs them, but no image, frame or plugin is fetched
+# from elsewhere (a remote image in a chat message would be a tracking pixel in the trainee's browser).
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"img-src 'self' data: blob:; media-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'; "
+        b"base-uri 'self'; form-action 'self'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+NO_STORE = (b"cache-control", b"no-store")
+_API_INFO = re.compile(rb"window\.gradio_api_info = .*?;</script>", re.DOTALL)
+SIGNED_OUT_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head>
+<body><p>You are signed out. <a href="./">Sign in again</a></p>
+<script>try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} location.replace("./");</script>
+</body></html>"""
+
+
+def _headers(scope: Scope) -> dict[bytes, bytes]:
+    return {k.lower(): v for k, v in scope.get("headers", [])}
+
+
+def _user(scope: Scope) -> str | None:
+    """The signed-in name as Gradio knows it, from its access-token cookie."""
+    app = scope.get("app")
+    tokens = getattr(app, "tokens", None)
+    cookie_id = getattr(app, "cookie_id", None)
+    raw = _headers(scope).get(b"cookie")
+    if not tokens or cookie_id is None or raw is None:
+        return None
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw.decode("latin-1"))
+    except CookieError:
+        return None
+    for name in (f"access-token-{cookie_id}", f"access-token-unsecure-{cookie_id}"):
+        if name in jar:
+            found = tokens.get(jar[name].value)
+            if found:
+                return str(found)
+    return None
+
+
+class _Bindings:
+    """Who first used each session hash or event id; bounded, oldest forgotten first."""
+
+    def __init__(self, size: int = BINDINGS) -> None:
+        self.size = size
+        self._owners: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def claim(self, key: str, user: str) -> bool:
+        """True when `user` may use `key`: it is theirs, or it was nobody's and now is."""
+        with self._lock:
+            owner = self._owners.get(key)
+            if owner is None:
+                self._owners[key] = user
+                if len(self._owners) > self.size:
+                    self._owners.popitem(last=False)
+                return True
+            self._owners.move_to_end(key)
+            return owner == user
+
+
+async def _respond(send: Send, status: int, body: bytes, content_type: bytes = b"application/json") -> None:
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), NO_STORE]
+    await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
+    await send({"type": "http.response.body", "body": body})
+
+
+REFUSED = json.dumps({"detail": "Not allowed."}).encode()
+SIGN_IN = json.dumps({"detail": "Not authenticated: sign in first."}).encode()
+
+
+class Guard:
+    """`auth_required`: the app has accounts, so only the sign-in page is served to anonymous visitors."""
+
+    def __init__(self, app: ASGIApp, *, auth_required: bool, downloads: Downloads) -> None:
+        self.app = app
+        self.auth_required = auth_required
+        self.downloads = downloads
+        self.sessions = _Bindings()
+        self.events = _Bindings()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        user = _user(scope)
+        if scope["type"] == "websocket":
+            if self.auth_required and user is None:
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await self.app(scope, receive, send)
+            return
+        if path.startswith(CLOSED_PREFIXES):
+            await _respond(send, 403, REFUSED)
+            return
+        if self.auth_required and user is None and path not in PUBLIC and not path.startswith(PUBLIC_PREFIXES):
+            await _respond(send, 401, SIGN_IN)
+            return
+        if path.startswith(DOWNLOAD):
+            await self._download(path[len(DOWNLOAD) :], user, send)
+            return
+        body = b""
+        if scope.get("method") == "POST" and path.startswith(API):
+            read = await _read_body(receive)
+            if read is None:
+                await _respond(send, 413, json.dumps({"detail": "Request too large."}).encode())
+                return
+            body = read
+            receive = _replay(body, receive)
+        if self.auth_required and user is not None and not self._allowed(scope, path, body, user):
+            log.warning(
+                "refused %s %s for %s: the session or event belongs to someone else", scope["method"], path, user
+            )
+            await _respond(send, 403, REFUSED)
+            return
+        if path == "/logout":
+            send = _signed_out(send)
+        elif self.auth_required and user is None and path == "/" and scope.get("method") == "GET":
+            send = _without_api_info(send)
+        elif self.auth_required and user and scope.get("method") == "POST" and path.startswith(BINDS_EVENTS):
+            send = self._binding_events(send, user)
+        await self.app(scope, receive, _with_headers(send, path))
+
+    def _allowed(self, scope: Scope, path: str, body: bytes, user: str) -> bool:
+        """Every session hash and event id the request names must be this user's (or nobody's yet)."""
+        sessions: list[str] = []
+        events: list[str] = []
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        sessions += query.get("session_hash", [])
+        parts = PurePosixPath(path).parts  # ('/', 'gradio_api', 'heartbeat', HASH) …
+        if len(parts) >= 4 and parts[1] == API[1:]:
+            if parts[2] == "heartbeat":
+                sessions.append(parts[3])
+            elif parts[2] == "stream" and len(parts) >= 5 and parts[3] != "close":
+                sessions.append(parts[3])  # /stream/{session_hash}/{run}/…
+            elif parts[2] == "stream":
+                events.append(parts[3])  # /stream/{event_id}[/close]
+            elif parts[2] == "call" and len(parts) >= 5 and scope.get("method") == "GET":
+                events.append(parts[4])  # /call/{api_name}/{event_id}
+        if body:
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                payload = None
+            if isinstance(payload, dict):
+                if isinstance(payload.get("session_hash"), str):
+                    sessions.append(payload["session_hash"])
+                if isinstance(payload.get("event_id"), str):
+                    events.append(payload["event_id"])
+        return all(self.sessions.claim(s, user) for s in sessions) and all(self.events.claim(e, user) for e in events)
+
+    def _binding_events(self, send: Send, user: str) -> Send:
+        """Remember who started each event, so only they may read its stream (`/call/NAME/EVENT_ID`)."""
+        chunks: list[bytes] = []
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    try:
+                        event = json.loads(b"".join(chunks)).get("event_id")
+                    except (ValueError, AttributeError):
+                        event = None
+                    if isinstance(event, str):
+                        self.events.claim(event, user)
+            await send(message)
+
+        return wrapped
+
+    async def _download(self, token: str, user: str | None, send: Send) -> None:
+        found = await anyio.to_thread.run_sync(self.downloads.redeem, token, user)
+        if found is None:
+            body = b"This download has expired, was used already, or is not yours: export it again."
+            await _respond(send, 404, body, b"text/plain; charset=utf-8")
+            return
+        name, content = found
+        media = MEDIA_TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
+        headers = [
+            (b"content-type", media.encode()),
+            (b"content-length", str(len(content)).encode()),
+            (b"content-disposition", f"attachment; filename*=UTF-8''{quote(name)}".encode()),
+            NO_STORE,
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers + SECURITY_HEADERS})
+        await send({"type": "http.response.body", "body": content})
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # a disconnect, for streaming routes
+
+    return replayed
+
+
+def _with_headers(send: Send, path: str) -> Send:
+    """Security headers on every answer; nothing but static assets may be kept in the browser's cache."""
+    cacheable = path.startswith(PUBLIC_PREFIXES) or path in {"/favicon.ico", "/theme.css", f"{API}/theme.css"}
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            names = {b"content-security-policy", b"x-content-type-options", b"referrer-policy", b"x-frame-options"}
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+            headers += SECURITY_HEADERS
+            if not cacheable:
+                headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"] + [NO_STORE]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return wrapped
+
+
+def _buffered(
+    send: Send, rewrite: Callable[[int, list[tuple[bytes, bytes]], bytes], tuple[int, list[Any], bytes]]
+) -> Send:
+    """Collect a whole response, let `rewrite` change it, then send it with a correct length."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+
+    async def wrapped(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            start = message
+            return
+        if message["type"] != "http.response.body" or start is None:
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        status, headers, body = rewrite(int(start["status"]), list(start.get("headers", [])), b"".join(chunks))
+        headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return wrapped
+
+
+def _without_api_info(send: Send) -> Send:
+    """The anonymous sign-in page without the API description Gradio embeds in it."""
+
+    def rewrite(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, list[Any], bytes]:
+        return status, headers, _API_INFO.sub(b"window.gradio_api_info = {};</script>", body)
+
+    return _buffered(send, rewrite)
+
+
+def _signed_out(send: Send) -> Send:
+    """Gradio's sign-out (cookies and tokens dropped), then a page that empties the browser's storage for this
+    site before it shows the sign-in form again; `Clear-Site-Data` does the same where the browser obeys it."""
+
+    def rewrite(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, list[Any], bytes]:
+        if status not in (302, 307):
+            return status, headers, body
+        kept = [(k, v) for k, v in headers if k.lower() == b"set-cookie"]
+        kept += [(b"content-type", b"text/html; charset=utf-8"), (b"clear-site-data", b'"cache", "storage"')]
+        return 200, kept, SIGNED_OUT_PAGE
+
+    return _buffered(send, rewrite)
