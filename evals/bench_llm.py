@@ -21,14 +21,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.adapters.openai_chat import OpenAIChatModel, OpenAIStructuredModel
+from simulator.adapters.sqlite_store import SqliteStore
 from simulator.adapters.tokens import count_tokens, prepare_cache
+from simulator.coach.model_coach import LLMCoach
 from simulator.config import REPO_ROOT, ModelSettings
-from simulator.fake_openai_server import fake_openai
-from simulator.llm_coach import LLMCoach
-from simulator.llm_voice import LLMVoice
-from simulator.persona_files import load_folder
-from simulator.practice import Practice
-from simulator.storage.sqlite_store import SqliteStore
+from simulator.counterpart.model_voice import LLMVoice
+from simulator.persona.files import load_folder
+from simulator.session.practice import Practice
+from tests.fake_openai_server import fake_openai
 
 GRADE = {
     "questions": {"score": 2, "evidence": "", "reason": "open question"},

@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from simulator.adapters.sqlite_store import SqliteStore
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
 from simulator.config import REPO_ROOT, Settings
-from simulator.persona_files import load_folder
-from simulator.practice import Practice
-from simulator.sparring import BAD_LINES, OPENERS, OPENNESS, BadNegotiator, GoodNegotiator
-from simulator.storage.sqlite_store import SqliteStore
+from simulator.persona.files import load_folder
+from simulator.session.practice import Practice
+from simulator.session.sparring import BAD_LINES, OPENERS, OPENNESS, BadNegotiator, GoodNegotiator
 from simulator.wiring import build_practice
 
 

@@ -26,8 +26,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.coach.batch import grade_texts
+from simulator.coach.grade import Grade
 from simulator.config import REPO_ROOT
-from simulator.grade import Grade
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "datasets"
 TARGETS = {"casino_elicit_pref": 0.80, "casino_uv_part": 0.50, "p4g_inquiry": 0.85}

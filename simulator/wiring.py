@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
+from simulator.adapters.sqlite_store import SqliteStore
 from simulator.coach.rule_coach import Coach, RuleCoach
 from simulator.config import Settings
-from simulator.counterpart import Voice
-from simulator.persona_files import PersonaCatalog
-from simulator.practice import Practice
-from simulator.storage.chroma_index import TranscriptIndex, load_knowledge, open_client
-from simulator.storage.sqlite_store import SqliteStore
-from simulator.store import Store
+from simulator.counterpart.scripted import Voice
+from simulator.persona.files import PersonaCatalog
+from simulator.session.practice import Practice
+from simulator.session.store import Store
 
 
 def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | None = None) -> Practice:
@@ -21,7 +21,7 @@ def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | N
         # Imported only when a model is configured: the offline app never loads LangChain.
         from simulator.adapters.openai_chat import OpenAIChatModel
         from simulator.adapters.tokens import count_tokens, prepare_cache
-        from simulator.llm_voice import LLMVoice
+        from simulator.counterpart.model_voice import LLMVoice
 
         prepare_cache(settings.data_dir / "tiktoken")
         model = settings.counterpart_model
@@ -33,7 +33,7 @@ def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | N
     coach: Coach = RuleCoach(knowledge)
     if settings.coach_model is not None:
         from simulator.adapters.openai_chat import OpenAIStructuredModel
-        from simulator.llm_coach import LLMCoach
+        from simulator.coach.model_coach import LLMCoach
 
         coach = LLMCoach(OpenAIStructuredModel(settings.coach_model), floor=RuleCoach(knowledge))
     return Practice(

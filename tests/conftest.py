@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from simulator.adapters.sqlite_store import SqliteStore
 from simulator.config import REPO_ROOT
-from simulator.persona import Persona
-from simulator.persona_files import PersonaCatalog, load_folder
-from simulator.practice import Practice
-from simulator.storage.sqlite_store import SqliteStore
+from simulator.persona.files import PersonaCatalog, load_folder
+from simulator.persona.model import Persona
+from simulator.session.practice import Practice
 
 PERSONAS_DIR = REPO_ROOT / "personas"
 

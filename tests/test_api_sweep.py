@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 from gradio_client import Client
 
-from simulator.persona_files import PersonaCatalog, load_folder
-from simulator.practice import Practice
-from simulator.review import Team
-from simulator.storage.sqlite_store import SqliteStore
-from simulator.storage.sqlite_team import SqliteTeamStore
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.persona.files import PersonaCatalog, load_folder
+from simulator.session.practice import Practice
+from simulator.team.service import Team
 from tests.appserver import running_app, signed_in
 from tests.conftest import PERSONAS_DIR
 

@@ -1,24 +1,46 @@
-"""The domain stays free of adapters, and the offline switches are set in code."""
+"""The dependency direction (`.importlinter`, checked by import-linter), and the offline switches set in code."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
-ADAPTERS = ["gradio", "chromadb", "openai", "langchain", "langchain_openai", "sqlite3"]
+from simulator.config import REPO_ROOT
 
 
-def test_engine_imports_no_adapter() -> None:
-    code = (
-        "import sys, json\n"
-        "import simulator.rules, simulator.coach.rule_coach, simulator.counterpart, simulator.debrief\n"
-        "import simulator.persona_files, simulator.visibility, simulator.sparring\n"
-        "import simulator.team, simulator.accounts, simulator.review, simulator.exports, simulator.report_html\n"
-        f"print(json.dumps([m for m in {ADAPTERS!r} if m in sys.modules]))\n"
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    command = [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"]
+    return subprocess.run(
+        [*command, "--config", str(root / ".importlinter"), "--no-cache"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
-    assert json.loads(out.stdout) == []
+
+
+def test_the_import_contracts_hold() -> None:
+    result = _lint_imports(REPO_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 kept, 0 broken" in result.stdout
+
+
+def test_the_contracts_catch_a_domain_module_that_imports_an_adapter(tmp_path: Path) -> None:
+    shutil.copytree(REPO_ROOT / "simulator", tmp_path / "simulator", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO_ROOT / ".importlinter", tmp_path)
+    rules = tmp_path / "simulator" / "game" / "rules.py"
+    rules.write_text(rules.read_text() + "\nimport sqlite3  # noqa\nfrom simulator.adapters import minilm  # noqa\n")
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "0 kept, 2 broken" in result.stdout, result.stdout
+    assert "simulator.game.rules -> simulator.adapters.minilm" in result.stdout
+    assert "simulator.game.rules -> sqlite3" in result.stdout
 
 
 def test_offline_switches_are_forced_on_import() -> None:

@@ -11,11 +11,11 @@ from typing import ClassVar
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from simulator.persona_files import PersonaCatalog, load_folder
-from simulator.practice import Practice
-from simulator.review import Team
-from simulator.storage.sqlite_store import SqliteStore
-from simulator.storage.sqlite_team import SqliteTeamStore
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.persona.files import PersonaCatalog, load_folder
+from simulator.session.practice import Practice
+from simulator.team.service import Team
 from tests.appserver import running_app
 from tests.conftest import PERSONAS_DIR
 from tests.test_browser import browser, send  # noqa: F401  (the shared Chromium fixture)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from simulator.sparring import OPENNESS
+from simulator.session.sparring import OPENNESS
 from tests.conftest import persona_ids
 
 GRADE_KEYS = {"questions", "interests", "collaboration", "suggestion"}

@@ -7,8 +7,8 @@ import pytest
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
-from simulator.persona import Persona
-from simulator.visibility import find_leak
+from simulator.game.visibility import find_leak
+from simulator.persona.model import Persona
 
 COACH = RuleCoach()
 

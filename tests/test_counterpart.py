@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from simulator.practice import Practice
-from simulator.sparring import BAD_LINES, OPENERS, GoodNegotiator
-from simulator.visibility import find_leak
+from simulator.game.visibility import find_leak
+from simulator.session.practice import Practice
+from simulator.session.sparring import BAD_LINES, OPENERS, GoodNegotiator
 from tests.conftest import persona_ids
 
 ATTACKS = [

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.practice import Practice
-from simulator.sparring import BadNegotiator, GoodNegotiator
+from simulator.session.practice import Practice
+from simulator.session.sparring import BadNegotiator, GoodNegotiator
 
 
 def test_debrief_after_a_good_conversation(practice: Practice) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.adapters.chroma_index import load_knowledge, open_client
 from simulator.adapters.minilm import MiniLMEmbedder, shared_embedder
-from simulator.embedding import ExemplarIndex
-from simulator.persona_files import PersonaCatalog
-from simulator.storage.chroma_index import load_knowledge, open_client
+from simulator.coach.embedding import ExemplarIndex
+from simulator.persona.files import PersonaCatalog
 
 NO_NETWORK = (
     "import socket\n"
@@ -76,8 +76,8 @@ def test_persisted_collections_reopen_in_a_new_process(tmp_path: Path, catalog: 
     code = NO_NETWORK + (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "import simulator.storage.chroma_index  # registers our embedding function\n"
-        "from simulator.storage.chroma_index import open_client\n"
+        "import simulator.adapters.chroma_index  # registers our embedding function\n"
+        "from simulator.adapters.chroma_index import open_client\n"
         "client = open_client(Path(sys.argv[1]))\n"
         "tips = client.get_collection('coaching_tips')\n"
         "found = tips.query(query_texts=['They threatened to walk away to a competitor'], n_results=3)\n"

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.errors import SessionConflictError, SessionEndedError, SimulatorError, StorageError
-from simulator.exports import export_sessions
-from simulator.passwords import Throttle
-from simulator.practice import Practice
-from simulator.review import Team
-from simulator.storage.sqlite_store import SqliteStore
-from simulator.storage.sqlite_team import SqliteTeamStore
-from simulator.team import SignInError
+from simulator.reports.exports import export_sessions
+from simulator.session.practice import Practice
+from simulator.team.model import SignInError
+from simulator.team.passwords import Throttle
+from simulator.team.service import Team
 from simulator.ui.handlers import Handlers
 from tests.conftest import PERSONAS_DIR
 
@@ -222,7 +222,7 @@ def test_a_failed_write_shows_a_plain_message_and_logs_the_detail(
     team.add_user("ann", "trainee", PASSWORD)
     ui = Handlers(team.practice, team)
     # Two sessions with one id: the second insert fails on SQLite's UNIQUE constraint.
-    monkeypatch.setattr("simulator.practice.uuid.uuid4", lambda: uuid.UUID(int=7))
+    monkeypatch.setattr("simulator.session.practice.uuid.uuid4", lambda: uuid.UUID(int=7))
     assert ui.start("salary_offer", None, None, username="ann").handle is not None
     with caplog.at_level("WARNING"):
         screen = ui.start("salary_offer", None, None, username="ann")

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from simulator.adapters.openai_chat import OpenAIChatModel, OpenAIStructuredModel
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.coach.model_coach import LLMCoach
 from simulator.config import ModelSettings
-from simulator.llm_coach import LLMCoach
-from simulator.llm_voice import LLMVoice
-from simulator.persona_files import PersonaCatalog
-from simulator.practice import Practice
-from simulator.storage.sqlite_store import SqliteStore
+from simulator.counterpart.model_voice import LLMVoice
+from simulator.persona.files import PersonaCatalog
+from simulator.session.practice import Practice
 
 
 def _gguf() -> Path:

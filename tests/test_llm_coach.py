@@ -7,12 +7,12 @@ import json
 import pytest
 
 from simulator.adapters.openai_chat import OpenAIStructuredModel
+from simulator.coach.model_coach import LLMCoach
 from simulator.coach.reading import read_message
 from simulator.coach.suggestions import Visible
 from simulator.config import ModelSettings
-from simulator.fake_openai_server import fake_openai
-from simulator.llm_coach import LLMCoach
-from simulator.persona import Persona
+from simulator.persona.model import Persona
+from tests.fake_openai_server import fake_openai
 
 MESSAGE = "I hear you. How will your director see this deal once it is signed?"
 
@@ -78,8 +78,8 @@ def test_feedback_grade_and_reply_run_side_by_side(dana: Persona, catalog, store
     """Each side waits for the other to have started: run one after the other, this would time out."""
     import threading
 
-    from simulator.llm_voice import LLMVoice
-    from simulator.practice import Practice
+    from simulator.counterpart.model_voice import LLMVoice
+    from simulator.session.practice import Practice
     from simulator.testing import ScriptedChatModel
 
     coach_started, voice_started = threading.Event(), threading.Event()
@@ -106,8 +106,8 @@ def test_feedback_grade_and_reply_run_side_by_side(dana: Persona, catalog, store
 
 
 def test_each_turn_reports_only_its_own_coach_notice(dana: Persona, catalog, store) -> None:
-    from simulator.llm_voice import ModelError
-    from simulator.practice import Practice
+    from simulator.counterpart.model_voice import ModelError
+    from simulator.session.practice import Practice
 
     class Down:
         name = "down"

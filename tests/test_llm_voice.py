@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.llm_voice import LLMVoice
-from simulator.persona import Persona
-from simulator.persona_files import PersonaCatalog
-from simulator.practice import Practice, TurnResult
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.counterpart.model_voice import LLMVoice
+from simulator.counterpart.reply_checks import check_reply
+from simulator.game.state import Move, MoveKind
+from simulator.persona.files import PersonaCatalog
+from simulator.persona.model import Persona
 from simulator.prompts import PromptError, render
-from simulator.reply_checks import check_reply
-from simulator.state import Move, MoveKind
-from simulator.storage.sqlite_store import SqliteStore
+from simulator.session.practice import Practice, TurnResult
 from simulator.testing import ScriptedChatModel
 
 ATTACKS = [
@@ -186,7 +186,7 @@ def test_the_shared_voice_keeps_only_its_latest_counts(
     dana: Persona, catalog: PersonaCatalog, store: SqliteStore
 ) -> None:
     """The app runs for days with one voice object: what it keeps for inspection must not grow with every turn."""
-    from simulator.llm_voice import KEPT_FOR_INSPECTION
+    from simulator.counterpart.model_voice import KEPT_FOR_INSPECTION
 
     voice = LLMVoice(ScriptedChatModel(["Go on."] * 3), count_tokens=lambda text: len(text.split()))
     voice.usage.extend({"prompt": 1, "completion": 1} for _ in range(KEPT_FOR_INSPECTION))

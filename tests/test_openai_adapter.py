@@ -7,13 +7,13 @@ import time
 import pytest
 
 from simulator.adapters.openai_chat import OpenAIChatModel
+from simulator.adapters.sqlite_store import SqliteStore
 from simulator.config import ModelSettings
+from simulator.counterpart.model_voice import LLMVoice, ModelError
 from simulator.errors import SimulatorError
-from simulator.fake_openai_server import fake_openai
-from simulator.llm_voice import LLMVoice, ModelError
-from simulator.persona_files import PersonaCatalog
-from simulator.practice import Practice
-from simulator.storage.sqlite_store import SqliteStore
+from simulator.persona.files import PersonaCatalog
+from simulator.session.practice import Practice
+from tests.fake_openai_server import fake_openai
 
 GOOD = "ok:Look, I hear you, but the number has not moved for me yet."
 

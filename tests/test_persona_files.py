@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from simulator.errors import PersonaFileError
-from simulator.persona_files import load_catalog, load_persona, persona_json_schema
+from simulator.persona.files import load_catalog, load_persona, persona_json_schema
 from tests.conftest import PERSONAS_DIR, persona_ids
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from simulator.errors import InvalidMessageError, SessionEndedError, UnknownPersonaError
-from simulator.practice import Practice
-from simulator.state import MoveKind, Outcome
+from simulator.game.state import MoveKind, Outcome
+from simulator.session.practice import Practice
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
+from simulator.coach.knowledge import Knowledge
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible, suggest
 from simulator.config import Settings
-from simulator.knowledge import Knowledge
-from simulator.persona_files import PersonaCatalog
-from simulator.storage.chroma_index import TranscriptIndex, load_knowledge, open_client
+from simulator.persona.files import PersonaCatalog
 from simulator.text import content_stems
 from simulator.wiring import build_practice
 from tests.conftest import PERSONAS_DIR

@@ -7,10 +7,10 @@ import dataclasses
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
-from simulator.persona import Persona
-from simulator.persona_files import PersonaCatalog
-from simulator.rules import advance, initial_state
-from simulator.state import GameState, MoveKind, Outcome, Phase
+from simulator.game.rules import advance, initial_state
+from simulator.game.state import GameState, MoveKind, Outcome, Phase
+from simulator.persona.files import PersonaCatalog
+from simulator.persona.model import Persona
 
 
 def play(persona: Persona, messages: list[str], state: GameState | None = None) -> tuple[GameState, list[MoveKind]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.practice import Practice
-from simulator.sparring import BadNegotiator, GoodNegotiator
-from simulator.state import Outcome
+from simulator.game.state import Outcome
+from simulator.session.practice import Practice
+from simulator.session.sparring import BadNegotiator, GoodNegotiator
 from tests.conftest import persona_ids
 
 

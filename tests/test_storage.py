@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from simulator.counterpart import Exchange, ScriptedVoice
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.counterpart.scripted import Exchange, ScriptedVoice
 from simulator.errors import StorageError, UnknownSessionError
-from simulator.persona import Persona
-from simulator.persona_files import PersonaCatalog
-from simulator.practice import Practice
-from simulator.state import GameState, Move
-from simulator.storage.sqlite_store import SqliteStore
+from simulator.game.state import GameState, Move
+from simulator.persona.files import PersonaCatalog
+from simulator.persona.model import Persona
+from simulator.session.practice import Practice
 
 MESSAGES = [
     "I hear you. What would a good outcome look like for you?",
@@ -80,7 +80,7 @@ def test_sessions_reopen_after_a_restart(catalog: PersonaCatalog, data_dir: Path
     first.send(handle, MESSAGES[0])
     # A different process reads the same file.
     code = (
-        "import json,sys; from pathlib import Path; from simulator.storage.sqlite_store import SqliteStore; "
+        "import json,sys; from pathlib import Path; from simulator.adapters.sqlite_store import SqliteStore; "
         "s=SqliteStore(Path(sys.argv[1])); print(json.dumps([x.id for x in s.list_sessions()]))"
     )
     out = subprocess.run(

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from simulator.accounts import WRONG_SIGN_IN
-from simulator.exports import export_cohort, export_sessions, read_json
-from simulator.passwords import Throttle
-from simulator.persona_files import PersonaCatalog
-from simulator.practice import Handle, Practice
-from simulator.review import Team
-from simulator.sparring import BadNegotiator, GoodNegotiator
-from simulator.storage.sqlite_store import SqliteStore
-from simulator.storage.sqlite_team import SqliteTeamStore
-from simulator.team import LOCAL, Caller, NotAllowedError, Role, SignInError, Status, TeamInputError
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.persona.files import PersonaCatalog
+from simulator.reports.exports import export_cohort, export_sessions, read_json
+from simulator.session.practice import Handle, Practice
+from simulator.session.sparring import BadNegotiator, GoodNegotiator
+from simulator.team.accounts import WRONG_SIGN_IN
+from simulator.team.model import LOCAL, Caller, NotAllowedError, Role, SignInError, Status, TeamInputError
+from simulator.team.passwords import Throttle
+from simulator.team.service import Team
 
 TODAY = date(2026, 11, 26)
 PASSWORD = "correct horse"

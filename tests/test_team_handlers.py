@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from simulator.practice import Practice
-from simulator.review import Team
-from simulator.storage.sqlite_store import SqliteStore
-from simulator.storage.sqlite_team import SqliteTeamStore
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.session.practice import Practice
+from simulator.team.service import Team
 from simulator.ui.team_handlers import TeamHandlers
 
 PASSWORD = "correct horse"

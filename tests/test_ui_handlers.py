@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from simulator.persona_files import PersonaCatalog
-from simulator.practice import Practice
+from simulator.persona.files import PersonaCatalog
+from simulator.session.practice import Practice
 from simulator.ui.handlers import Handlers
 
 
@@ -56,8 +56,8 @@ def test_hidden_targets_are_not_named_in_the_panel(practice: Practice) -> None:
 
 
 def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalog, tmp_path: Path) -> None:
-    from simulator.llm_voice import LLMVoice
-    from simulator.storage.sqlite_store import SqliteStore
+    from simulator.adapters.sqlite_store import SqliteStore
+    from simulator.counterpart.model_voice import LLMVoice
     from simulator.testing import ScriptedChatModel
     from simulator.ui.handlers import Screen
 
@@ -78,8 +78,8 @@ def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalo
 
 
 def test_the_user_chooses_the_coach_when_a_model_coach_is_configured(catalog: PersonaCatalog, tmp_path: Path) -> None:
-    from simulator.llm_coach import LLMCoach
-    from simulator.storage.sqlite_store import SqliteStore
+    from simulator.adapters.sqlite_store import SqliteStore
+    from simulator.coach.model_coach import LLMCoach
     from simulator.testing import FixedStructuredModel
 
     practice = Practice(catalog, SqliteStore(tmp_path / "c.sqlite3"), coach=LLMCoach(FixedStructuredModel()))
@@ -100,8 +100,8 @@ def test_the_user_chooses_the_coach_when_a_model_coach_is_configured(catalog: Pe
 
 
 def test_reopened_session_keeps_its_coach(catalog: PersonaCatalog, tmp_path: Path) -> None:
-    from simulator.llm_coach import LLMCoach
-    from simulator.storage.sqlite_store import SqliteStore
+    from simulator.adapters.sqlite_store import SqliteStore
+    from simulator.coach.model_coach import LLMCoach
     from simulator.testing import FixedStructuredModel
 
     path = tmp_path / "keep.sqlite3"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
-from simulator.persona import Persona
-from simulator.rules import initial_state
-from simulator.visibility import find_leak, ledger, public_persona, trainee_grade
+from simulator.game.rules import initial_state
+from simulator.game.visibility import find_leak, ledger, public_persona, trainee_grade
+from simulator.persona.model import Persona
 
 
 def test_public_face_has_no_hidden_text(dana: Persona) -> None:

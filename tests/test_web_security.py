@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.config import REPO_ROOT
-from simulator.persona_files import load_folder
-from simulator.practice import Practice
-from simulator.review import Team
-from simulator.storage.sqlite_store import SqliteStore
-from simulator.storage.sqlite_team import SqliteTeamStore
+from simulator.persona.files import load_folder
+from simulator.session.practice import Practice
+from simulator.team.service import Team
 from tests.appserver import fn_index, queue_call, running_app, signed_in
 from tests.conftest import PERSONAS_DIR
 

@@ -17,7 +17,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from simulator.embedding import Vectors
+from simulator.coach.embedding import Vectors
 from simulator.errors import SimulatorError
 
 MAX_TOKENS = 128

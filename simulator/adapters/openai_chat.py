@@ -11,7 +11,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
 from simulator.config import ModelSettings
-from simulator.llm_voice import ModelError
+from simulator.counterpart.model_voice import ModelError
 
 RETRYABLE = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
 CHARS_PER_TOKEN_CAP = 8  # a model that ignores max_tokens is cut off here
@@ -65,7 +65,7 @@ class OpenAIStructuredModel:
     """Structured output by function calling (llama.cpp servers reject `json_schema`)."""
 
     def __init__(self, settings: ModelSettings) -> None:
-        from simulator.llm_coach import CoachGrade
+        from simulator.coach.model_coach import CoachGrade
 
         self.settings = settings
         self.name = settings.model

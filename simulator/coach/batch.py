@@ -6,12 +6,12 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
+from simulator.coach.grade import Grade
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
 from simulator.errors import InvalidMessageError
-from simulator.grade import Grade
-from simulator.persona import Persona
+from simulator.persona.model import Persona
 from simulator.text import clean_message
 
 # Below this many texts, starting worker processes (about half a second each) costs more than it saves.

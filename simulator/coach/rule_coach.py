@@ -8,7 +8,10 @@ from typing import Protocol
 
 import numpy as np
 
+from simulator.coach.embedding import Vectors
+from simulator.coach.grade import Criterion, Grade, InterestsCriterion
 from simulator.coach.interest_words import DETAIL, TIMING_ONLY
+from simulator.coach.knowledge import Knowledge
 from simulator.coach.lexicon import ADDRESSED
 from simulator.coach.reading import Reading
 from simulator.coach.suggestions import SITUATION, Visible, suggest, topic_of
@@ -20,9 +23,6 @@ from simulator.coach.targets import (
     interest_targets,
     ranked_interests,
 )
-from simulator.embedding import Vectors
-from simulator.grade import Criterion, Grade, InterestsCriterion
-from simulator.knowledge import Knowledge
 from simulator.text import overlap, shorten
 
 # A tip is used only when its situation is this close (cosine, MiniLM) to the problem the rules saw: measured,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from simulator.coach import interest_words as iw
 from simulator.coach.reading import Reading
-from simulator.persona import Archetype, Level, Persona
+from simulator.persona.model import Archetype, Level, Persona
 from simulator.text import matching_cues, shorten
 
 # Deeper questions to try once the surface is covered, by the depth not yet reached.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from simulator.coach.reading import Reading
-from simulator.persona import Persona
+from simulator.persona.model import Persona
 from simulator.text import content_stems, matching_cues, stem, stems_of
 
 # A question sharing this many content words with one of an interest's probes is about it.

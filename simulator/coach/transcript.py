@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
+from simulator.coach.grade import CRITERIA, Grade
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
-from simulator.grade import CRITERIA, Grade
-from simulator.persona import Persona
+from simulator.persona.model import Persona
 from simulator.text import clean_message
 
 SPEAKER_LINE = re.compile(r"^\s*([A-Za-z][\w .'\-]{0,40}?)\s*:\s+(.+?)\s*$")

@@ -14,13 +14,13 @@ import anyio
 import gradio as gr
 from starlette.middleware import Middleware
 
+from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.config import Settings
 from simulator.errors import SimulatorError, StorageError
-from simulator.persona_files import PersonaCatalog, load_folder
-from simulator.practice import Practice
-from simulator.review import Team
-from simulator.storage.sqlite_store import SqliteStore
-from simulator.storage.sqlite_team import SqliteTeamStore
+from simulator.persona.files import PersonaCatalog, load_folder
+from simulator.session.practice import Practice
+from simulator.team.service import Team
 from simulator.ui.downloads import Downloads
 from simulator.ui.guard import Guard
 from simulator.ui.handlers import Handlers

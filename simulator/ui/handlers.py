@@ -8,11 +8,11 @@ from html import escape
 from typing import Any
 
 from simulator.errors import SimulatorError
-from simulator.practice import Handle, Practice, TurnResult
-from simulator.review import Team
-from simulator.team import LOCAL, Caller, Role
+from simulator.game.visibility import trainee_grade
+from simulator.session.practice import Handle, Practice, TurnResult
+from simulator.team.model import LOCAL, Caller, Role
+from simulator.team.service import Team
 from simulator.ui import render
-from simulator.visibility import trainee_grade
 
 Chat = list[dict[str, str]]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from simulator.debrief import Debrief
-from simulator.persona import Persona
-from simulator.state import GameState
-from simulator.visibility import HIDDEN_TARGET, ledger, public_persona
+from simulator.game.state import GameState
+from simulator.game.visibility import HIDDEN_TARGET, ledger, public_persona
+from simulator.persona.model import Persona
+from simulator.session.debrief import Debrief
 
 LABELS = {"questions": "Asked questions", "interests": "Probed interests", "collaboration": "Stayed collaborative"}
 

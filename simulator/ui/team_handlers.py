@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from html import escape
 
 from simulator.errors import SimulatorError
-from simulator.exports import export_cohort, export_sessions
-from simulator.report_html import cohort_table_html, progress_chart, transcript_body
-from simulator.review import Team
-from simulator.team import Caller, Role
+from simulator.reports.exports import export_cohort, export_sessions
+from simulator.reports.html import cohort_table_html, progress_chart, transcript_body
+from simulator.team.model import Caller, Role
+from simulator.team.service import Team
 from simulator.ui import team_render
 from simulator.ui.downloads import Downloads, Maker
 from simulator.ui.guard import DOWNLOAD

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.grade import CRITERIA
-from simulator.review_views import AssignmentView, ReviewRow
+from simulator.coach.grade import CRITERIA
+from simulator.team.views import AssignmentView, ReviewRow
 
 SHORT = {"questions": "Q", "interests": "I", "collaboration": "C"}
 

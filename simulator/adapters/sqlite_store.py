@@ -1,0 +1,419 @@
+"""SQLite transcripts: one file in the data directory, every write committed before it returns."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from simulator.coach.grade import Grade
+from simulator.errors import SessionConflictError, SessionEndedError, StorageError, UnknownSessionError
+from simulator.session.store import GradedMessage, SessionRecord, SessionSummary, TurnRecord
+from simulator.text import storable
+
+SCHEMA_VERSION = 4
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    persona_id TEXT NOT NULL,
+    persona_name TEXT NOT NULL,
+    user TEXT NOT NULL,
+    opening TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    outcome TEXT,
+    state_json TEXT NOT NULL,
+    debrief_json TEXT,
+    voice TEXT NOT NULL DEFAULT 'scripted',
+    coach TEXT NOT NULL DEFAULT 'rules',
+    assignment_id TEXT
+);
+CREATE TABLE IF NOT EXISTS turns (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    turn INTEGER NOT NULL,
+    user_text TEXT NOT NULL,
+    grade_json TEXT,
+    reply TEXT,
+    moves_json TEXT NOT NULL DEFAULT '[]',
+    state_json TEXT,
+    created_at TEXT NOT NULL,
+    replied_at TEXT,
+    tokens_json TEXT,
+    PRIMARY KEY (session_id, turn)
+);
+CREATE INDEX IF NOT EXISTS sessions_started ON sessions(started_at);
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('trainer', 'trainee')),
+    password_hash TEXT NOT NULL,
+    trainer TEXT REFERENCES users(name),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assignments (
+    id TEXT PRIMARY KEY,
+    trainer TEXT NOT NULL REFERENCES users(name),
+    trainee TEXT NOT NULL REFERENCES users(name),
+    persona_id TEXT NOT NULL,
+    due TEXT,
+    target INTEGER NOT NULL,
+    attempts INTEGER,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    turn INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user);
+CREATE INDEX IF NOT EXISTS sessions_assignment ON sessions(assignment_id);
+"""
+
+
+log = logging.getLogger(__name__)
+
+# What a user sees; the detail (file, SQLite's words) goes to the log and the operator's CLI.
+NOT_SAVED = "this could not be saved, so nothing of this step was kept: try again, and if it keeps failing tell whoever runs Parley"
+UNAVAILABLE = (
+    "saving is switched off because the database was damaged while the app was running: nothing more is saved. "
+    "Tell whoever runs Parley (the server log says what happened)"
+)
+NOT_READ = "the stored sessions could not be read just now: try again, and if it keeps failing tell whoever runs Parley"
+UNENCODABLE = "the text holds a character that cannot be saved (an unpaired surrogate): remove it and try again"
+STALE = "this conversation moved on in another tab or window: reopen it from Past sessions to continue"
+
+
+class _Damaged(Exception):
+    """Raised inside a write when the file on disk is no longer the database we opened."""
+
+
+def _first_line(exc: BaseException, limit: int = 200) -> str:
+    """SQLite's integrity reports run to hundreds of lines; one short line is enough to say what happened."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_IOERR)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class SqliteStore:
+    """Thread-safe: Gradio calls handlers from a pool, so one connection is shared behind a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._failure: str | None = None  # set once the file is found damaged while running: no more writes
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot create the data folder {path.parent} ({exc}); set PARLEY_DATA_DIR to a writable folder"
+            ) from None
+        if path.exists() and path.stat().st_size == 0:
+            # SQLite would take an empty file for a new database, and an app whose accounts file was truncated
+            # would come up without sign-in. Only a person can tell a new install from lost data.
+            raise StorageError(
+                f"the database {path} is empty (0 bytes), so its accounts and transcripts are gone or were never "
+                "written. It was left untouched: restore a backup, or delete the file if this is a new installation"
+            )
+        self._lock = threading.Lock()
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, timeout=10, isolation_level=None)
+            # Read before anything writes: a damaged file must be reported, never "repaired" over.
+            self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(
+                f"the database {path} is damaged or is not a Parley database ({_first_line(exc)}). "
+                "It was left untouched: move it aside (or restore a backup) and start again, "
+                "or set PARLEY_DATA_DIR to another folder"
+            ) from None
+        # WAL with synchronous=NORMAL: a commit survives a crash of this process,
+        # which is the failure we guard against, at a fraction of FULL's cost.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StorageError(f"the database {path} was written by a newer Parley (schema {version}); upgrade Parley")
+        if 0 < version < 2:
+            # Version 2 stores the tokens each turn's model calls used.
+            self._db.execute("ALTER TABLE turns ADD COLUMN tokens_json TEXT")
+        if 0 < version < 3:
+            # Version 3 remembers which voice and coach a session was started with.
+            self._db.execute("ALTER TABLE sessions ADD COLUMN voice TEXT NOT NULL DEFAULT 'scripted'")
+            self._db.execute("ALTER TABLE sessions ADD COLUMN coach TEXT NOT NULL DEFAULT 'rules'")
+        if 0 < version < 4:
+            # Version 4 adds accounts, assignments and trainer comments; a session may count toward an assignment.
+            self._db.execute("ALTER TABLE sessions ADD COLUMN assignment_id TEXT")
+        self._db.executescript(SCHEMA)
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._identity = self._file_identity()
+
+    def _file_identity(self) -> tuple[int, int]:
+        found = os.stat(self.path)
+        return found.st_dev, found.st_ino
+
+    def _file_problem(self) -> str | None:
+        """What is wrong with the database file on disk, if anything: cheap enough to ask before every commit.
+
+        SQLite keeps acknowledging commits into its WAL after the main file was truncated, overwritten or
+        replaced under it; the damage shows only at the next checkpoint or start, when those turns are lost."""
+        try:
+            found = os.stat(self.path)
+            with open(self.path, "rb") as file:
+                header = file.read(100)
+        except OSError as exc:
+            return f"the file cannot be read ({exc.strerror})"
+        if (found.st_dev, found.st_ino) != self._identity:
+            return "the file was replaced by another one"
+        if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+            return "the file's header is gone (it was truncated or overwritten)"
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        header_valid = header[24:28] == header[92:96]  # the page count is trustworthy only when these agree
+        if header_valid and found.st_size < pages * page_size:
+            return f"the file is shorter ({found.st_size:,} bytes) than the {pages * page_size:,} it holds"
+        return None
+
+    def _fail(self, problem: str) -> StorageError:
+        """Stop writing for good, and keep the WAL's acknowledged turns aside before anything checkpoints them."""
+        if self._failure is None:
+            self._failure = problem
+            wal = self.path.with_name(self.path.name + "-wal")
+            kept = ""
+            if wal.exists():
+                saved = wal.with_name(f"{wal.name}.saved-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+                try:
+                    shutil.copy2(wal, saved)
+                    kept = f"; the recent writes were copied to {saved}"
+                except OSError:
+                    pass
+            log.error("database %s failed while running: %s%s. No more writes are accepted.", self.path, problem, kept)
+        return StorageError(UNAVAILABLE, detail=f"{self.path}: {self._failure}")
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._failure is not None:
+                raise self._fail(self._failure)
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                problem = self._file_problem()
+                if problem is not None:
+                    raise _Damaged(problem)
+                self._db.execute("COMMIT")
+            except BaseException as exc:
+                # Any exception, not only SQLite's: a transaction left open blocks every other writer.
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if isinstance(exc, _Damaged):
+                    raise self._fail(str(exc)) from None
+                damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError)
+                if damaged and (self._file_problem() is not None or _is_damage(exc)):  # type: ignore[arg-type]
+                    raise self._fail(self._file_problem() or _first_line(exc)) from None
+                if isinstance(exc, UnicodeEncodeError):
+                    raise StorageError(UNENCODABLE, detail=_first_line(exc)) from None
+                if isinstance(exc, sqlite3.Error):
+                    log.warning("write to %s failed: %s", self.path, _first_line(exc))
+                    raise StorageError(NOT_SAVED, detail=_first_line(exc)) from None
+                raise
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """Reads under the lock; a read that finds the file damaged switches writing off, as a write would."""
+        with self._lock:
+            try:
+                yield self._db
+            except sqlite3.DatabaseError as exc:
+                problem = self._file_problem()
+                if problem is not None or _is_damage(exc):
+                    raise self._fail(problem or _first_line(exc)) from None
+                log.warning("read from %s failed: %s", self.path, _first_line(exc))
+                raise StorageError(NOT_READ, detail=_first_line(exc)) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def create_session(
+        self,
+        *,
+        session_id: str,
+        persona_id: str,
+        persona_name: str,
+        user: str,
+        opening: str,
+        state: dict[str, Any],
+        voice: str = "scripted",
+        coach: str = "rules",
+        assignment_id: str | None = None,
+    ) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sessions (id, persona_id, persona_name, user, opening, started_at, state_json, voice, coach, "
+                "assignment_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    session_id,
+                    persona_id,
+                    persona_name,
+                    user,
+                    opening,
+                    _now(),
+                    json.dumps(state),
+                    voice,
+                    coach,
+                    assignment_id,
+                ),
+            )
+
+    def _expect(self, db: sqlite3.Connection, session_id: str, last_turn: int) -> None:
+        """Refuse a write from a stale copy of the session: it must be open and its last stored turn `last_turn`."""
+        row = db.execute(
+            "SELECT s.ended_at, (SELECT coalesce(max(turn), 0) FROM turns WHERE session_id = s.id) "
+            "FROM sessions s WHERE s.id=?",
+            (session_id,),
+        ).fetchone()
+        if row is None:
+            raise UnknownSessionError(session_id)
+        if row[0] is not None:
+            raise SessionEndedError("this conversation has ended: start a new one to keep practising")
+        if row[1] != last_turn:
+            raise SessionConflictError(STALE)
+
+    def add_user_message(self, session_id: str, turn: int, text: str) -> None:
+        with self._write() as db:
+            self._expect(db, session_id, turn - 1)
+            db.execute(
+                "INSERT INTO turns (session_id, turn, user_text, created_at) VALUES (?,?,?,?)",
+                (session_id, turn, text, _now()),
+            )
+
+    def add_grade(self, session_id: str, turn: int, grade: Grade) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE turns SET grade_json=? WHERE session_id=? AND turn=?",
+                (grade.model_dump_json(), session_id, turn),
+            )
+
+    def add_reply(
+        self,
+        session_id: str,
+        turn: int,
+        reply: str,
+        moves: list[str],
+        state: dict[str, Any],
+        tokens: dict[str, int] | None = None,
+    ) -> None:
+        payload = json.dumps(state)
+        with self._write() as db:
+            self._expect(db, session_id, turn)
+            db.execute(
+                "UPDATE turns SET reply=?, moves_json=?, state_json=?, replied_at=?, tokens_json=? "
+                "WHERE session_id=? AND turn=?",
+                (reply, json.dumps(moves), payload, _now(), json.dumps(tokens) if tokens else None, session_id, turn),
+            )
+            db.execute("UPDATE sessions SET state_json=? WHERE id=?", (payload, session_id))
+
+    def finish(
+        self, session_id: str, outcome: str, state: dict[str, Any], debrief: dict[str, Any], *, turn: int
+    ) -> None:
+        """End the session as of its turn `turn`; a copy that has not seen every stored turn is refused."""
+        with self._write() as db:
+            self._expect(db, session_id, turn)
+            db.execute(
+                "UPDATE sessions SET ended_at=?, outcome=?, state_json=?, debrief_json=? WHERE id=?",
+                (_now(), outcome, json.dumps(state), json.dumps(debrief), session_id),
+            )
+
+    def get_session(self, session_id: str) -> SessionRecord:
+        if session_id != storable(session_id):
+            raise UnknownSessionError(storable(session_id))  # no stored id holds a character SQLite cannot take
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT id, persona_id, persona_name, user, started_at, opening, state_json, ended_at, outcome, debrief_json, "
+                "voice, coach, assignment_id "
+                "FROM sessions WHERE id=?",
+                (session_id,),
+            ).fetchone()
+            if row is None:
+                raise UnknownSessionError(session_id)
+            turns = db.execute(
+                "SELECT turn, user_text, grade_json, reply, moves_json, state_json, created_at, replied_at, tokens_json "
+                "FROM turns WHERE session_id=? ORDER BY turn",
+                (session_id,),
+            ).fetchall()
+        return SessionRecord(
+            id=row[0],
+            persona_id=row[1],
+            persona_name=row[2],
+            user=row[3],
+            started_at=row[4],
+            opening=row[5],
+            state=json.loads(row[6]),
+            ended_at=row[7],
+            outcome=row[8],
+            debrief=json.loads(row[9]) if row[9] else None,
+            voice=row[10],
+            coach=row[11],
+            assignment_id=row[12],
+            turns=[
+                TurnRecord(
+                    turn=t[0],
+                    user_text=t[1],
+                    grade=Grade.model_validate_json(t[2]) if t[2] else None,
+                    reply=t[3],
+                    moves=json.loads(t[4]),
+                    state=json.loads(t[5]) if t[5] else None,
+                    created_at=t[6],
+                    replied_at=t[7],
+                    tokens=json.loads(t[8]) if t[8] else None,
+                )
+                for t in turns
+            ],
+        )
+
+    def graded_messages(self) -> list[GradedMessage]:
+        """Every graded user message, oldest session first: what transcript search should hold."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT t.session_id, s.persona_id, t.turn, t.user_text, t.grade_json FROM turns t "
+                "JOIN sessions s ON s.id = t.session_id WHERE t.grade_json IS NOT NULL ORDER BY s.started_at, t.turn"
+            ).fetchall()
+        return [GradedMessage(r[0], r[1], r[2], r[3], Grade.model_validate_json(r[4])) for r in rows]
+
+    def list_sessions(self, limit: int = 50, users: Collection[str] | None = None) -> list[SessionSummary]:
+        """The newest sessions first; only those of `users` when given."""
+        where, params = "", []
+        if users is not None:
+            names = sorted(set(users))
+            where = f"WHERE s.user IN ({','.join('?' * len(names))}) " if names else "WHERE 0 "
+            params = names
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT s.id, s.persona_id, s.persona_name, s.user, s.started_at, count(t.turn), s.outcome, "
+                "s.assignment_id FROM sessions s LEFT JOIN turns t ON t.session_id = s.id "
+                f"{where}GROUP BY s.id ORDER BY s.started_at DESC, s.rowid DESC LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+        return [SessionSummary(*row) for row in rows]

@@ -1,0 +1,95 @@
+"""What the coach knows beyond rules: coaching tips, labelled exemplars and each persona's interest cues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulator.coach.embedding import Embedder, ExemplarIndex
+from simulator.persona.model import Persona
+
+Criterion = Literal["questions", "interests", "collaboration", "value", "agreement"]
+PhaseName = Literal["understanding", "exploring", "building"]
+EXEMPLAR_LABELS = ("probing", "not_probing", "dismissive", "collaborative")
+
+
+class Tip(BaseModel):
+    """One coaching tip, tagged so the coach can pick one that fits the moment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    criterion: Criterion
+    phases: Annotated[list[PhaseName], Field(min_length=1)]
+    archetypes: Annotated[list[str], Field(min_length=1)]
+    situation: str
+    tip: str
+    example: str
+
+    def fits(self, phase: str, archetype: str | None) -> bool:
+        return phase in self.phases and ("any" in self.archetypes or archetype in self.archetypes)
+
+
+def _data(name: str) -> str:
+    return resources.files("simulator").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def load_tips() -> list[Tip]:
+    return [Tip.model_validate(item) for item in yaml.safe_load(_data("tips.yaml"))]
+
+
+def load_exemplars() -> dict[str, list[str]]:
+    data = yaml.safe_load(_data("exemplars.yaml"))
+    return {label: [str(t) for t in data[label]] for label in EXEMPLAR_LABELS}
+
+
+def interest_documents(persona: Persona) -> list[tuple[str, str]]:
+    """(interest id, text) pairs that describe what a question about each interest sounds like."""
+    docs = []
+    for interest in persona.hidden_interests:
+        docs.append((interest.id, interest.summary))
+        docs += [(interest.id, probe) for probe in interest.probes]
+        docs.append((interest.id, ", ".join(interest.cues)))
+        docs.append((interest.id, interest.reveal))
+    return docs
+
+
+@dataclass
+class Knowledge:
+    """Embedded tips, exemplars and interest cues, ready for fast in-memory similarity."""
+
+    embedder: Embedder
+    tips: list[Tip]
+    tip_index: ExemplarIndex
+    exemplars: ExemplarIndex
+    cues: dict[str, ExemplarIndex] = field(default_factory=dict)
+
+    def tip(self, tip_id: str) -> Tip:
+        return next(t for t in self.tips if t.id == tip_id)
+
+
+def build_knowledge(embedder: Embedder, personas: list[Persona]) -> Knowledge:
+    """Embed everything directly (no store); the Chroma adapter builds the same thing from persisted vectors."""
+    tips = load_tips()
+    exemplars = load_exemplars()
+    texts = [t for label in EXEMPLAR_LABELS for t in exemplars[label]]
+    labels = [label for label in EXEMPLAR_LABELS for _ in exemplars[label]]
+    cues = {}
+    for persona in personas:
+        docs = interest_documents(persona)
+        cues[persona.id] = ExemplarIndex(
+            [d for _, d in docs], [i for i, _ in docs], embedder.embed([d for _, d in docs])
+        )
+    return Knowledge(
+        embedder=embedder,
+        tips=tips,
+        tip_index=ExemplarIndex(
+            [t.situation for t in tips], [t.id for t in tips], embedder.embed([t.situation for t in tips])
+        ),
+        exemplars=ExemplarIndex(texts, labels, embedder.embed(texts)),
+        cues=cues,
+    )

@@ -1,0 +1,39 @@
+"""Checks every model-written reply must pass before anyone sees it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from simulator.game.state import Move, MoveKind
+from simulator.game.visibility import find_leak
+from simulator.persona.model import Persona
+
+ROLE_BREAK = re.compile(
+    r"\b(?:as an ai|language model|i(?:'m| am) an? (?:ai|assistant|chatbot|bot|model)|openai|system prompt|my instructions|"
+    r"my (?:persona|character|role)(?: file)?|hidden interests?|i(?:'m| am) (?:just )?role-?playing|ignore (?:previous|all) instructions)\b",
+    re.I,
+)
+SPEAKS_FOR_THEM = re.compile(r"^\s*(?:them|user|you|trainee|me|human|assistant)\s*:", re.I | re.M)
+AGREES = re.compile(
+    r"\b(?:we have a deal|it'?s a deal|deal\.|you(?:'ve| have) got a deal|i (?:accept|agree)|agreed\b|i'?ll sign|let'?s shake on it)",
+    re.I,
+)
+
+
+def check_reply(text: str, persona: Persona, uncovered: Collection[str], moves: list[Move]) -> str | None:
+    """Why the reply may not be shown, or None when it passes."""
+    if not text.strip():
+        return "empty reply"
+    if find_leak(text, persona, uncovered):
+        # Not which one: this reason reaches the trainee as a notice, and the id alone is a hint.
+        return "gives away a hidden interest"
+    if ROLE_BREAK.search(text):
+        return "breaks character"
+    if SPEAKS_FOR_THEM.search(text) or re.search(rf"^\s*{re.escape(persona.name)}\s*:", text, re.M):
+        return "switches roles or writes a script"
+    accepting = any(m.kind is MoveKind.ACCEPT for m in moves)
+    if not accepting and AGREES.search(text):
+        # Every archetype here is hard: only the rules can grant agreement.
+        return "softens below the archetype: agrees when the rules did not"
+    return None

@@ -1,0 +1,1 @@
+"""The persona: its schema and the files it is read from."""

@@ -1,0 +1,1 @@
+"""Reports: JSON/CSV/HTML exports and inline SVG plots."""

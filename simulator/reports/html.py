@@ -1,0 +1,164 @@
+"""The HTML report: a transcript or a cohort as one self-contained page, plots as inline SVG, no outside requests."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from simulator.coach.grade import CRITERIA
+from simulator.reports.plots import line_chart
+from simulator.team.model import Comment
+from simulator.team.views import TranscriptView
+
+LABELS = {"questions": "Questions", "interests": "Interests", "collaboration": "Collaboration"}
+
+
+def score_chart(view: TranscriptView) -> str:
+    series: dict[str, list[float | None]] = {
+        LABELS[c]: [float(t["grade"][c]["score"]) if t["grade"] else None for t in view.turns] for c in CRITERIA
+    }
+    labels = [str(t["turn"]) for t in view.turns]
+    return line_chart("Score per message", series, y_max=2, x_labels=labels, chart_id="score-chart", y_label="0-2")
+
+
+def trust_chart(view: TranscriptView) -> str:
+    values: list[float | None] = [float(t["state"]["trust"]) if t["state"] else None for t in view.turns]
+    labels = [str(t["turn"]) for t in view.turns]
+    return line_chart(
+        "Trust over the conversation", {"Trust": values}, y_max=100, x_labels=labels, chart_id="trust-chart"
+    )
+
+
+def progress_chart(trainee: str, points: list[tuple[str, int]]) -> str:
+    """A trainee's overall score per finished session, oldest first."""
+    return line_chart(
+        f"Progress of {trainee} across sessions",
+        {"Overall %": [float(p) for _, p in points]},
+        y_max=100,
+        x_labels=[d[5:10] for d, _ in points],
+        chart_id=f"progress-{trainee}",
+    )
+
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 960px; margin: 2em auto; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; } td, th { border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; }
+.turn { border-left: 4px solid #1565c0; padding: .3em .8em; margin: .8em 0; }
+.reply { color: #444; margin-left: 1.5em; } .comment { background: #fff8e1; padding: .3em .5em; margin: .3em 0; }
+.score-0 { color: #c62828; } .score-1 { color: #f9a825; } .score-2 { color: #2e7d32; }
+"""
+
+
+def page(title: str, body: str) -> str:
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>"
+    )
+
+
+def transcript_body(view: TranscriptView) -> str:
+    """The transcript as HTML: meta, plots, every message with its grade and comments, interests, debrief."""
+    notes: dict[int, list[Comment]] = {}
+    for c in view.comments:
+        notes.setdefault(c.turn, []).append(c)
+    head = (
+        f"<h2>{escape(view.trainee)} with {escape(view.persona_name)}</h2>"
+        f"<p>Session <code>{escape(view.session_id)}</code> · started {escape(view.started_at[:16].replace('T', ' '))} · "
+        f"outcome: <b>{escape((view.outcome or 'still open').replace('_', ' '))}</b>"
+        + (f" · overall {view.percent}%" if view.percent is not None else "")
+        + (f" · assignment target {view.assignment['target']}%" if view.assignment else "")
+        + "</p>"
+    )
+    plots = f"<div class='plots'>{score_chart(view)}{trust_chart(view)}</div>"
+    items = [
+        f"<div class='turn opening'><p class='reply'><b>{escape(view.persona_name)}:</b> {escape(view.opening)}</p></div>"
+    ]
+    for t in view.turns:
+        grade = t["grade"]
+        graded = ""
+        if grade:
+            cells = "".join(
+                f"<td class='score-{grade[c]['score']}'><b>{LABELS[c]} {grade[c]['score']}/2</b><br>"
+                f"{escape(grade[c]['reason'])}"
+                + (f"<br><q>{escape(grade[c]['evidence'])}</q>" if grade[c]["evidence"] else "")
+                + "</td>"
+                for c in CRITERIA
+            )
+            targets = grade["interests"].get("targets") or []
+            graded = (
+                f"<table class='grade'><tr>{cells}</tr></table>"
+                + (f"<p>Went after: {escape(', '.join(targets))}</p>" if targets else "")
+                + f"<p><i>Try:</i> {escape(grade['suggestion'])}</p>"
+            )
+        state = t["state"]
+        meter = (
+            f"<p class='state'>trust {state['trust']} · patience {state['patience']} · phase {escape(state['phase'])}"
+            f" · uncovered: {escape(', '.join(state['uncovered']) or 'none')}</p>"
+            if state
+            else ""
+        )
+        comments = "".join(
+            f"<div class='comment' data-turn='{t['turn']}'><b>{escape(c.author)}</b>: {escape(c.text)}</div>"
+            for c in notes.get(t["turn"], [])
+        )
+        reply = f"<p class='reply'><b>{escape(view.persona_name)}:</b> {escape(t['reply'])}</p>" if t["reply"] else ""
+        items.append(
+            f"<div class='turn' data-turn='{t['turn']}'><p><b>{t['turn']}. {escape(view.trainee)}:</b> "
+            f"{escape(t['user'])}</p>{graded}{meter}{comments}{reply}</div>"
+        )
+    interests = "".join(
+        f"<li><b>{escape(i['level'])}</b> {escape(i['summary'])} · "
+        + (f"uncovered at message {i['uncovered_turn']}" if i["uncovered_turn"] else "never uncovered")
+        + "</li>"
+        for i in view.interests
+    )
+    debrief = ""
+    if view.debrief:
+        d = view.debrief
+        debrief = (
+            f"<h3>Debrief</h3><p>{escape(d['outcome_text'])} Overall {d['overall_percent']}%.</p><ul>"
+            + "".join(f"<li>{escape(tip)}</li>" for tip in d.get("try_next", []))
+            + "</ul>"
+        )
+    return (
+        head + plots + "".join(items) + f"<h3>Interests</h3><ul>{interests or '<li>none uncovered</li>'}</ul>" + debrief
+    )
+
+
+def transcript_html(view: TranscriptView) -> str:
+    return page(f"Parley transcript {view.session_id}", transcript_body(view))
+
+
+COHORT_COLUMNS = [
+    ("persona", "Counterpart"),
+    ("trainee", "Trainee"),
+    ("sessions", "Sessions"),
+    ("finished", "Finished"),
+    ("best_percent", "Best %"),
+    ("mean_percent", "Mean %"),
+    ("questions_avg", "Questions"),
+    ("interests_avg", "Interests"),
+    ("collaboration_avg", "Collaboration"),
+    ("mean_uncovered", "Interests found"),
+    ("agreements", "Agreements"),
+    ("passed", "Passed"),
+]
+
+
+def cohort_table_html(rows: list[dict[str, Any]]) -> str:
+    head = "".join(f"<th>{escape(label)}</th>" for _, label in COHORT_COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape('' if r[k] is None else str(r[k]))}</td>" for k, _ in COHORT_COLUMNS) + "</tr>"
+        for r in rows
+    )
+    return f"<table id='cohort-table'><tr>{head}</tr>{body}</table>"
+
+
+def cohort_html(rows: list[dict[str, Any]], views: list[TranscriptView]) -> str:
+    by_trainee: dict[str, list[tuple[str, int]]] = {}
+    for v in sorted(views, key=lambda v: v.started_at):
+        if v.percent is not None:
+            by_trainee.setdefault(v.trainee, []).append((v.started_at, v.percent))
+    charts = "".join(progress_chart(t, pts) for t, pts in sorted(by_trainee.items()))
+    sessions = "".join(f"<hr>{transcript_body(v)}" for v in views)
+    return page("Parley cohort report", f"<h1>Cohort</h1>{cohort_table_html(rows)}{charts}{sessions}")

@@ -1,0 +1,1 @@
+"""A practice session: the service that plays turns, its records and storage port, the debrief, sparring partners."""

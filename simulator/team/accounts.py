@@ -1,0 +1,122 @@
+"""Accounts and who may read whose sessions: sign-in with bcrypt and throttling, callers, trainers' trainees."""
+
+from __future__ import annotations
+
+from simulator.session.store import Store
+from simulator.team.model import LOCAL, Account, Caller, NotAllowedError, Role, SignInError, TeamInputError, check_name
+from simulator.team.passwords import Throttle, cost_of, decoy_hash, hash_password, verify
+from simulator.team.store import TeamStore
+
+WRONG_SIGN_IN = "Sign-in failed: the name or the password is wrong."
+
+
+class Accounts:
+    def __init__(
+        self, store: TeamStore, sessions: Store, *, throttle: Throttle | None = None, rounds: int = 12
+    ) -> None:
+        self.store = store
+        self.sessions = sessions
+        self.throttle = throttle or Throttle()
+        self.rounds = rounds  # bcrypt's cost; tests lower it to stay quick
+        # Made now, so the first unknown name does not pay for making it (and stand out).
+        decoy_hash(cost_of(store.newest_password_hash(), rounds))
+
+    def accounts_exist(self) -> bool:
+        return self.store.count_accounts() > 0
+
+    def add_user(self, name: str, role: Role | str, password: str, trainer: str | None = None) -> Account:
+        """For the operator (the CLI): no caller, since whoever holds the database file holds everything."""
+        name = check_name(name)
+        try:
+            role = Role(role)
+        except ValueError:
+            raise TeamInputError(f"unknown role '{role}': use trainer or trainee") from None
+        if role is Role.LOCAL:
+            raise TeamInputError("unknown role 'local': use trainer or trainee")
+        if trainer is not None:
+            if role is not Role.TRAINEE:
+                raise TeamInputError("only a trainee has a trainer: drop --trainer for a trainer account")
+            found = self.store.account(trainer)
+            if found is None or found[0].role is not Role.TRAINER:
+                raise TeamInputError(f"no trainer account named '{trainer}': add it first, or leave --trainer out")
+            trainer = found[0].name
+        if self.store.account(name) is not None:
+            raise TeamInputError(f"there is already an account named '{name}': choose another name")
+        return self.store.add_account(name, role, hash_password(password, self.rounds), trainer)
+
+    def set_password(self, name: str, password: str) -> None:
+        found = self.store.account(name)
+        if found is None:
+            raise TeamInputError(f"no account named '{name}' (`python -m simulator users list` shows them)")
+        self.store.set_password(found[0].name, hash_password(password, self.rounds))
+
+    def remove_user(self, name: str) -> None:
+        found = self.store.account(name)
+        if found is None:
+            raise TeamInputError(f"no account named '{name}' (`python -m simulator users list` shows them)")
+        account = found[0]
+        if self.sessions.list_sessions(1, users=[account.name]) or self.store.assignments([account.name]):
+            raise TeamInputError(
+                f"'{account.name}' has sessions or assignments; they are kept, so the account stays. "
+                "Change its password to lock it instead"
+            )
+        if any(a.trainer == account.name for a in self.store.accounts()):
+            raise TeamInputError(f"'{account.name}' is the trainer of other accounts: move those trainees first")
+        self.store.remove_account(account.name)
+
+    def users(self) -> list[Account]:
+        return self.store.accounts()
+
+    def sign_in(self, name: str, password: str) -> Caller:
+        """Raises `SignInError` with the same words whatever was wrong; a name is paused after repeated failures."""
+        name = name.strip()
+        wait = self.throttle.wait_left(name)
+        if wait > 0:
+            raise SignInError(f"Too many failed sign-ins for this name: wait {int(wait) + 1} seconds and try again.")
+        found = self.store.account(name) if name else None
+        # Asked for every sign-in, known name or not, so both take the same path to bcrypt.
+        rounds = cost_of(self.store.newest_password_hash(), self.rounds)
+        if not verify(password, found[1] if found else None, rounds) or found is None:
+            self.throttle.failed(name)
+            raise SignInError(WRONG_SIGN_IN)
+        self.throttle.succeeded(name)
+        return Caller(found[0].name, found[0].role)
+
+    def check_credentials(self, name: str, password: str) -> bool:
+        """Gradio's login hook: True or False, with throttling applied."""
+        try:
+            self.sign_in(name, password)
+        except SignInError:
+            return False
+        return True
+
+    def caller(self, username: str | None) -> Caller:
+        """Who a request comes from: a signed-in account, or the local user when the app has no accounts."""
+        if not username:
+            if self.accounts_exist():
+                raise NotAllowedError(
+                    "sign in first: this app has accounts (if they were added after it started, restart it)"
+                )
+            return LOCAL
+        found = self.store.account(username)
+        if found is None:
+            raise NotAllowedError("your account no longer exists: ask a trainer")
+        return Caller(found[0].name, found[0].role)
+
+    def trainees_of(self, caller: Caller) -> list[Account]:
+        """The trainees a trainer looks after: their own, plus those with no trainer yet."""
+        if not caller.is_trainer:
+            return []
+        return [
+            a
+            for a in self.store.accounts()
+            if a.role is Role.TRAINEE and (caller.role is Role.LOCAL or a.trainer in (None, caller.name))
+        ]
+
+    def _visible_users(self, caller: Caller) -> set[str] | None:
+        """Whose sessions the caller may read; None means everyone's (the local single user)."""
+        if caller.role is Role.LOCAL:
+            return None
+        if caller.role is Role.TRAINEE:
+            return {caller.name}
+        return {a.name for a in self.trainees_of(caller)} | {caller.name}

@@ -1,0 +1,359 @@
+"""The team service: accounts, assignments, review and comments, with every call checked against its caller.
+
+Authorization lives here, not in the UI: the Gradio handlers, the HTTP API and the CLI all come through these
+methods, and a trainee's request for someone else's session gets the same answer as one for a session that
+does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection
+from datetime import UTC, date, datetime
+from statistics import mean
+from typing import Any
+
+from simulator.coach.grade import CRITERIA
+from simulator.errors import SimulatorError, UnknownPersonaError, UnknownSessionError
+from simulator.game.state import GameState
+from simulator.game.visibility import trainee_grade
+from simulator.session.practice import Handle, Practice
+from simulator.session.store import SessionRecord
+from simulator.team.accounts import Accounts
+from simulator.team.model import (
+    Assignment,
+    Attempt,
+    Caller,
+    Comment,
+    NotAllowedError,
+    Role,
+    TeamInputError,
+    check_assignment,
+    passed,
+    status,
+    why_not_startable,
+)
+from simulator.team.passwords import Throttle
+from simulator.team.store import TeamStore
+from simulator.team.views import AssignmentView, ReviewRow, TranscriptView
+from simulator.text import storable
+
+MAX_COMMENT = 2000
+
+
+def _averages(record: SessionRecord) -> dict[str, float | None]:
+    grades = [t.grade for t in record.turns if t.grade is not None]
+    return {c: round(mean(getattr(g, c).score for g in grades), 2) if grades else None for c in CRITERIA}
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(mean(known), 2) if known else None
+
+
+class Team(Accounts):
+    """Sessions, assignments, review and comments, each call checked against its caller (see `Accounts`)."""
+
+    def __init__(
+        self,
+        practice: Practice,
+        store: TeamStore,
+        *,
+        throttle: Throttle | None = None,
+        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+        rounds: int = 12,
+    ) -> None:
+        super().__init__(store, practice.store, throttle=throttle, rounds=rounds)
+        self.practice = practice
+        self.today = today
+
+    # --- sessions -------------------------------------------------------------------------------------------
+
+    def _readable(self, caller: Caller, session_id: str) -> SessionRecord:
+        try:
+            record = self.practice.store.get_session(session_id)
+        except UnknownSessionError:
+            record = None
+        visible = self._visible_users(caller)
+        if record is None or (visible is not None and record.user not in visible):
+            raise NotAllowedError(f"you have no session '{session_id}'")
+        return record
+
+    def _own(self, caller: Caller, session_id: str) -> None:
+        record = self._readable(caller, session_id)
+        if caller.role is not Role.LOCAL and record.user != caller.name:
+            raise NotAllowedError("only the person who negotiated this session can continue it")
+
+    def start(self, caller: Caller, persona_id: str, voice: str | None = None, coach: str | None = None) -> Handle:
+        return self.practice.start(persona_id, user=caller.name, voice=voice, coach=coach)
+
+    def resume(self, caller: Caller, session_id: str) -> tuple[Handle, SessionRecord]:
+        self._own(caller, session_id)
+        return self.practice.resume(session_id)
+
+    def check_handle(self, caller: Caller, handle: Handle) -> None:
+        """A live conversation may be played only by whoever started it."""
+        self._own(caller, handle.session_id)
+
+    def session_list(
+        self, caller: Caller, limit: int = 100, trainee: str | None = None, persona_id: str | None = None
+    ) -> list[SessionRecord]:
+        """The caller's readable sessions, newest first; filtered before any whole transcript is loaded."""
+        users = self._visible_users(caller)
+        if trainee:
+            users = {u for u in users if u.lower() == trainee.lower()} if users is not None else {trainee}
+        summaries = self.practice.store.list_sessions(limit, users)
+        return [
+            self.practice.store.get_session(s.id) for s in summaries if not persona_id or s.persona_id == persona_id
+        ]
+
+    # --- assignments ----------------------------------------------------------------------------------------
+
+    def assign(
+        self,
+        caller: Caller,
+        trainees: Collection[str],
+        persona_ids: Collection[str],
+        *,
+        due: date | str | None = None,
+        target: int = 70,
+        attempts: int | None = None,
+        note: str = "",
+    ) -> list[Assignment]:
+        """One assignment per trainee and persona, all written together or none."""
+        if not caller.is_trainer:
+            raise NotAllowedError("only a trainer can assign counterparts")
+        if isinstance(due, str):
+            try:
+                due = date.fromisoformat(due.strip()) if due.strip() else None
+            except ValueError:
+                raise TeamInputError(f"'{due}' is not a date: write it as YYYY-MM-DD, e.g. 2026-12-31") from None
+        names = [t.strip() for t in trainees if t.strip()]
+        personas = [p.strip() for p in persona_ids if p.strip()]
+        if not names:
+            raise TeamInputError("choose at least one trainee")
+        if not personas:
+            raise TeamInputError("choose at least one counterpart")
+        note = storable(note)
+        check_assignment(target, attempts, due, self.today(), note.strip())
+        mine = {a.name.lower(): a.name for a in self.trainees_of(caller)}
+        unknown = [n for n in names if n.lower() not in mine]
+        if unknown:
+            raise TeamInputError(
+                f"no trainee of yours named {', '.join(repr(n) for n in unknown)}: "
+                "add them with `python -m simulator users add NAME --role trainee`"
+            )
+        for persona_id in personas:
+            if persona_id not in self.practice.catalog.personas:
+                raise UnknownPersonaError(persona_id, sorted(self.practice.catalog.personas))
+        created = datetime.now(UTC).isoformat(timespec="milliseconds")
+        made = [
+            Assignment(
+                id=uuid.uuid4().hex[:10],
+                trainer=caller.name,
+                trainee=mine[n.lower()],
+                persona_id=p,
+                due=due,
+                target=target,
+                attempts=attempts,
+                note=note.strip(),
+                created_at=created,
+            )
+            for n in dict.fromkeys(names)
+            for p in dict.fromkeys(personas)
+        ]
+        self.store.add_assignments(made)
+        return made
+
+    def _views(self, assignments: list[Assignment]) -> list[AssignmentView]:
+        attempts = self.store.attempts([a.id for a in assignments])
+        today = self.today()
+        views = []
+        for a in assignments:
+            persona = self.practice.catalog.personas.get(a.persona_id)
+            name = persona.name if persona else f"{a.persona_id} (persona file missing)"
+            views.append(AssignmentView(a, name, status(a, attempts[a.id], today), attempts[a.id]))
+        return views
+
+    def assignments(self, caller: Caller) -> list[AssignmentView]:
+        """A trainee's own assignments; a trainer's view of their trainees' ones."""
+        visible = self._visible_users(caller)
+        return self._views(self.store.assignments(visible))
+
+    def start_assignment(
+        self, caller: Caller, assignment_id: str, voice: str | None = None, coach: str | None = None
+    ) -> Handle:
+        assignment = self.store.assignment(assignment_id)
+        if assignment is None or assignment.trainee != caller.name:
+            raise NotAllowedError(f"you have no assignment '{assignment_id}'")
+        problem = why_not_startable(assignment, self.store.attempts([assignment.id])[assignment.id], self.today())
+        if problem:
+            raise TeamInputError(problem)
+        return self.practice.start(
+            assignment.persona_id, user=caller.name, voice=voice, coach=coach, assignment_id=assignment.id
+        )
+
+    # --- review ---------------------------------------------------------------------------------------------
+
+    def review_rows(
+        self,
+        caller: Caller,
+        *,
+        trainee: str | None = None,
+        persona_id: str | None = None,
+        only: str | None = None,
+        limit: int = 500,
+    ) -> list[ReviewRow]:
+        """The sessions table, newest first; `only` is 'passed', 'not passed', 'open' or None."""
+        assignments = {a.id: a for a in self.store.assignments(self._visible_users(caller))}
+        rows = []
+        for record in self.session_list(caller, limit, trainee, persona_id):
+            state = GameState.from_dict(record.state)
+            persona = self.practice.catalog.personas.get(record.persona_id)
+            percent = int(record.debrief["overall_percent"]) if record.debrief else None
+            assignment = assignments.get(record.assignment_id or "")
+            verdict = None
+            if assignment is not None and record.ended_at is not None:
+                verdict = passed(assignment, Attempt(record.id, record.started_at, True, percent))
+            row = ReviewRow(
+                session_id=record.id,
+                trainee=record.user,
+                persona_id=record.persona_id,
+                persona_name=record.persona_name,
+                started_at=record.started_at,
+                turns=len(record.turns),
+                averages=_averages(record),
+                uncovered=len(state.uncovered),
+                interests=len(persona.hidden_interests) if persona else 0,
+                outcome=record.outcome,
+                percent=percent,
+                passed=verdict,
+                assignment_id=assignment.id if assignment else None,
+            )
+            if only == "passed" and row.passed is not True:
+                continue
+            if only == "not passed" and row.passed is not False:
+                continue
+            if only == "open" and record.ended_at is not None:
+                continue
+            rows.append(row)
+        return rows
+
+    def transcript(self, caller: Caller, session_id: str) -> TranscriptView:
+        record = self._readable(caller, session_id)
+        full = caller.is_trainer and (caller.role is Role.LOCAL or record.user != caller.name)
+        persona = self.practice.catalog.personas.get(record.persona_id)
+        final = GameState.from_dict(record.state)
+        uncovered = final.uncovered_ids
+        turns = []
+        for t in record.turns:
+            grade: dict[str, Any] | None = None
+            if t.grade is not None:
+                grade = t.grade.model_dump(mode="json") if full else trainee_grade(t.grade, uncovered)
+            state = GameState.from_dict(t.state).summary() if t.state else None
+            turns.append({"turn": t.turn, "user": t.user_text, "grade": grade, "reply": t.reply, "state": state})
+        found = {u.interest_id: u for u in final.uncovered}
+        interests = []
+        if persona is not None:
+            for interest in persona.hidden_interests:
+                if interest.id not in found and not full:
+                    continue  # a trainee never sees an interest before their own session uncovered it
+                hit = found.get(interest.id)
+                interests.append(
+                    {
+                        "id": interest.id,
+                        "level": interest.level.value,
+                        "summary": interest.summary,
+                        "uncovered_turn": hit.turn if hit else None,
+                        "question": hit.question if hit else None,
+                    }
+                )
+        assignment = self.store.assignment(record.assignment_id) if record.assignment_id else None
+        return TranscriptView(
+            session_id=record.id,
+            trainee=record.user,
+            persona_id=record.persona_id,
+            persona_name=record.persona_name,
+            started_at=record.started_at,
+            ended_at=record.ended_at,
+            outcome=record.outcome,
+            opening=record.opening,
+            turns=turns,
+            debrief=record.debrief,
+            interests=interests,
+            full=full,
+            assignment=(
+                {
+                    "id": assignment.id,
+                    "target": assignment.target,
+                    "due": str(assignment.due or ""),
+                    "note": assignment.note,
+                }
+                if assignment
+                else None
+            ),
+            comments=self.store.comments(record.id),
+        )
+
+    def comment(self, caller: Caller, session_id: str, turn: int, text: str) -> Comment:
+        if not caller.is_trainer:
+            raise NotAllowedError("only a trainer can comment on a transcript")
+        record = self._readable(caller, session_id)
+        text = storable(text).strip()
+        if not text:
+            raise TeamInputError("write a comment first")
+        if len(text) > MAX_COMMENT:
+            raise TeamInputError(f"the comment is too long: keep it under {MAX_COMMENT:,} characters")
+        if turn not in {t.turn for t in record.turns}:
+            raise TeamInputError(f"session {session_id} has no message {turn}: choose one of its turns")
+        return self.store.add_comment(record.id, turn, caller.name, text)
+
+    def progress(self, caller: Caller, trainee: str) -> list[ReviewRow]:
+        """A trainee's finished sessions, oldest first: their progress across sessions."""
+        rows = [r for r in self.review_rows(caller, trainee=trainee) if r.percent is not None]
+        return list(reversed(rows))
+
+    def cohort(self, caller: Caller, persona_id: str | None = None) -> list[dict[str, Any]]:
+        """Trainees compared per persona: sessions, finished, best and mean score, criteria, interests, agreements."""
+        if not caller.is_trainer:
+            raise NotAllowedError("only a trainer can compare trainees")
+        groups: dict[tuple[str, str], list[ReviewRow]] = {}
+        for row in self.review_rows(caller, persona_id=persona_id):
+            groups.setdefault((row.persona_id, row.trainee), []).append(row)
+        table = []
+        for (pid, trainee), rows in sorted(groups.items()):
+            done = [r for r in rows if r.percent is not None]
+            crit = {c: _mean([r.averages[c] for r in rows]) for c in CRITERIA}
+            table.append(
+                {
+                    "persona_id": pid,
+                    "persona": rows[0].persona_name,
+                    "trainee": trainee,
+                    "sessions": len(rows),
+                    "finished": len(done),
+                    "best_percent": max((r.percent for r in done if r.percent is not None), default=None),
+                    "mean_percent": round(mean(r.percent for r in done if r.percent is not None)) if done else None,
+                    **{f"{c}_avg": v for c, v in crit.items()},
+                    "mean_uncovered": round(mean(r.uncovered for r in rows), 2),
+                    "interests": rows[0].interests,
+                    "agreements": sum(1 for r in rows if r.outcome == "agreement"),
+                    "passed": sum(1 for r in rows if r.passed),
+                }
+            )
+        return table
+
+    def export_record(self, caller: Caller, session_id: str) -> tuple[SessionRecord, list[Comment]]:
+        """Everything stored about a session, for a re-importable export; trainers only."""
+        if not caller.is_trainer:
+            raise NotAllowedError("only a trainer can export transcripts")
+        record = self._readable(caller, session_id)
+        return record, self.store.comments(record.id)
+
+    def import_record(self, record: SessionRecord, comments: list[Comment]) -> None:
+        """For the operator (the CLI)."""
+        if record.persona_id not in self.practice.catalog.personas:
+            raise SimulatorError(
+                f"session {record.id} is with persona '{record.persona_id}', which this installation does not have: "
+                "add its persona file first"
+            )
+        self.store.import_session(record, comments)

@@ -1,0 +1,44 @@
+"""The storage interface for accounts, assignments and comments; `simulator/storage/` implements it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Protocol
+
+from simulator.session.store import SessionRecord
+from simulator.team.model import Account, Assignment, Attempt, Comment, Role
+
+
+class TeamStore(Protocol):
+    """Every write is one transaction: it is all there, or none of it is."""
+
+    def count_accounts(self) -> int: ...
+
+    def add_account(self, name: str, role: Role, password_hash: str, trainer: str | None) -> Account: ...
+
+    def account(self, name: str) -> tuple[Account, str] | None:
+        """The account and its password hash, by name (any letter case)."""
+
+    def accounts(self) -> list[Account]: ...
+
+    def newest_password_hash(self) -> str | None:
+        """The most recently set password hash, whose bcrypt cost the decoy for unknown names matches."""
+        ...
+
+    def set_password(self, name: str, password_hash: str) -> None: ...
+
+    def remove_account(self, name: str) -> None: ...
+
+    def add_assignments(self, assignments: list[Assignment]) -> None: ...
+
+    def assignment(self, assignment_id: str) -> Assignment | None: ...
+
+    def assignments(self, trainees: Collection[str] | None = None) -> list[Assignment]: ...
+
+    def attempts(self, assignment_ids: Collection[str]) -> dict[str, list[Attempt]]: ...
+
+    def add_comment(self, session_id: str, turn: int, author: str, text: str) -> Comment: ...
+
+    def comments(self, session_id: str) -> list[Comment]: ...
+
+    def import_session(self, record: SessionRecord, comments: list[Comment]) -> None: ...

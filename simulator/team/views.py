@@ -1,0 +1,64 @@
+"""What the team service hands out: assignment standings, rows of the sessions table, caller-shaped transcripts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.team.model import Assignment, Attempt, Comment, Status
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    assignment: Assignment
+    persona_name: str
+    status: Status
+    attempts: list[Attempt]
+
+    @property
+    def best(self) -> int | None:
+        scores = [a.percent for a in self.attempts if a.percent is not None]
+        return max(scores) if scores else None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One line of the trainer's sessions table."""
+
+    session_id: str
+    trainee: str
+    persona_id: str
+    persona_name: str
+    started_at: str
+    turns: int
+    averages: dict[str, float | None]  # per criterion, 0-2
+    uncovered: int
+    interests: int
+    outcome: str | None
+    percent: int | None
+    passed: bool | None  # None when the session is not part of an assignment or is still open
+    assignment_id: str | None
+
+
+@dataclass
+class TranscriptView:
+    """A session as the caller may see it: a trainee gets their own, with hidden interests still hidden."""
+
+    session_id: str
+    trainee: str
+    persona_id: str
+    persona_name: str
+    started_at: str
+    ended_at: str | None
+    outcome: str | None
+    opening: str
+    turns: list[dict[str, Any]]
+    debrief: dict[str, Any] | None
+    interests: list[dict[str, Any]]  # trainer: every interest, uncovered or not; trainee: uncovered ones only
+    full: bool  # True for a trainer's view
+    assignment: dict[str, Any] | None = None
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int | None:
+        return int(self.debrief["overall_percent"]) if self.debrief else None
