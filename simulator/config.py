@@ -20,10 +20,23 @@ def default_data_dir() -> Path:
     return Path(configured).expanduser() if configured else Path.home() / ".parley"
 
 
+def builtin_dir(kind: str) -> Path:
+    """The shipped `personas/` or `prompts/`: the repository's own folder in a checkout (its sources), the
+    copy packaged as `simulator.builtin.*` in an installed wheel."""
+    source = REPO_ROOT / kind
+    if (REPO_ROOT / "pyproject.toml").is_file() and source.is_dir():
+        return source
+    return Path(__file__).resolve().parent / "builtin" / kind
+
+
 def default_personas_dir() -> Path:
-    """`PARLEY_PERSONAS_DIR` if set, else the repository's `personas/`."""
+    return builtin_dir("personas")
+
+
+def extra_personas_dir() -> Path | None:
+    """`PARLEY_PERSONAS_DIR`: a folder of personas loaded beside the built-in ones (None when unset)."""
     configured = os.environ.get("PARLEY_PERSONAS_DIR", "").strip()
-    return Path(configured).expanduser() if configured else REPO_ROOT / "personas"
+    return Path(configured).expanduser() if configured else None
 
 
 class ModelSettings(BaseModel):
@@ -74,11 +87,21 @@ class ModelSettings(BaseModel):
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     data_dir: Path
-    personas_dir: Path
+    personas_dir: Path  # the built-in personas (tests point it elsewhere)
+    extra_personas_dir: Path | None = None  # PARLEY_PERSONAS_DIR: more personas, overriding built-in ids
     max_message_chars: int = MAX_MESSAGE_CHARS
     chroma_url: str | None = None
     counterpart_model: ModelSettings | None = None
     coach_model: ModelSettings | None = None
+
+    @property
+    def persona_dirs(self) -> list[Path]:
+        """Every folder personas are loaded from, in order (a later folder's persona replaces an earlier id)."""
+        folders = [self.personas_dir]
+        extra = self.extra_personas_dir
+        if extra is not None and extra.expanduser().resolve() != self.personas_dir.resolve():
+            folders.append(extra)
+        return folders
 
     @property
     def database_path(self) -> Path:
@@ -89,6 +112,7 @@ class Settings:
         return cls(
             data_dir=default_data_dir(),
             personas_dir=default_personas_dir(),
+            extra_personas_dir=extra_personas_dir(),
             chroma_url=os.environ.get("PARLEY_CHROMA_URL", "").strip() or None,
             counterpart_model=ModelSettings.from_env("counterpart"),
             coach_model=ModelSettings.from_env("coach"),

@@ -54,3 +54,23 @@ class UnknownSessionError(SimulatorError):
 
     def __init__(self, session_id: str) -> None:
         super().__init__(f"no session '{session_id}': `python -m simulator sessions` lists the stored ones")
+
+
+class NotAllowedError(SimulatorError):
+    """The caller may not do or see this; the message never says whether the thing exists."""
+
+
+class SignInError(SimulatorError):
+    """A failed sign-in. Deliberately the same words for an unknown name and a wrong password."""
+
+
+class TeamInputError(SimulatorError):
+    """An account or assignment request that cannot be carried out as given; nothing was written."""
+
+
+class PromptError(SimulatorError):
+    """A prompt file is missing, or is filled with too few or unknown variables."""
+
+
+class ModelError(SimulatorError):
+    """The model failed (timeout, rate limit, server error, junk) after its retries."""

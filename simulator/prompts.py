@@ -6,14 +6,10 @@ import string
 from collections.abc import Mapping
 from pathlib import Path
 
-from simulator.config import REPO_ROOT
-from simulator.errors import SimulatorError
+from simulator.config import builtin_dir
+from simulator.errors import PromptError
 
-PROMPTS_DIR = REPO_ROOT / "prompts"
-
-
-class PromptError(SimulatorError):
-    """A prompt file is missing, or is filled with too few or unknown variables."""
+PROMPTS_DIR = builtin_dir("prompts")
 
 
 def variables(template: str) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from simulator.counterpart.model_voice import ModelError
+from simulator.errors import ModelError
 
 
 @dataclass

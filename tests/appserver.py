@@ -97,6 +97,8 @@ def queue_call(
             if not line.startswith("data:"):
                 continue
             message = json.loads(line[5:])
+            if message.get("msg") == "unexpected_error":
+                raise AssertionError(f"the app failed on the event: {message.get('message')}")
             if message.get("event_id") == event_id and message.get("msg") == "process_completed":
                 return dict(message)
     raise AssertionError("the stream closed before the event completed")

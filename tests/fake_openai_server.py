@@ -1,6 +1,6 @@
 """A small OpenAI-protocol server on 127.0.0.1, for faults a real server cannot be made to produce.
 
-Shipped in the package (like `simulator.testing`) so the tests and the LLM benchmark share it.
+Used only by the tests and the LLM benchmark (`evals/bench_llm.py`), so it lives under `tests/`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class FakeOpenAI:
     """Plays a queue of behaviours, one per request: 'ok:TEXT', 'tool:JSON', '429', '500', 'stall', 'junk', 'endless'.
 
-    `delay` adds a fixed wait before every answer (for benchmarks); the last behaviour repeats.
+    `delay` adds a fixed wait before every answer (for benchmarks); `piece_delay` a wait between streamed
+    pieces (a slow model, for the streaming browser test); the last behaviour repeats.
     """
 
-    def __init__(self, plan: list[str], delay: float = 0.0) -> None:
+    def __init__(self, plan: list[str], delay: float = 0.0, piece_delay: float = 0.0) -> None:
         self.plan = list(plan)
         self.delay = delay
+        self.piece_delay = piece_delay
         self.requests: list[dict[str, object]] = []
 
     def next(self) -> str:
@@ -38,7 +40,9 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
             try:
-                for piece in pieces:
+                for n, piece in enumerate(pieces):
+                    if n and fake.piece_delay:
+                        time.sleep(fake.piece_delay)
                     chunk = {
                         "id": "x",
                         "object": "chat.completion.chunk",
@@ -104,8 +108,8 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def fake_openai(plan: list[str], delay: float = 0.0) -> Iterator[tuple[str, FakeOpenAI]]:
-    fake = FakeOpenAI(plan, delay)
+def fake_openai(plan: list[str], delay: float = 0.0, piece_delay: float = 0.0) -> Iterator[tuple[str, FakeOpenAI]]:
+    fake = FakeOpenAI(plan, delay, piece_delay)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

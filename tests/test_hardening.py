@@ -21,10 +21,9 @@ import pytest
 
 from simulator.adapters.sqlite_store import SqliteStore
 from simulator.adapters.sqlite_team import SqliteTeamStore
-from simulator.errors import SessionConflictError, SessionEndedError, SimulatorError, StorageError
+from simulator.errors import SessionConflictError, SessionEndedError, SignInError, SimulatorError, StorageError
 from simulator.reports.exports import export_sessions
 from simulator.session.practice import Practice
-from simulator.team.model import SignInError
 from simulator.team.passwords import Throttle
 from simulator.team.service import Team
 from simulator.ui.handlers import Handlers

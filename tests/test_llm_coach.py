@@ -106,7 +106,7 @@ def test_feedback_grade_and_reply_run_side_by_side(dana: Persona, catalog, store
 
 
 def test_each_turn_reports_only_its_own_coach_notice(dana: Persona, catalog, store) -> None:
-    from simulator.counterpart.model_voice import ModelError
+    from simulator.errors import ModelError
     from simulator.session.practice import Practice
 
     class Down:

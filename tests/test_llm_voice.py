@@ -7,10 +7,11 @@ import pytest
 from simulator.adapters.sqlite_store import SqliteStore
 from simulator.counterpart.model_voice import LLMVoice
 from simulator.counterpart.reply_checks import check_reply
+from simulator.errors import PromptError
 from simulator.game.state import Move, MoveKind
 from simulator.persona.files import PersonaCatalog
 from simulator.persona.model import Persona
-from simulator.prompts import PromptError, render
+from simulator.prompts import render
 from simulator.session.practice import Practice, TurnResult
 from simulator.testing import ScriptedChatModel
 

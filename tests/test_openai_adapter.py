@@ -9,8 +9,8 @@ import pytest
 from simulator.adapters.openai_chat import OpenAIChatModel
 from simulator.adapters.sqlite_store import SqliteStore
 from simulator.config import ModelSettings
-from simulator.counterpart.model_voice import LLMVoice, ModelError
-from simulator.errors import SimulatorError
+from simulator.counterpart.model_voice import LLMVoice
+from simulator.errors import ModelError, SimulatorError
 from simulator.persona.files import PersonaCatalog
 from simulator.session.practice import Practice
 from tests.fake_openai_server import fake_openai

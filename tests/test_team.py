@@ -13,12 +13,13 @@ import pytest
 
 from simulator.adapters.sqlite_store import SqliteStore
 from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.errors import NotAllowedError, SignInError, TeamInputError
 from simulator.persona.files import PersonaCatalog
 from simulator.reports.exports import export_cohort, export_sessions, read_json
 from simulator.session.practice import Handle, Practice
 from simulator.session.sparring import BadNegotiator, GoodNegotiator
 from simulator.team.accounts import WRONG_SIGN_IN
-from simulator.team.model import LOCAL, Caller, NotAllowedError, Role, SignInError, Status, TeamInputError
+from simulator.team.model import LOCAL, Caller, Role, Status
 from simulator.team.passwords import Throttle
 from simulator.team.service import Team
 

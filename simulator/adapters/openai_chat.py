@@ -11,7 +11,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
 from simulator.config import ModelSettings
-from simulator.counterpart.model_voice import ModelError
+from simulator.errors import ModelError
 
 RETRYABLE = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
 CHARS_PER_TOKEN_CAP = 8  # a model that ignores max_tokens is cut off here

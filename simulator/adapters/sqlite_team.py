@@ -7,9 +7,9 @@ from collections.abc import Collection
 from datetime import date
 
 from simulator.adapters.sqlite_store import SqliteStore, _now
-from simulator.errors import StorageError
+from simulator.errors import StorageError, TeamInputError
 from simulator.session.store import SessionRecord
-from simulator.team.model import Account, Assignment, Attempt, Comment, Role, TeamInputError
+from simulator.team.model import Account, Assignment, Attempt, Comment, Role
 from simulator.text import storable
 
 _ASSIGNMENT_COLUMNS = "id, trainer, trainee, persona_id, due, target, attempts, note, created_at"

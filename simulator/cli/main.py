@@ -19,7 +19,7 @@ from simulator.coach.suggestions import Visible
 from simulator.coach.transcript import grade_conversation, parse_conversation, summary
 from simulator.config import ModelSettings, Settings
 from simulator.errors import InvalidMessageError, PersonaFileError, SimulatorError
-from simulator.persona.files import PersonaCatalog, load_folder, load_persona, persona_json_schema, persona_paths
+from simulator.persona.files import PersonaCatalog, load_folders, load_persona, persona_json_schema, persona_paths
 from simulator.session.debrief import Debrief
 from simulator.session.practice import Handle, Practice, TurnResult
 from simulator.text import clean_message
@@ -34,7 +34,7 @@ def _emit(obj: Any, out: TextIO) -> None:
 
 
 def _practice(settings: Settings) -> Practice:
-    catalog = load_folder(settings.personas_dir)
+    catalog = load_folders(settings.persona_dirs)
     for problem in catalog.skipped:
         print(f"skipped persona file {problem}", file=sys.stderr)
     return build_practice(settings, catalog)
@@ -46,7 +46,7 @@ def _coach(settings: Settings, persona_catalog: PersonaCatalog) -> RuleCoach:
 
 
 def cmd_personas(args: argparse.Namespace, settings: Settings) -> int:
-    catalog = load_folder(settings.personas_dir)
+    catalog = load_folders(settings.persona_dirs)
     for p in catalog.ordered():
         print(f"{p.id:<24} {p.name:<22} {p.archetype.value:<13} {p.difficulty.value:<7} {p.role}")
     for problem in catalog.skipped:
@@ -55,9 +55,11 @@ def cmd_personas(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    paths = [Path(p) for p in args.paths] or persona_paths(settings.personas_dir)
+    given = [Path(p) for p in args.paths] or settings.persona_dirs
+    # A folder stands for the persona files in it, so `validate personas/` checks every one.
+    paths = [found for p in given for found in (persona_paths(p) if p.is_dir() else [p])]
     if not paths:
-        print(f"no persona files found in {settings.personas_dir}", file=sys.stderr)
+        print(f"no persona files found in {', '.join(str(p) for p in given)}", file=sys.stderr)
         return 1
     failed = 0
     for path in paths:
@@ -212,7 +214,7 @@ def _grade_inputs(source: Iterable[str]) -> Iterator[str | None]:
 
 
 def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
-    catalog = load_folder(settings.personas_dir)
+    catalog = load_folders(settings.persona_dirs)
     persona = catalog.get(args.persona) if args.persona else None
     coach = _coach(settings, catalog)
     source = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8")  # noqa: SIM115

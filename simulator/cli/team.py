@@ -15,18 +15,18 @@ from typing import Any
 from simulator.adapters.sqlite_store import SqliteStore
 from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.config import Settings
-from simulator.errors import SimulatorError
-from simulator.persona.files import load_folder
+from simulator.errors import SimulatorError, TeamInputError
+from simulator.persona.files import load_folders
 from simulator.reports.exports import FORMATS, export_cohort, export_sessions, read_json
 from simulator.session.practice import Practice
-from simulator.team.model import LOCAL, Caller, Role, TeamInputError
+from simulator.team.model import LOCAL, Caller, Role
 from simulator.team.service import Team
 
 
 def open_team(settings: Settings) -> Team:
     """The team service over the SQLite file; no Chroma or MiniLM is needed for these commands."""
     store = SqliteStore(settings.database_path)
-    return Team(Practice(load_folder(settings.personas_dir), store), SqliteTeamStore(store))
+    return Team(Practice(load_folders(settings.persona_dirs), store), SqliteTeamStore(store))
 
 
 def _password(args: argparse.Namespace) -> str:

@@ -18,7 +18,8 @@ from simulator.coach.grade import Criterion, Grade, InterestsCriterion
 from simulator.coach.reading import Reading
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible, topic_of
-from simulator.counterpart.model_voice import KEPT_FOR_INSPECTION, ModelError
+from simulator.counterpart.model_voice import KEPT_FOR_INSPECTION
+from simulator.errors import ModelError
 from simulator.game.visibility import find_leak
 from simulator.prompts import render
 

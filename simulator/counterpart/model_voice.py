@@ -15,16 +15,12 @@ from typing import Protocol
 from simulator.counterpart.prompt import counterpart_prompt
 from simulator.counterpart.reply_checks import check_reply
 from simulator.counterpart.scripted import Exchange, ScriptedVoice, TurnReport
-from simulator.errors import SimulatorError
+from simulator.errors import ModelError
 from simulator.game.state import GameState, Move
 from simulator.persona.model import Persona
 
 RECENT_EXCHANGES = 4  # older turns are folded into the summary, so the prompt stops growing
 KEPT_FOR_INSPECTION = 200  # the shared voice keeps only its latest notices and token counts: the app runs for days
-
-
-class ModelError(SimulatorError):
-    """The model failed (timeout, rate limit, server error, junk) after its retries."""
 
 
 class ChatModel(Protocol):

@@ -175,6 +175,16 @@ def load_catalog(paths: Iterable[Path]) -> PersonaCatalog:
     return catalog
 
 
+def load_folders(folders: list[Path]) -> PersonaCatalog:
+    """Every folder's personas in one catalog; a later folder's persona replaces an earlier one with its id."""
+    merged = PersonaCatalog()
+    for folder in folders:
+        loaded = load_folder(folder)
+        merged.personas.update(loaded.personas)
+        merged.skipped.extend(loaded.skipped)
+    return merged
+
+
 def load_folder(folder: Path) -> PersonaCatalog:
     if not folder.is_dir():
         catalog = PersonaCatalog()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from simulator.errors import NotAllowedError, SignInError, TeamInputError
 from simulator.session.store import Store
-from simulator.team.model import LOCAL, Account, Caller, NotAllowedError, Role, SignInError, TeamInputError, check_name
+from simulator.team.model import LOCAL, Account, Caller, Role, check_name
 from simulator.team.passwords import Throttle, cost_of, decoy_hash, hash_password, verify
 from simulator.team.store import TeamStore
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from simulator.errors import SimulatorError
+from simulator.errors import TeamInputError
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 MIN_PASSWORD = 8
@@ -21,18 +21,6 @@ class Role(StrEnum):
     TRAINER = "trainer"
     TRAINEE = "trainee"
     LOCAL = "local"  # the single user of an app with no accounts: sees and does everything
-
-
-class NotAllowedError(SimulatorError):
-    """The caller may not do or see this; the message never says whether the thing exists."""
-
-
-class SignInError(SimulatorError):
-    """A failed sign-in. Deliberately the same words for an unknown name and a wrong password."""
-
-
-class TeamInputError(SimulatorError):
-    """An account or assignment request that cannot be carried out as given; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from statistics import mean
 from typing import Any
 
 from simulator.coach.grade import CRITERIA
-from simulator.errors import SimulatorError, UnknownPersonaError, UnknownSessionError
+from simulator.errors import NotAllowedError, SimulatorError, TeamInputError, UnknownPersonaError, UnknownSessionError
 from simulator.game.state import GameState
 from simulator.game.visibility import trainee_grade
 from simulator.session.practice import Handle, Practice
@@ -25,9 +25,7 @@ from simulator.team.model import (
     Attempt,
     Caller,
     Comment,
-    NotAllowedError,
     Role,
-    TeamInputError,
     check_assignment,
     passed,
     status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -18,12 +19,12 @@ from simulator.adapters.sqlite_store import SqliteStore
 from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.config import Settings
 from simulator.errors import SimulatorError, StorageError
-from simulator.persona.files import PersonaCatalog, load_folder
+from simulator.persona.files import PersonaCatalog, load_folders
 from simulator.session.practice import Practice
 from simulator.team.service import Team
 from simulator.ui.downloads import Downloads
 from simulator.ui.guard import Guard
-from simulator.ui.handlers import Handlers
+from simulator.ui.handlers import Handlers, Screen
 from simulator.ui.team_handlers import TeamHandlers
 from simulator.wiring import build_practice
 
@@ -104,7 +105,7 @@ class Built:
 def build(settings: Settings) -> Built:
     """The Blocks app and the services behind it (the caller decides whether sign-in is needed).
     Raises `StorageError` when the database cannot be opened."""
-    catalog = load_folder(settings.personas_dir)
+    catalog = load_folders(settings.persona_dirs)
     practice, team, degraded = _services(settings, catalog)
     downloads = Downloads()
     handlers = Handlers(practice, team)
@@ -285,8 +286,17 @@ def build(settings: Settings) -> Built:
         ) -> tuple[Any, ...]:
             return handlers.start_assignment(a, h, c, v, k, username=_user(request)).outputs()
 
-        def on_send(t: str, h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
-            return handlers.send(t, h, c, username=_user(request)).outputs()
+        def on_send(t: str, h: Any, c: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+            """The reply grows in the chat as checked pieces arrive; the grade is stored before the first piece,
+            so the coach panel shows it with that piece. The rest of the page follows when the turn is stored."""
+            graded = False
+            for item in handlers.send_stream(t, h, c, username=_user(request)):
+                if isinstance(item, Screen):
+                    yield item.outputs()
+                    continue
+                coach_now = gr.skip() if graded else handlers.coach_panel(h)
+                graded = True
+                yield (item, coach_now, *[gr.skip()] * (len(screen) - 2))
 
         def on_end(h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
             return handlers.end(h, c, username=_user(request)).outputs()

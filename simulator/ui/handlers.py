@@ -12,6 +12,7 @@ from simulator.game.visibility import trainee_grade
 from simulator.session.practice import Handle, Practice, TurnResult
 from simulator.team.model import LOCAL, Caller, Role
 from simulator.team.service import Team
+from simulator.text import storable
 from simulator.ui import render
 
 Chat = list[dict[str, str]]
@@ -94,6 +95,10 @@ class Handlers:
         uncovered = handle.state.uncovered_ids
         return [(t.turn, t.user_text, trainee_grade(t.grade, uncovered)) for t in record.turns if t.grade is not None]
 
+    def coach_panel(self, handle: Handle) -> str:
+        """The coach panel with every grade stored so far (while the reply still streams)."""
+        return render.coach_panel(self._graded(handle))
+
     def _screen(self, handle: Handle, chat: Chat, notice: str = "", draft: str = "") -> Screen:
         persona = self.practice.catalog.get(handle.persona_id)
         debrief = ""
@@ -110,7 +115,7 @@ class Handlers:
             debrief=debrief,
             notice=notice,
             handle=handle,
-            draft=draft,
+            draft=storable(draft),  # an unpaired surrogate would break the page's JSON
         )
 
     def _blocked(self, message: str, handle: Handle | None, chat: Chat | None, draft: str = "") -> Screen:
@@ -124,7 +129,7 @@ class Handlers:
             debrief="",
             notice=f"⚠️ {message}",
             handle=handle,
-            draft=draft,
+            draft=storable(draft),  # an unpaired surrogate would break the page's JSON
         )
 
     def start(
@@ -194,7 +199,7 @@ class Handlers:
                     result = event
                     break
                 if len(shown) == len(chat or []):
-                    shown += [said("user", text.strip()), said("assistant", "")]
+                    shown += [said("user", storable(text).strip()), said("assistant", "")]
                 shown[-1] = {"role": "assistant", "content": shown[-1]["content"] + said("assistant", event)["content"]}
                 yield list(shown)
         except SimulatorError as exc:

@@ -1,0 +1,90 @@
+"""With a model voice the reply grows in the browser's chat as checked sentences arrive, before the turn ends."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from simulator.config import REPO_ROOT
+from tests.appserver import free_port
+from tests.fake_openai_server import fake_openai
+from tests.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
+
+REPLY = (
+    "I hear that you want to understand where we stand. "
+    "The renewal has to land well for the hospital this year. "
+    "Tell me what you can offer and we will see."
+)
+
+
+@pytest.fixture(scope="module")
+def slow_model_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("stream-data")
+    # A model that takes 0.25 s per word: about six seconds for the reply, three sentences.
+    with fake_openai([f"ok:{REPLY}"], piece_delay=0.25) as (base_url, _):
+        port = free_port()
+        env = {
+            **os.environ,
+            "PARLEY_DATA_DIR": str(data),
+            "PARLEY_PORT": str(port),
+            "PARLEY_COUNTERPART_BASE_URL": base_url,
+            "PARLEY_COUNTERPART_MODEL": "fake",
+            "PARLEY_COUNTERPART_MAX_TOKENS": "400",
+        }
+        log = (data / "app.log").open("w")
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    with urllib.request.urlopen(url, timeout=2):
+                        break
+                except OSError:
+                    assert proc.poll() is None and time.monotonic() < deadline, (data / "app.log").read_text()
+                    time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+            log.close()
+
+
+def test_the_reply_grows_in_the_chat_before_the_turn_completes(
+    slow_model_app: str,
+    browser: Browser,  # noqa: F811
+) -> None:
+    page = browser.new_page()
+    page.goto(slow_model_app)
+    page.locator("#start").click()
+    expect(page.locator("[data-testid='bot']")).to_have_count(1)
+    page.locator("#draft textarea").fill("What would a good outcome look like for you this year?")
+    page.locator("#send").click()
+    bubble = page.locator("[data-testid='bot']").nth(1)
+    seen: list[str] = []
+    coach_when_first_seen = ""
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        text = bubble.inner_text().strip() if bubble.count() else ""
+        if text and (not seen or text != seen[-1]):
+            if not seen:
+                coach_when_first_seen = page.locator("#coach").inner_text()
+            seen.append(text)
+        if text.endswith("we will see."):
+            break
+        page.wait_for_timeout(100)
+    assert seen and seen[-1].endswith("we will see."), seen
+    partial = [s for s in seen if len(s) < len(seen[-1])]
+    assert len(partial) >= 2, seen  # the bubble grew in at least two steps before the whole reply was there
+    assert all(seen[-1].startswith(s) for s in seen)  # each step extends the last, sentence by sentence
+    # The grade was stored and shown with the first piece of the reply.
+    assert "Message 1" in coach_when_first_seen
