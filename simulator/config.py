@@ -84,11 +84,21 @@ class ModelSettings(BaseModel):
             raise SimulatorError(f"model settings are invalid: {problems}") from None
 
 
+def _port(value: str) -> int:
+    if not value:
+        return 7860
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise SimulatorError(f"PARLEY_PORT '{value}' is not a port number: set it to a number from 1 to 65535")
+    return int(value)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     data_dir: Path
     personas_dir: Path  # the built-in personas (tests point it elsewhere)
     extra_personas_dir: Path | None = None  # PARLEY_PERSONAS_DIR: more personas, overriding built-in ids
+    host: str = "127.0.0.1"
+    port: int = 7860
     max_message_chars: int = MAX_MESSAGE_CHARS
     chroma_url: str | None = None
     counterpart_model: ModelSettings | None = None
@@ -113,6 +123,8 @@ class Settings:
             data_dir=default_data_dir(),
             personas_dir=default_personas_dir(),
             extra_personas_dir=extra_personas_dir(),
+            host=os.environ.get("PARLEY_HOST", "").strip() or "127.0.0.1",
+            port=_port(os.environ.get("PARLEY_PORT", "").strip()),
             chroma_url=os.environ.get("PARLEY_CHROMA_URL", "").strip() or None,
             counterpart_model=ModelSettings.from_env("counterpart"),
             coach_model=ModelSettings.from_env("coach"),

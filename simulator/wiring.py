@@ -1,15 +1,63 @@
-"""The composition root: real adapters (SQLite, Chroma, MiniLM) plugged into the practice service."""
+"""The composition root: the one place where real adapters (SQLite, Chroma, MiniLM, OpenAI-compatible models)
+are plugged into the services. The app, the CLI and the team CLI all start from `build_services`."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
 from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.coach.rule_coach import Coach, RuleCoach
 from simulator.config import Settings
 from simulator.counterpart.scripted import Voice
-from simulator.persona.files import PersonaCatalog
+from simulator.errors import StorageError
+from simulator.persona.files import PersonaCatalog, load_folders
 from simulator.session.practice import Practice
 from simulator.session.store import Store
+from simulator.team.service import Team
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a front end needs, built once from `Settings`."""
+
+    settings: Settings
+    catalog: PersonaCatalog
+    practice: Practice
+    team: Team
+    store: SqliteStore
+    search_off: str | None = None  # why transcript search and tip matching are off, when they are
+
+    @property
+    def problems(self) -> list[str]:
+        """What start found that a person should hear about: skipped persona files, search switched off."""
+        found = [f"skipped persona file {p}" for p in self.catalog.skipped]
+        return found + ([f"transcript search and tip matching are off: {self.search_off}"] if self.search_off else [])
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_services(settings: Settings, *, meaning: bool = True) -> Services:
+    """The practice and team services over one SQLite file. `meaning=False` skips Chroma and MiniLM (commands
+    that only read or write records). A database that cannot be opened raises `StorageError`: nothing starts
+    on it, since starting without its accounts could serve a team's transcripts to anyone."""
+    catalog = load_folders(settings.persona_dirs)
+    store = SqliteStore(settings.database_path)
+    search_off = None
+    practice = Practice(catalog, store, max_message_chars=settings.max_message_chars)
+    if meaning:
+        try:
+            practice = build_practice(settings, catalog, store)
+        except StorageError as exc:
+            # Without Chroma the rule coach still grades and nothing is lost; only meaning-based help is off.
+            search_off = str(exc)
+            log.warning("transcript search and tip matching are off: %s", exc)
+    return Services(settings, catalog, practice, Team(practice, SqliteTeamStore(store)), store, search_off)
 
 
 def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | None = None) -> Practice:

@@ -57,3 +57,17 @@ def test_offline_switches_are_forced_on_import() -> None:
         "HF_HUB_OFFLINE": "1",
         "ANONYMIZED_TELEMETRY": "False",
     }
+
+
+def test_no_handler_or_command_reaches_a_store() -> None:
+    """The UI and the CLI go through the services that check the caller: none of them holds a store."""
+    import ast
+
+    found = []
+    for path in [*(REPO_ROOT / "simulator" / "ui").glob("*.py"), *(REPO_ROOT / "simulator" / "cli").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in {"store", "_db"}:
+                found.append(f"{path.name}:{node.lineno} .{node.attr}")
+            if isinstance(node, ast.Name) and node.id in {"SqliteStore", "SqliteTeamStore", "Practice"}:
+                found.append(f"{path.name}:{node.lineno} {node.id}")
+    assert found == []

@@ -92,7 +92,7 @@ def test_a_write_that_fails_outside_sqlite_rolls_back_and_leaves_the_database_fr
 def test_a_lone_surrogate_through_any_text_field_is_saved_cleaned(team: Team) -> None:
     team.add_user("tess", "trainer", PASSWORD)
     team.add_user("ann", "trainee", PASSWORD, trainer="tess")
-    ui = Handlers(team.practice, team)
+    ui = Handlers(team)
     screen = ui.start("salary_offer", None, None, username="ann")
     screen = ui.send("What \ud800 matters most to you?", screen.handle, screen.chat, username="ann")
     assert screen.notice == "" and screen.handle is not None
@@ -111,7 +111,7 @@ def test_a_lone_surrogate_through_any_text_field_is_saved_cleaned(team: Team) ->
 def test_a_stale_tab_cannot_end_or_extend_a_session_another_tab_moved_on(team: Team) -> None:
     team.add_user("ann", "trainee", PASSWORD)
     ann = team.caller("ann")
-    ui = Handlers(team.practice, team)
+    ui = Handlers(team)
     first = ui.start("procurement_discount", None, None, username="ann")
     assert first.handle is not None
     ui.send(OPENERS[0], first.handle, first.chat, username="ann")
@@ -219,7 +219,7 @@ def test_a_failed_write_shows_a_plain_message_and_logs_the_detail(
     team: Team, caplog: pytest.LogCaptureFixture, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     team.add_user("ann", "trainee", PASSWORD)
-    ui = Handlers(team.practice, team)
+    ui = Handlers(team)
     # Two sessions with one id: the second insert fails on SQLite's UNIQUE constraint.
     monkeypatch.setattr("simulator.session.practice.uuid.uuid4", lambda: uuid.UUID(int=7))
     assert ui.start("salary_offer", None, None, username="ann").handle is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.counterpart.model_voice import LLMVoice
 from simulator.counterpart.reply_checks import check_reply
 from simulator.errors import PromptError
@@ -13,6 +14,7 @@ from simulator.persona.files import PersonaCatalog
 from simulator.persona.model import Persona
 from simulator.prompts import render
 from simulator.session.practice import Practice, TurnResult
+from simulator.team.service import Team
 from simulator.testing import ScriptedChatModel
 
 ATTACKS = [
@@ -121,7 +123,7 @@ def test_tokens_are_counted_offline_per_call_and_stored(
     assert result.tokens is not None and result.tokens["prompt"] > 200 and result.tokens["completion"] == 8
     assert result.trainee_view()["tokens"] == result.tokens
     assert practice.store.get_session(handle.session_id).turns[0].tokens == result.tokens
-    screen = Handlers(practice)._screen(handle, [])
+    screen = Handlers(Team(practice, SqliteTeamStore(practice.store)))._screen(handle, [], None)
     assert "Model tokens this session" in screen.meters
 
 

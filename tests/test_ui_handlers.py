@@ -5,13 +5,15 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.persona.files import PersonaCatalog
 from simulator.session.practice import Practice
+from simulator.team.service import Team
 from simulator.ui.handlers import Handlers
 
 
 def test_start_send_end(practice: Practice) -> None:
-    ui = Handlers(practice)
+    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
     screen = ui.start("salary_offer", None, None)
     assert screen.handle is not None and screen.chat[0]["role"] == "assistant"
     screen = ui.send("What would a good outcome look like for you?", screen.handle, screen.chat)
@@ -23,7 +25,7 @@ def test_start_send_end(practice: Practice) -> None:
 
 
 def test_bad_message_keeps_the_draft_and_the_chat(practice: Practice) -> None:
-    ui = Handlers(practice)
+    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
     screen = ui.start("salary_offer", None, None)
     huge = "please " * 1000
     after = ui.send(huge, screen.handle, screen.chat)
@@ -32,12 +34,14 @@ def test_bad_message_keeps_the_draft_and_the_chat(practice: Practice) -> None:
 
 
 def test_send_before_start_explains(practice: Practice) -> None:
-    screen = Handlers(practice).send("Hello there, what matters to you?", None, None)
+    screen = Handlers(Team(practice, SqliteTeamStore(practice.store))).send(
+        "Hello there, what matters to you?", None, None
+    )
     assert "Start a negotiation first" in screen.notice and screen.draft.startswith("Hello")
 
 
 def test_reopen_restores_chat_and_grades(practice: Practice) -> None:
-    ui = Handlers(practice)
+    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
     first = ui.start("launch_deadline", None, None)
     ui.send("What happens to your spring season if the launch moves?", first.handle, first.chat)
     choices = ui.session_choices()
@@ -48,7 +52,7 @@ def test_reopen_restores_chat_and_grades(practice: Practice) -> None:
 
 
 def test_hidden_targets_are_not_named_in_the_panel(practice: Practice) -> None:
-    ui = Handlers(practice)
+    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
     screen = ui.start("procurement_discount", None, None)
     screen = ui.send("How will your director see this deal?", screen.handle, screen.chat)
     assert "a need they have not shared yet" in screen.coach
@@ -63,7 +67,7 @@ def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalo
 
     reply = "Look, I hear you. The number has not moved for me. Give me a reason and we can talk."
     practice = Practice(catalog, SqliteStore(tmp_path / "s.sqlite3"), voice=LLMVoice(ScriptedChatModel([reply])))
-    ui = Handlers(practice)
+    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
     screen = ui.start("procurement_discount", None, None)
     items = list(ui.send_stream("What would a good outcome look like for you?", screen.handle, screen.chat))
     partial = [i for i in items if not isinstance(i, Screen)]
@@ -83,7 +87,7 @@ def test_the_user_chooses_the_coach_when_a_model_coach_is_configured(catalog: Pe
     from simulator.testing import FixedStructuredModel
 
     practice = Practice(catalog, SqliteStore(tmp_path / "c.sqlite3"), coach=LLMCoach(FixedStructuredModel()))
-    ui = Handlers(practice)
+    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
     assert "Coaches: rules, llm" in ui.in_use()
     by_model = ui.start("salary_offer", None, None, None, "llm")
     by_rules = ui.start("salary_offer", None, None, None, "rules")

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
-from simulator.adapters.sqlite_store import SqliteStore
 from simulator.cli.team import add_commands as add_team_commands
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
@@ -21,9 +20,11 @@ from simulator.config import ModelSettings, Settings
 from simulator.errors import InvalidMessageError, PersonaFileError, SimulatorError
 from simulator.persona.files import PersonaCatalog, load_folders, load_persona, persona_json_schema, persona_paths
 from simulator.session.debrief import Debrief
-from simulator.session.practice import Handle, Practice, TurnResult
+from simulator.session.practice import Handle, TurnResult
+from simulator.team.model import LOCAL, Caller, Role
+from simulator.team.service import Team
 from simulator.text import clean_message
-from simulator.wiring import build_practice
+from simulator.wiring import Services, build_services
 
 END_COMMANDS = {"/end", "/quit", "/exit"}
 
@@ -33,11 +34,11 @@ def _emit(obj: Any, out: TextIO) -> None:
     out.flush()
 
 
-def _practice(settings: Settings) -> Practice:
-    catalog = load_folders(settings.persona_dirs)
-    for problem in catalog.skipped:
-        print(f"skipped persona file {problem}", file=sys.stderr)
-    return build_practice(settings, catalog)
+def _services(settings: Settings) -> Services:
+    services = build_services(settings)
+    for problem in services.problems:
+        print(problem, file=sys.stderr)
+    return services
 
 
 def _coach(settings: Settings, persona_catalog: PersonaCatalog) -> RuleCoach:
@@ -147,15 +148,17 @@ def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
         values = configured.model_dump() if configured else {}
         values.update({"base_url": base_url, "model": args.model or values.get("model", "gpt-4o-mini")})
         settings = dataclasses.replace(settings, counterpart_model=ModelSettings.model_validate(values))
-    practice = _practice(settings)
+    team = _services(settings).team
+    # The terminal is the operator's: they play as the local user, under the name given with --user.
+    player = Caller(args.user or LOCAL.name, Role.LOCAL)
     if args.resume:
-        handle, _record = practice.resume(args.resume)
-        persona = practice.catalog.get(handle.persona_id)
+        handle, _record = team.resume(player, args.resume)
+        persona = team.persona(handle.persona_id)
         if not args.json:
             print(f"Resumed session {handle.session_id} with {persona.name} at turn {handle.state.turn}.")
     else:
-        persona = practice.catalog.get(args.persona_id)
-        handle = practice.start(persona.id, user=args.user)
+        persona = team.persona(args.persona_id)
+        handle = team.start(player, persona.id)
         if not args.json:
             print(f"{persona.name}, {persona.role} [{persona.archetype.value}, {persona.difficulty.value}]")
             print(f"\n{persona.scenario}\n\nSession {handle.session_id}. Type /end to finish.\n")
@@ -163,9 +166,9 @@ def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         # Standard output carries only turn objects and the debrief; the session id goes to stderr.
         print(f"session {handle.session_id}", file=sys.stderr)
-    debrief = _run_turns(practice, handle, args, persona.name)
+    debrief = _run_turns(team, player, handle, args, persona.name)
     if debrief is None:
-        debrief = practice.end(handle)
+        debrief = team.end(player, handle)
     if args.json:
         _emit({"debrief": debrief.model_dump(mode="json")}, sys.stdout)
     else:
@@ -173,12 +176,12 @@ def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _run_turns(practice: Practice, handle: Handle, args: argparse.Namespace, name: str) -> Debrief | None:
+def _run_turns(team: Team, player: Caller, handle: Handle, args: argparse.Namespace, name: str) -> Debrief | None:
     for message in _messages(args):
         if message.strip().lower() in END_COMMANDS:
             return None
         try:
-            result = practice.send(handle, message)
+            result = team.send(player, handle, message)
         except InvalidMessageError as exc:
             if args.json:
                 _emit({"turn": None, "error": str(exc)}, sys.stdout)
@@ -255,11 +258,11 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     index = TranscriptIndex(open_client(settings.data_dir, settings.chroma_url))
     # SQLite is the record: messages search missed (a failed write, imported sessions) are indexed first.
-    store = SqliteStore(settings.database_path)
+    services = build_services(settings, meaning=False)
     try:
-        added = index.catch_up(store.graded_messages())
+        added = index.catch_up(services.team.graded_messages(LOCAL))
     finally:
-        store.close()
+        services.close()
     if added:
         print(f"indexed {added} recorded message(s) that search did not hold yet", file=sys.stderr)
     if index.count() == 0:
@@ -291,9 +294,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
-    store = SqliteStore(settings.database_path)
+    # The operator holds the database file, so reads go through the team service as the local caller.
+    team = build_services(settings, meaning=False).team
     if args.session_id:
-        record = store.get_session(args.session_id)
+        record = team.record(LOCAL, args.session_id)
         if args.json:
             from dataclasses import asdict
 
@@ -311,7 +315,7 @@ def cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
             print(f"[{t.turn}] You: {t.user_text}\n     grade: {scores}")
             print(f"     {record.persona_name}: {t.reply if t.reply is not None else '(no reply stored)'}")
         return 0
-    for s in store.list_sessions(args.limit):
+    for s in team.summaries(LOCAL, args.limit):
         print(f"{s.id}  {s.started_at}  {s.user:<16} {s.persona_id:<24} turns {s.turns:<3} {s.outcome or 'open'}")
     return 0
 

@@ -12,21 +12,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.config import Settings
 from simulator.errors import SimulatorError, TeamInputError
-from simulator.persona.files import load_folders
 from simulator.reports.exports import FORMATS, export_cohort, export_sessions, read_json
-from simulator.session.practice import Practice
 from simulator.team.model import LOCAL, Caller, Role
 from simulator.team.service import Team
+from simulator.wiring import build_services
 
 
 def open_team(settings: Settings) -> Team:
     """The team service over the SQLite file; no Chroma or MiniLM is needed for these commands."""
-    store = SqliteStore(settings.database_path)
-    return Team(Practice(load_folders(settings.persona_dirs), store), SqliteTeamStore(store))
+    return build_services(settings, meaning=False).team
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -68,10 +64,9 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_assign(args: argparse.Namespace, settings: Settings) -> int:
     team = open_team(settings)
-    found = team.store.account(args.trainer)
-    if found is None or found[0].role is not Role.TRAINER:
+    trainer = next((Caller(a.name, a.role) for a in team.users() if a.name.lower() == args.trainer.lower()), None)
+    if trainer is None or trainer.role is not Role.TRAINER:
         raise TeamInputError(f"no trainer account named '{args.trainer}' (`python -m simulator users list` shows them)")
-    trainer = Caller(found[0].name, Role.TRAINER)
     made = team.assign(
         trainer,
         args.trainee.split(","),

@@ -102,6 +102,8 @@ class Store(Protocol):
 
     def list_sessions(self, limit: int = 50, users: Collection[str] | None = None) -> list[SessionSummary]: ...
 
+    def graded_messages(self) -> list[GradedMessage]: ...
+
 
 class TranscriptSink(Protocol):
     """Somewhere graded user messages are indexed for search (best effort: SQLite stays the record)."""

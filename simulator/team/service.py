@@ -8,7 +8,7 @@ does not exist.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, date, datetime
 from statistics import mean
 from typing import Any
@@ -17,8 +17,10 @@ from simulator.coach.grade import CRITERIA
 from simulator.errors import NotAllowedError, SimulatorError, TeamInputError, UnknownPersonaError, UnknownSessionError
 from simulator.game.state import GameState
 from simulator.game.visibility import trainee_grade
-from simulator.session.practice import Handle, Practice
-from simulator.session.store import SessionRecord
+from simulator.persona.model import Persona
+from simulator.session.debrief import Debrief
+from simulator.session.practice import Handle, Practice, TurnResult
+from simulator.session.store import GradedMessage, SessionRecord, SessionSummary
 from simulator.team.accounts import Accounts
 from simulator.team.model import (
     Assignment,
@@ -81,6 +83,54 @@ class Team(Accounts):
         record = self._readable(caller, session_id)
         if caller.role is not Role.LOCAL and record.user != caller.name:
             raise NotAllowedError("only the person who negotiated this session can continue it")
+
+    # --- playing: the one door the UI's practice panel goes through -----------------------------------------
+
+    def personas(self) -> list[Persona]:
+        return self.practice.catalog.ordered()
+
+    def persona(self, persona_id: str) -> Persona:
+        return self.practice.catalog.get(persona_id)
+
+    def engine(self) -> tuple[list[str], list[str], bool]:
+        """(voices, coaches, whether meaning-based help is on): what this installation plays with."""
+        meaning = getattr(self.practice.rule_coach, "knowledge", None) is not None
+        return list(self.practice.voices), list(self.practice.coaches), meaning
+
+    def send_stream(self, caller: Caller, handle: Handle, text: str) -> Iterator[str | TurnResult]:
+        self.check_handle(caller, handle)
+        yield from self.practice.send_stream(handle, text)
+
+    def send(self, caller: Caller, handle: Handle, text: str) -> TurnResult:
+        self.check_handle(caller, handle)
+        return self.practice.send(handle, text)
+
+    def end(self, caller: Caller, handle: Handle) -> Debrief:
+        self.check_handle(caller, handle)
+        return self.practice.end(handle)
+
+    def debrief(self, caller: Caller, handle: Handle) -> Debrief:
+        self._readable(caller, handle.session_id)
+        return self.practice.debrief(handle)
+
+    def record(self, caller: Caller, session_id: str) -> SessionRecord:
+        """One whole stored session the caller may read (the operator's CLI reads any, as the local caller)."""
+        return self._readable(caller, session_id)
+
+    def graded_messages(self, caller: Caller) -> list[GradedMessage]:
+        """Every graded message the caller may read, oldest first (what transcript search should hold)."""
+        visible = self._visible_users(caller)
+        if visible is None:
+            return self.practice.store.graded_messages()
+        readable = {s.id for s in self.practice.store.list_sessions(10**9, visible)}
+        return [m for m in self.practice.store.graded_messages() if m.session_id in readable]
+
+    def summaries(self, caller: Caller, limit: int = 100, *, own: bool = False) -> list[SessionSummary]:
+        """The caller's readable sessions (`own`: only those they played), newest first, without transcripts."""
+        users = self._visible_users(caller)
+        if own and caller.role is not Role.LOCAL:
+            users = {caller.name}
+        return self.practice.store.list_sessions(limit, users)
 
     def start(self, caller: Caller, persona_id: str, voice: str | None = None, coach: str | None = None) -> Handle:
         return self.practice.start(persona_id, user=caller.name, voice=voice, coach=coach)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,18 +14,14 @@ import anyio
 import gradio as gr
 from starlette.middleware import Middleware
 
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.config import Settings
-from simulator.errors import SimulatorError, StorageError
-from simulator.persona.files import PersonaCatalog, load_folders
-from simulator.session.practice import Practice
+from simulator.errors import SimulatorError
 from simulator.team.service import Team
 from simulator.ui.downloads import Downloads
 from simulator.ui.guard import Guard
 from simulator.ui.handlers import Handlers, Screen
 from simulator.ui.team_handlers import TeamHandlers
-from simulator.wiring import build_practice
+from simulator.wiring import build_services
 
 log = logging.getLogger(__name__)
 
@@ -50,22 +45,6 @@ AUTH_MESSAGE = (
     "Sign in to Parley with the name and password your trainer gave you. "
     "After five failed tries a name is paused for five minutes."
 )
-
-
-def _services(settings: Settings, catalog: PersonaCatalog) -> tuple[Practice, Team, str | None]:
-    """(practice, team service, a lesser problem that only loses search).
-
-    A database that cannot be opened raises `StorageError`: the app does not start. It cannot tell whether the
-    file held accounts, so starting without sign-in (or with practice off) could serve a team's transcripts to
-    anyone; the operator gets one clear line instead."""
-    store = SqliteStore(settings.database_path)
-    try:
-        practice, degraded = build_practice(settings, catalog, store), None
-    except StorageError as exc:
-        # Without Chroma the rule coach still grades and nothing is lost; only meaning-based help is off.
-        practice, degraded = Practice(catalog, store, max_message_chars=settings.max_message_chars), str(exc)
-        log.warning("transcript search and tip matching are off: %s", exc)
-    return practice, Team(practice, SqliteTeamStore(store)), degraded
 
 
 def _choice(label: str, options: list[str], default: str, elem_id: str) -> gr.Radio:
@@ -105,10 +84,10 @@ class Built:
 def build(settings: Settings) -> Built:
     """The Blocks app and the services behind it (the caller decides whether sign-in is needed).
     Raises `StorageError` when the database cannot be opened."""
-    catalog = load_folders(settings.persona_dirs)
-    practice, team, degraded = _services(settings, catalog)
+    services = build_services(settings)
+    catalog, practice, team, degraded = services.catalog, services.practice, services.team, services.search_off
     downloads = Downloads()
-    handlers = Handlers(practice, team)
+    handlers = Handlers(team)
     review = TeamHandlers(team, downloads)
     choices = handlers.choices()
     with gr.Blocks(title="Parley") as app:
@@ -294,7 +273,7 @@ def build(settings: Settings) -> Built:
                 if isinstance(item, Screen):
                     yield item.outputs()
                     continue
-                coach_now = gr.skip() if graded else handlers.coach_panel(h)
+                coach_now = gr.skip() if graded else handlers.coach_panel(h, _user(request))
                 graded = True
                 yield (item, coach_now, *[gr.skip()] * (len(screen) - 2))
 
@@ -402,14 +381,15 @@ def launch_options(built: Built) -> dict[str, Any]:
 
 def main() -> None:
     try:
-        built = build(Settings.from_env())
+        settings = Settings.from_env()
+        built = build(settings)
     except SimulatorError as exc:
         detail = getattr(exc, "detail", None)
         print(f"parley: cannot start: {exc}" + (f" ({detail})" if detail else ""), file=sys.stderr)
         raise SystemExit(2) from None
     built.app.launch(
-        server_name=os.environ.get("PARLEY_HOST", "127.0.0.1"),
-        server_port=int(os.environ.get("PARLEY_PORT", "7860")),
+        server_name=settings.host,
+        server_port=settings.port,
         css=CSS,
         footer_links=[],
         **launch_options(built),

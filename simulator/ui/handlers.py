@@ -9,8 +9,8 @@ from typing import Any
 
 from simulator.errors import SimulatorError
 from simulator.game.visibility import trainee_grade
-from simulator.session.practice import Handle, Practice, TurnResult
-from simulator.team.model import LOCAL, Caller, Role
+from simulator.session.practice import Handle, TurnResult
+from simulator.team.model import Caller
 from simulator.team.service import Team
 from simulator.text import storable
 from simulator.ui import render
@@ -42,74 +42,70 @@ class Screen:
 
 
 class Handlers:
-    """`username` is the signed-in name (None with no accounts); the team service checks it on every call."""
+    """`username` is the signed-in name (None with no accounts). Every read and write goes through the team
+    service, which resolves the caller and checks it; no handler reaches a store, the catalog or `Practice`."""
 
-    def __init__(self, practice: Practice, team: Team | None = None) -> None:
-        self.practice = practice
+    def __init__(self, team: Team) -> None:
         self.team = team
 
     def _caller(self, username: str | None) -> Caller:
-        return self.team.caller(username) if self.team is not None else LOCAL
-
-    def _check(self, handle: Handle, username: str | None) -> None:
-        """A live conversation belongs to whoever started it."""
-        if self.team is not None:
-            self.team.check_handle(self._caller(username), handle)
+        return self.team.caller(username)
 
     def in_use(self) -> str:
         """Which voices and coach this app runs with, for the page header."""
-        voices = ", ".join(self.practice.voices)
-        knowledge = " with meaning (MiniLM + Chroma)" if getattr(self.practice.rule_coach, "knowledge", None) else ""
-        coaches = ", ".join(self.practice.coaches)
-        return f"Counterpart voices: {voices} · Coaches: {coaches}{knowledge}"
+        voices, coaches, meaning = self.team.engine()
+        knowledge = " with meaning (MiniLM + Chroma)" if meaning else ""
+        return f"Counterpart voices: {', '.join(voices)} · Coaches: {', '.join(coaches)}{knowledge}"
 
     def choices(self) -> list[tuple[str, str]]:
-        return [(render.persona_label(p), p.id) for p in self.practice.catalog.ordered()]
+        return [(render.persona_label(p), p.id) for p in self.team.personas()]
 
     def session_choices(self, username: str | None = None) -> list[tuple[str, str]]:
         """The caller's own sessions, to reopen."""
         try:
-            caller = self._caller(username)
+            summaries = self.team.summaries(self._caller(username), 100, own=True)
         except SimulatorError:
             return []
-        users = None if caller.role is Role.LOCAL else [caller.name]
         return [
             (
                 f"{s.started_at[:16].replace('T', ' ')} · {s.persona_name} · {s.turns} turns · {s.outcome or 'open'}",
                 s.id,
             )
-            for s in self.practice.store.list_sessions(100, users)
+            for s in summaries
         ]
 
     def describe(self, persona_id: str | None) -> str:
         if not persona_id:
             return "Choose a counterpart to read their brief."
         try:
-            return render.brief(self.practice.catalog.get(persona_id))
+            return render.brief(self.team.persona(persona_id))
         except SimulatorError as exc:
             return f"**{exc}**"
 
-    def _graded(self, handle: Handle) -> list[tuple[int, str, dict[str, Any]]]:
+    def _graded(self, handle: Handle, username: str | None) -> list[tuple[int, str, dict[str, Any]]]:
         """Every stored grade of this session as the trainee may see it."""
-        record = self.practice.store.get_session(handle.session_id)
+        record = self.team.record(self._caller(username), handle.session_id)
         uncovered = handle.state.uncovered_ids
         return [(t.turn, t.user_text, trainee_grade(t.grade, uncovered)) for t in record.turns if t.grade is not None]
 
-    def coach_panel(self, handle: Handle) -> str:
+    def coach_panel(self, handle: Handle, username: str | None) -> str:
         """The coach panel with every grade stored so far (while the reply still streams)."""
-        return render.coach_panel(self._graded(handle))
+        return render.coach_panel(self._graded(handle, username))
 
-    def _screen(self, handle: Handle, chat: Chat, notice: str = "", draft: str = "") -> Screen:
-        persona = self.practice.catalog.get(handle.persona_id)
+    def _screen(self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str = "") -> Screen:
+        caller = self._caller(username)
+        persona = self.team.persona(handle.persona_id)
         debrief = ""
         if handle.state.ended:
-            debrief = render.debrief_markdown(self.practice.debrief(handle))
-        record = self.practice.store.get_session(handle.session_id)
+            debrief = render.debrief_markdown(self.team.debrief(caller, handle))
+        record = self.team.record(caller, handle.session_id)
         used = [t.tokens for t in record.turns if t.tokens]
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
+        uncovered = handle.state.uncovered_ids
+        graded = [(t.turn, t.user_text, trainee_grade(t.grade, uncovered)) for t in record.turns if t.grade is not None]
         return Screen(
             chat=chat,
-            coach=render.coach_panel(self._graded(handle)),
+            coach=render.coach_panel(graded),
             meters=render.meters(handle.state, tokens),
             ledger=render.ledger_panel(persona, handle.state),
             debrief=debrief,
@@ -118,12 +114,20 @@ class Handlers:
             draft=storable(draft),  # an unpaired surrogate would break the page's JSON
         )
 
-    def _blocked(self, message: str, handle: Handle | None, chat: Chat | None, draft: str = "") -> Screen:
+    def _blocked(
+        self, message: str, handle: Handle | None, chat: Chat | None, username: str | None, draft: str = ""
+    ) -> Screen:
         """Show a problem without touching anything else on the page."""
-        persona = self.practice.catalog.personas.get(handle.persona_id) if handle else None
+        persona, graded = None, []
+        if handle is not None:
+            try:
+                persona = self.team.persona(handle.persona_id)
+                graded = self._graded(handle, username)
+            except SimulatorError:
+                pass  # the problem itself may be that this conversation cannot be read
         return Screen(
             chat=chat or [],
-            coach=render.coach_panel(self._graded(handle) if handle else []),
+            coach=render.coach_panel(graded),
             meters=render.meters(handle.state if handle else None),
             ledger=render.ledger_panel(persona, handle.state if handle else None),
             debrief="",
@@ -142,18 +146,17 @@ class Handlers:
         username: str | None = None,
     ) -> Screen:
         if not persona_id:
-            return self._blocked("Choose a counterpart first.", handle, chat)
+            return self._blocked("Choose a counterpart first.", handle, chat, username)
         try:
-            caller = self._caller(username)
-            new = self.practice.start(persona_id, user=caller.name, voice=voice, coach=coach)
+            new = self.team.start(self._caller(username), persona_id, voice=voice, coach=coach)
         except SimulatorError as exc:
-            return self._blocked(str(exc), handle, chat)
-        return self._opened(new, f"Session {new.session_id} started.")
+            return self._blocked(str(exc), handle, chat, username)
+        return self._opened(new, f"Session {new.session_id} started.", username)
 
-    def _opened(self, new: Handle, notice: str) -> Screen:
+    def _opened(self, new: Handle, notice: str, username: str | None) -> Screen:
         """A fresh conversation on screen: the counterpart's opening line and nothing else yet."""
-        persona = self.practice.catalog.get(new.persona_id)
-        return self._screen(new, [said("assistant", persona.opening)], notice=notice)
+        persona = self.team.persona(new.persona_id)
+        return self._screen(new, [said("assistant", persona.opening)], username, notice=notice)
 
     def start_assignment(
         self,
@@ -165,14 +168,14 @@ class Handlers:
         username: str | None = None,
     ) -> Screen:
         """Start a session that counts toward one of the caller's assignments."""
-        if not assignment_id or self.team is None:
-            return self._blocked("Choose one of your assignments first.", handle, chat)
+        if not assignment_id:
+            return self._blocked("Choose one of your assignments first.", handle, chat, username)
         try:
             new = self.team.start_assignment(self._caller(username), assignment_id, voice=voice, coach=coach)
         except SimulatorError as exc:
-            return self._blocked(str(exc), handle, chat)
-        persona = self.practice.catalog.get(new.persona_id)
-        return self._opened(new, f"Session {new.session_id} started for your assignment with {persona.name}.")
+            return self._blocked(str(exc), handle, chat, username)
+        persona = self.team.persona(new.persona_id)
+        return self._opened(new, f"Session {new.session_id} started for your assignment with {persona.name}.", username)
 
     def send(self, text: str, handle: Handle | None, chat: Chat | None, username: str | None = None) -> Screen:
         final: Screen | None = None
@@ -188,13 +191,12 @@ class Handlers:
         """The chat as the reply grows (lists of messages), then the whole page (a Screen)."""
         if handle is None:
             yield self._blocked(
-                "Start a negotiation first: choose a counterpart and press Start.", None, chat, draft=text
+                "Start a negotiation first: choose a counterpart and press Start.", None, chat, username, draft=text
             )
             return
         shown = list(chat or [])
         try:
-            self._check(handle, username)
-            for event in self.practice.send_stream(handle, text):
+            for event in self.team.send_stream(self._caller(username), handle, text):
                 if isinstance(event, TurnResult):
                     result = event
                     break
@@ -204,7 +206,7 @@ class Handlers:
                 yield list(shown)
         except SimulatorError as exc:
             # The draft stays in the box so nothing typed is lost.
-            yield self._blocked(str(exc), handle, chat, draft=text)
+            yield self._blocked(str(exc), handle, chat, username, draft=text)
             return
         final = [
             *(chat or []),
@@ -214,33 +216,29 @@ class Handlers:
         outcome = result.state.outcome
         notice = f"Conversation over: {outcome.value.replace('_', ' ')}." if outcome else ""
         notice = " ".join([notice, *result.notices]).strip()
-        yield self._screen(handle, final, notice=notice)
+        yield self._screen(handle, final, username, notice=notice)
 
     def end(self, handle: Handle | None, chat: Chat | None, username: str | None = None) -> Screen:
         if handle is None:
-            return self._blocked("There is no conversation to end.", None, chat)
+            return self._blocked("There is no conversation to end.", None, chat, username)
         try:
-            self._check(handle, username)
-            self.practice.end(handle)
+            self.team.end(self._caller(username), handle)
         except SimulatorError as exc:
-            return self._blocked(str(exc), handle, chat)
-        return self._screen(handle, chat or [], notice="You ended the conversation.")
+            return self._blocked(str(exc), handle, chat, username)
+        return self._screen(handle, chat or [], username, notice="You ended the conversation.")
 
     def reopen(
         self, session_id: str | None, handle: Handle | None, chat: Chat | None, username: str | None = None
     ) -> Screen:
         if not session_id:
-            return self._blocked("Choose a stored session to reopen.", handle, chat)
+            return self._blocked("Choose a stored session to reopen.", handle, chat, username)
         try:
-            if self.team is not None:
-                new, record = self.team.resume(self._caller(username), session_id)
-            else:
-                new, record = self.practice.resume(session_id)
+            new, record = self.team.resume(self._caller(username), session_id)
         except SimulatorError as exc:
-            return self._blocked(str(exc), handle, chat)
+            return self._blocked(str(exc), handle, chat, username)
         history: Chat = [said("assistant", record.opening)]
         for t in record.turns:
             history.append(said("user", t.user_text))
             if t.reply is not None:
                 history.append(said("assistant", t.reply))
-        return self._screen(new, history, notice=f"Reopened session {new.session_id}.")
+        return self._screen(new, history, username, notice=f"Reopened session {new.session_id}.")

@@ -205,4 +205,4 @@ class TeamHandlers:
         return f"Assigned {len(made)}: " + ", ".join(f"{a.persona_id} to {a.trainee}" for a in made) + ".", table
 
     def persona_choices(self) -> list[tuple[str, str]]:
-        return [(persona_label(p), p.id) for p in self.team.practice.catalog.ordered()]
+        return [(persona_label(p), p.id) for p in self.team.personas()]
