@@ -56,14 +56,3 @@ class ExemplarIndex:
         """Mean similarity of one query to its k nearest exemplars carrying `label`."""
         sims = np.sort(self.vectors[self.labels == label] @ query)[::-1][:k]
         return float(sims.mean()) if len(sims) else float("-inf")
-
-    def vote(self, queries: Vectors, k: int = 7) -> list[tuple[dict[str, float], Neighbour | None]]:
-        """Similarity-weighted label shares among the k nearest, and the nearest exemplar (for the evidence)."""
-        results = []
-        for neighbours in self.nearest(queries, k):
-            weights: dict[str, float] = {}
-            for n in neighbours:
-                weights[n.label] = weights.get(n.label, 0.0) + max(n.score, 0.0)
-            total = sum(weights.values()) or 1.0
-            results.append(({label: w / total for label, w in weights.items()}, neighbours[0] if neighbours else None))
-        return results

@@ -70,26 +70,3 @@ class Knowledge:
 
     def tip(self, tip_id: str) -> Tip:
         return next(t for t in self.tips if t.id == tip_id)
-
-
-def build_knowledge(embedder: Embedder, personas: list[Persona]) -> Knowledge:
-    """Embed everything directly (no store); the Chroma adapter builds the same thing from persisted vectors."""
-    tips = load_tips()
-    exemplars = load_exemplars()
-    texts = [t for label in EXEMPLAR_LABELS for t in exemplars[label]]
-    labels = [label for label in EXEMPLAR_LABELS for _ in exemplars[label]]
-    cues = {}
-    for persona in personas:
-        docs = interest_documents(persona)
-        cues[persona.id] = ExemplarIndex(
-            [d for _, d in docs], [i for i, _ in docs], embedder.embed([d for _, d in docs])
-        )
-    return Knowledge(
-        embedder=embedder,
-        tips=tips,
-        tip_index=ExemplarIndex(
-            [t.situation for t in tips], [t.id for t in tips], embedder.embed([t.situation for t in tips])
-        ),
-        exemplars=ExemplarIndex(texts, labels, embedder.embed(texts)),
-        cues=cues,
-    )

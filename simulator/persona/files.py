@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,6 @@ from simulator.errors import PersonaFileError, UnknownPersonaError
 from simulator.persona.model import Persona
 from simulator.text import content_stems, overlap
 
-SCHEMA_FILE = "persona.schema.json"
 # A scripted line this close to a reveal would give the interest away early.
 LEAK_OVERLAP = 0.75
 
@@ -43,10 +41,6 @@ def persona_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Parley persona"
     return schema
-
-
-def write_schema(path: Path) -> None:
-    path.write_text(json.dumps(persona_json_schema(), indent=2) + "\n", encoding="utf-8")
 
 
 def _field_path(loc: Sequence[int | str], data: Any) -> str:
