@@ -14,6 +14,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from simulator.adapters.sqlite_health import (
+    NOT_READ,
+    NOT_SAVED,
+    STALE,
+    UNAVAILABLE,
+    UNENCODABLE,
+    Damaged,
+    file_problem,
+    first_line,
+    is_damage,
+)
 from simulator.coach.grade import Grade
 from simulator.errors import SessionConflictError, SessionEndedError, StorageError, UnknownSessionError
 from simulator.session.store import GradedMessage, SessionRecord, SessionSummary, TurnRecord
@@ -83,31 +94,6 @@ CREATE INDEX IF NOT EXISTS sessions_assignment ON sessions(assignment_id);
 
 log = logging.getLogger(__name__)
 
-# What a user sees; the detail (file, SQLite's words) goes to the log and the operator's CLI.
-NOT_SAVED = "this could not be saved, so nothing of this step was kept: try again, and if it keeps failing tell whoever runs Parley"
-UNAVAILABLE = (
-    "saving is switched off because the database was damaged while the app was running: nothing more is saved. "
-    "Tell whoever runs Parley (the server log says what happened)"
-)
-NOT_READ = "the stored sessions could not be read just now: try again, and if it keeps failing tell whoever runs Parley"
-UNENCODABLE = "the text holds a character that cannot be saved (an unpaired surrogate): remove it and try again"
-STALE = "this conversation moved on in another tab or window: reopen it from Past sessions to continue"
-
-
-class _Damaged(Exception):
-    """Raised inside a write when the file on disk is no longer the database we opened."""
-
-
-def _first_line(exc: BaseException, limit: int = 200) -> str:
-    """SQLite's integrity reports run to hundreds of lines; one short line is enough to say what happened."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _is_damage(exc: sqlite3.DatabaseError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_IOERR)
-
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -142,7 +128,7 @@ class SqliteStore:
                 raise sqlite3.DatabaseError(check)
         except sqlite3.DatabaseError as exc:
             raise StorageError(
-                f"the database {path} is damaged or is not a Parley database ({_first_line(exc)}). "
+                f"the database {path} is damaged or is not a Parley database ({first_line(exc)}). "
                 "It was left untouched: move it aside (or restore a backup) and start again, "
                 "or set PARLEY_DATA_DIR to another folder"
             ) from None
@@ -173,27 +159,7 @@ class SqliteStore:
         return found.st_dev, found.st_ino
 
     def _file_problem(self) -> str | None:
-        """What is wrong with the database file on disk, if anything: cheap enough to ask before every commit.
-
-        SQLite keeps acknowledging commits into its WAL after the main file was truncated, overwritten or
-        replaced under it; the damage shows only at the next checkpoint or start, when those turns are lost."""
-        try:
-            found = os.stat(self.path)
-            with open(self.path, "rb") as file:
-                header = file.read(100)
-        except OSError as exc:
-            return f"the file cannot be read ({exc.strerror})"
-        if (found.st_dev, found.st_ino) != self._identity:
-            return "the file was replaced by another one"
-        if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-            return "the file's header is gone (it was truncated or overwritten)"
-        page_size = int.from_bytes(header[16:18], "big")
-        page_size = 65536 if page_size == 1 else page_size
-        pages = int.from_bytes(header[28:32], "big")
-        header_valid = header[24:28] == header[92:96]  # the page count is trustworthy only when these agree
-        if header_valid and found.st_size < pages * page_size:
-            return f"the file is shorter ({found.st_size:,} bytes) than the {pages * page_size:,} it holds"
-        return None
+        return file_problem(self.path, self._identity)
 
     def _fail(self, problem: str) -> StorageError:
         """Stop writing for good, and keep the WAL's acknowledged turns aside before anything checkpoints them."""
@@ -221,22 +187,22 @@ class SqliteStore:
                 yield self._db
                 problem = self._file_problem()
                 if problem is not None:
-                    raise _Damaged(problem)
+                    raise Damaged(problem)
                 self._db.execute("COMMIT")
             except BaseException as exc:
                 # Any exception, not only SQLite's: a transaction left open blocks every other writer.
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
-                if isinstance(exc, _Damaged):
+                if isinstance(exc, Damaged):
                     raise self._fail(str(exc)) from None
                 damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError)
-                if damaged and (self._file_problem() is not None or _is_damage(exc)):  # type: ignore[arg-type]
-                    raise self._fail(self._file_problem() or _first_line(exc)) from None
+                if damaged and (self._file_problem() is not None or is_damage(exc)):  # type: ignore[arg-type]
+                    raise self._fail(self._file_problem() or first_line(exc)) from None
                 if isinstance(exc, UnicodeEncodeError):
-                    raise StorageError(UNENCODABLE, detail=_first_line(exc)) from None
+                    raise StorageError(UNENCODABLE, detail=first_line(exc)) from None
                 if isinstance(exc, sqlite3.Error):
-                    log.warning("write to %s failed: %s", self.path, _first_line(exc))
-                    raise StorageError(NOT_SAVED, detail=_first_line(exc)) from None
+                    log.warning("write to %s failed: %s", self.path, first_line(exc))
+                    raise StorageError(NOT_SAVED, detail=first_line(exc)) from None
                 raise
 
     @contextmanager
@@ -247,10 +213,10 @@ class SqliteStore:
                 yield self._db
             except sqlite3.DatabaseError as exc:
                 problem = self._file_problem()
-                if problem is not None or _is_damage(exc):
-                    raise self._fail(problem or _first_line(exc)) from None
-                log.warning("read from %s failed: %s", self.path, _first_line(exc))
-                raise StorageError(NOT_READ, detail=_first_line(exc)) from None
+                if problem is not None or is_damage(exc):
+                    raise self._fail(problem or first_line(exc)) from None
+                log.warning("read from %s failed: %s", self.path, first_line(exc))
+                raise StorageError(NOT_READ, detail=first_line(exc)) from None
 
     def close(self) -> None:
         with self._lock:

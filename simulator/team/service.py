@@ -35,7 +35,7 @@ from simulator.team.model import (
 )
 from simulator.team.passwords import Throttle
 from simulator.team.store import TeamStore
-from simulator.team.views import AssignmentView, ReviewRow, TranscriptView
+from simulator.team.views import AssignmentView, ReviewRow, TranscriptView, cohort_table
 from simulator.text import storable
 
 MAX_COMMENT = 2000
@@ -44,11 +44,6 @@ MAX_COMMENT = 2000
 def _averages(record: SessionRecord) -> dict[str, float | None]:
     grades = [t.grade for t in record.turns if t.grade is not None]
     return {c: round(mean(getattr(g, c).score for g in grades), 2) if grades else None for c in CRITERIA}
-
-
-def _mean(values: list[float | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return round(mean(known), 2) if known else None
 
 
 class Team(Accounts):
@@ -365,30 +360,7 @@ class Team(Accounts):
         """Trainees compared per persona: sessions, finished, best and mean score, criteria, interests, agreements."""
         if not caller.is_trainer:
             raise NotAllowedError("only a trainer can compare trainees")
-        groups: dict[tuple[str, str], list[ReviewRow]] = {}
-        for row in self.review_rows(caller, persona_id=persona_id):
-            groups.setdefault((row.persona_id, row.trainee), []).append(row)
-        table = []
-        for (pid, trainee), rows in sorted(groups.items()):
-            done = [r for r in rows if r.percent is not None]
-            crit = {c: _mean([r.averages[c] for r in rows]) for c in CRITERIA}
-            table.append(
-                {
-                    "persona_id": pid,
-                    "persona": rows[0].persona_name,
-                    "trainee": trainee,
-                    "sessions": len(rows),
-                    "finished": len(done),
-                    "best_percent": max((r.percent for r in done if r.percent is not None), default=None),
-                    "mean_percent": round(mean(r.percent for r in done if r.percent is not None)) if done else None,
-                    **{f"{c}_avg": v for c, v in crit.items()},
-                    "mean_uncovered": round(mean(r.uncovered for r in rows), 2),
-                    "interests": rows[0].interests,
-                    "agreements": sum(1 for r in rows if r.outcome == "agreement"),
-                    "passed": sum(1 for r in rows if r.passed),
-                }
-            )
-        return table
+        return cohort_table(self.review_rows(caller, persona_id=persona_id))
 
     def export_record(self, caller: Caller, session_id: str) -> tuple[SessionRecord, list[Comment]]:
         """Everything stored about a session, for a re-importable export; trainers only."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import mean
 from typing import Any
 
+from simulator.coach.grade import CRITERIA
 from simulator.team.model import Assignment, Attempt, Comment, Status
 
 
@@ -62,3 +64,36 @@ class TranscriptView:
     @property
     def percent(self) -> int | None:
         return int(self.debrief["overall_percent"]) if self.debrief else None
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(mean(known), 2) if known else None
+
+
+def cohort_table(review_rows: list[ReviewRow]) -> list[dict[str, Any]]:
+    """Trainees compared per persona: sessions, finished, best and mean score, criteria, interests, agreements."""
+    groups: dict[tuple[str, str], list[ReviewRow]] = {}
+    for row in review_rows:
+        groups.setdefault((row.persona_id, row.trainee), []).append(row)
+    table = []
+    for (pid, trainee), rows in sorted(groups.items()):
+        done = [r.percent for r in rows if r.percent is not None]
+        crit = {c: _mean([r.averages[c] for r in rows]) for c in CRITERIA}
+        table.append(
+            {
+                "persona_id": pid,
+                "persona": rows[0].persona_name,
+                "trainee": trainee,
+                "sessions": len(rows),
+                "finished": len(done),
+                "best_percent": max(done, default=None),
+                "mean_percent": round(mean(done)) if done else None,
+                **{f"{c}_avg": v for c, v in crit.items()},
+                "mean_uncovered": round(mean(r.uncovered for r in rows), 2),
+                "interests": rows[0].interests,
+                "agreements": sum(1 for r in rows if r.outcome == "agreement"),
+                "passed": sum(1 for r in rows if r.passed),
+            }
+        )
+    return table

@@ -1,0 +1,56 @@
+"""The SQLite adapter's health checks and the words it uses: what a user sees, and what the log gets."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+# What a user sees; the detail (file, SQLite's words) goes to the log and the operator's CLI.
+NOT_SAVED = "this could not be saved, so nothing of this step was kept: try again, and if it keeps failing tell whoever runs Parley"
+UNAVAILABLE = (
+    "saving is switched off because the database was damaged while the app was running: nothing more is saved. "
+    "Tell whoever runs Parley (the server log says what happened)"
+)
+NOT_READ = "the stored sessions could not be read just now: try again, and if it keeps failing tell whoever runs Parley"
+UNENCODABLE = "the text holds a character that cannot be saved (an unpaired surrogate): remove it and try again"
+STALE = "this conversation moved on in another tab or window: reopen it from Past sessions to continue"
+
+
+class Damaged(Exception):
+    """Raised inside a write when the file on disk is no longer the database we opened."""
+
+
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """SQLite's integrity reports run to hundreds of lines; one short line is enough to say what happened."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_IOERR)
+
+
+def file_problem(path: Path, identity: tuple[int, int]) -> str | None:
+    """What is wrong with the database file on disk, if anything: cheap enough to ask before every commit.
+
+    SQLite keeps acknowledging commits into its WAL after the main file was truncated, overwritten or
+    replaced under it; the damage shows only at the next checkpoint or start, when those turns are lost."""
+    try:
+        found = os.stat(path)
+        with open(path, "rb") as file:
+            header = file.read(100)
+    except OSError as exc:
+        return f"the file cannot be read ({exc.strerror})"
+    if (found.st_dev, found.st_ino) != identity:
+        return "the file was replaced by another one"
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return "the file's header is gone (it was truncated or overwritten)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = header[24:28] == header[92:96]  # the page count is trustworthy only when these agree
+    if header_valid and found.st_size < pages * page_size:
+        return f"the file is shorter ({found.st_size:,} bytes) than the {pages * page_size:,} it holds"
+    return None
