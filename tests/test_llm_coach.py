@@ -7,10 +7,12 @@ import json
 import pytest
 
 from simulator.adapters.openai_chat import OpenAIStructuredModel
+from simulator.adapters.sqlite_store import SqliteStore
 from simulator.coach.model_coach import LLMCoach
 from simulator.coach.reading import read_message
 from simulator.coach.suggestions import Visible
 from simulator.config import ModelSettings
+from simulator.persona.files import PersonaCatalog
 from simulator.persona.model import Persona
 from tests.fake_openai_server import fake_openai
 
@@ -121,3 +123,25 @@ def test_each_turn_reports_only_its_own_coach_notice(dana: Persona, catalog, sto
         result = practice.send(handle, text)
         assert [n for n in result.notices if "model coach" in n] == [result.notices[-1]]
         assert result.grade.coach == "rules"
+
+
+def test_a_turn_grades_by_the_rules_once_and_the_model_coach_builds_on_that_grade(
+    catalog: PersonaCatalog, store: SqliteStore
+) -> None:
+    from simulator.coach.rule_coach import RuleCoach
+    from simulator.session.practice import Practice
+    from simulator.testing import FixedStructuredModel
+
+    class Counting(RuleCoach):
+        calls = 0
+
+        def grade_many(self, items):  # type: ignore[no-untyped-def]
+            Counting.calls += len(items)
+            return super().grade_many(items)
+
+    floor = Counting()
+    practice = Practice(catalog, store, coach=LLMCoach(FixedStructuredModel(), floor=floor))
+    handle = practice.start("salary_offer", coach="llm")
+    result = practice.send(handle, "What would a good outcome look like for you?")
+    assert result.grade.coach == "llm"
+    assert Counting.calls == 1  # the rule grade that drove the game is the one the model coach received

@@ -87,6 +87,10 @@ class LLMCoach:
     def grade(self, reading: Reading, visible: Visible) -> Grade:
         return self.grade_many([(reading, visible)])[0]
 
+    def feedback(self, reading: Reading, visible: Visible, ruling: Grade) -> Grade:
+        """The model's grade on top of the rule grade the turn already has (not graded a second time)."""
+        return self._grade(reading, visible, ruling)
+
     def grade_many(self, items: Sequence[tuple[Reading, Visible]]) -> list[Grade]:
         return [
             self._grade(reading, visible, rule)

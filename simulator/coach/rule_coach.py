@@ -47,6 +47,10 @@ class Coach(Protocol):
 
     def grade(self, reading: Reading, visible: Visible) -> Grade: ...
 
+    def feedback(self, reading: Reading, visible: Visible, ruling: Grade) -> Grade:
+        """The grade shown for a message whose rule grade (`ruling`, which drives the game) is already known."""
+        ...
+
 
 def _questions(reading: Reading) -> Criterion:
     if reading.open_questions:
@@ -136,6 +140,9 @@ class RuleCoach:
 
     def grade(self, reading: Reading, visible: Visible) -> Grade:
         return self.grade_many([(reading, visible)])[0]
+
+    def feedback(self, reading: Reading, visible: Visible, ruling: Grade) -> Grade:
+        return ruling  # the rules' grade is this coach's own
 
     def grade_many(self, items: Sequence[tuple[Reading, Visible]]) -> list[Grade]:
         """Grade several messages. With knowledge, the messages that ask a counterpart something are embedded in one

@@ -174,7 +174,7 @@ class Practice:
                 yield piece
         else:
             with ThreadPoolExecutor(max_workers=1) as pool:
-                graded = pool.submit(coach.grade, reading, visible)
+                graded = pool.submit(coach.feedback, reading, visible, ruling)
                 held: list[str] = []
                 for piece in pieces:  # made here while the coach works in its thread
                     parts.append(piece)
