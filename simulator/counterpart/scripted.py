@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -31,9 +31,18 @@ class Voice(Protocol):
     """Turns the rules' moves into the counterpart's words."""
 
     name: str
-    needs_history: bool  # whether `speak` should be given the conversation so far
+    needs_history: bool  # whether the voice should be given the conversation so far
 
-    def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str: ...
+    def speak_stream(
+        self,
+        persona: Persona,
+        state: GameState,
+        moves: list[Move],
+        history: Sequence[Exchange] = (),
+        report: TurnReport | None = None,
+    ) -> Iterator[str]:
+        """The reply in pieces, each one shown as it comes (the one streaming method every voice has)."""
+        ...
 
 
 class ScriptedVoice:
@@ -65,3 +74,13 @@ class ScriptedVoice:
     def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
         """Mutates `state.lines_said` (the voice's memory travels with the state so resumes stay varied)."""
         return " ".join(self.line(persona, state, move).strip() for move in moves)
+
+    def speak_stream(
+        self,
+        persona: Persona,
+        state: GameState,
+        moves: list[Move],
+        history: Sequence[Exchange] = (),
+        report: TurnReport | None = None,
+    ) -> Iterator[str]:
+        yield self.speak(persona, state, moves, history)  # written lines arrive whole: one piece

@@ -138,11 +138,7 @@ class Practice:
         if voice.needs_history:
             record = self.store.get_session(handle.session_id)
             history = [Exchange(t.user_text, t.reply) for t in record.turns if t.reply is not None]
-        stream = getattr(voice, "speak_stream", None)
-        if stream is not None:
-            yield from stream(persona, state, moves, history, report=report)
-        else:
-            yield voice.speak(persona, state, moves, history)
+        yield from voice.speak_stream(persona, state, moves, history, report=report)
 
     def _play(self, handle: Handle, persona: Persona, text: str, grade: Grade | None) -> TurnResult:
         for event in self._play_stream(handle, persona, text, grade):
