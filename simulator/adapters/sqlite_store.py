@@ -161,6 +161,12 @@ class SqliteStore:
     def _file_problem(self) -> str | None:
         return file_problem(self.path, self._identity)
 
+    def _raise_if_damaged(self, exc: sqlite3.DatabaseError) -> None:
+        """A SQLite error that comes from a damaged file switches writing off (the file is checked once)."""
+        problem = self._file_problem()
+        if problem is not None or is_damage(exc):
+            raise self._fail(problem or first_line(exc)) from None
+
     def _fail(self, problem: str) -> StorageError:
         """Stop writing for good, and keep the WAL's acknowledged turns aside before anything checkpoints them."""
         if self._failure is None:
@@ -195,9 +201,8 @@ class SqliteStore:
                     self._db.execute("ROLLBACK")
                 if isinstance(exc, Damaged):
                     raise self._fail(str(exc)) from None
-                damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError)
-                if damaged and (self._file_problem() is not None or is_damage(exc)):  # type: ignore[arg-type]
-                    raise self._fail(self._file_problem() or first_line(exc)) from None
+                if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
+                    self._raise_if_damaged(exc)
                 if isinstance(exc, UnicodeEncodeError):
                     raise StorageError(UNENCODABLE, detail=first_line(exc)) from None
                 if isinstance(exc, sqlite3.Error):
@@ -212,9 +217,7 @@ class SqliteStore:
             try:
                 yield self._db
             except sqlite3.DatabaseError as exc:
-                problem = self._file_problem()
-                if problem is not None or is_damage(exc):
-                    raise self._fail(problem or first_line(exc)) from None
+                self._raise_if_damaged(exc)
                 log.warning("read from %s failed: %s", self.path, first_line(exc))
                 raise StorageError(NOT_READ, detail=first_line(exc)) from None
 

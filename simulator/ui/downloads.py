@@ -62,7 +62,3 @@ class Downloads:
         except SimulatorError:
             return None
         return name, content.encode("utf-8")
-
-    def pending(self) -> int:
-        with self._lock:
-            return sum(1 for t in self._tickets.values() if t.expires > self.clock())

@@ -89,6 +89,7 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+_OURS = frozenset(name for name, _ in SECURITY_HEADERS)  # replaced, never doubled, on every answer
 NO_STORE = (b"cache-control", b"no-store")
 _API_INFO = re.compile(rb"window\.gradio_api_info = .*?;</script>", re.DOTALL)
 SIGNED_OUT_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head>
@@ -306,8 +307,7 @@ def _with_headers(send: Send, path: str) -> Send:
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
-            names = {b"content-security-policy", b"x-content-type-options", b"referrer-policy", b"x-frame-options"}
-            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
             headers += SECURITY_HEADERS
             if not cacheable:
                 headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"] + [NO_STORE]

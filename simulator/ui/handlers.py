@@ -10,6 +10,7 @@ from typing import Any
 from simulator.errors import SimulatorError
 from simulator.game.visibility import trainee_grade
 from simulator.session.practice import Handle, TurnResult
+from simulator.session.store import SessionRecord
 from simulator.team.model import Caller
 from simulator.team.service import Team
 from simulator.text import storable
@@ -39,6 +40,12 @@ class Screen:
 
     def outputs(self) -> tuple[Any, ...]:
         return (self.chat, self.coach, self.meters, self.ledger, self.debrief, self.notice, self.handle, self.draft)
+
+
+def _as_trainee(record: SessionRecord, handle: Handle) -> list[tuple[int, str, dict[str, Any]]]:
+    """The session's stored grades as the trainee may see them (uncovered targets named, the rest hidden)."""
+    uncovered = handle.state.uncovered_ids
+    return [(t.turn, t.user_text, trainee_grade(t.grade, uncovered)) for t in record.turns if t.grade is not None]
 
 
 class Handlers:
@@ -84,9 +91,7 @@ class Handlers:
 
     def _graded(self, handle: Handle, username: str | None) -> list[tuple[int, str, dict[str, Any]]]:
         """Every stored grade of this session as the trainee may see it."""
-        record = self.team.record(self._caller(username), handle.session_id)
-        uncovered = handle.state.uncovered_ids
-        return [(t.turn, t.user_text, trainee_grade(t.grade, uncovered)) for t in record.turns if t.grade is not None]
+        return _as_trainee(self.team.record(self._caller(username), handle.session_id), handle)
 
     def coach_panel(self, handle: Handle, username: str | None) -> str:
         """The coach panel with every grade stored so far (while the reply still streams)."""
@@ -101,11 +106,9 @@ class Handlers:
         record = self.team.record(caller, handle.session_id)
         used = [t.tokens for t in record.turns if t.tokens]
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
-        uncovered = handle.state.uncovered_ids
-        graded = [(t.turn, t.user_text, trainee_grade(t.grade, uncovered)) for t in record.turns if t.grade is not None]
         return Screen(
             chat=chat,
-            coach=render.coach_panel(graded),
+            coach=render.coach_panel(_as_trainee(record, handle)),
             meters=render.meters(handle.state, tokens),
             ledger=render.ledger_panel(persona, handle.state),
             debrief=debrief,
