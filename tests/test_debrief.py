@@ -25,7 +25,7 @@ def test_debrief_after_a_good_conversation(practice: Practice) -> None:
     assert list(debrief.phases) == ["understanding", "exploring", "building"]
     assert len(debrief.try_next) == 3 and len(set(debrief.try_next)) == 3
     # Stored with the session, the same as returned.
-    assert practice.store.get_session(handle.session_id).debrief == debrief.model_dump(mode="json")
+    assert practice.store.get_session(handle.session_id).debrief == debrief
 
 
 def test_debrief_after_a_bad_conversation_names_the_problem(practice: Practice) -> None:

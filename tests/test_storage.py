@@ -134,18 +134,31 @@ def test_version_1_database_is_upgraded_in_place(data_dir: Path) -> None:
             "CREATE TABLE turns (session_id TEXT NOT NULL, turn INTEGER NOT NULL, user_text TEXT NOT NULL, grade_json TEXT, reply TEXT,"
             " moves_json TEXT NOT NULL DEFAULT '[]', state_json TEXT, created_at TEXT NOT NULL, replied_at TEXT,"
             " PRIMARY KEY (session_id, turn));"
-            "INSERT INTO sessions VALUES ('s1', 'p', 'P', 'local', 'hi', '2026-01-01', NULL, NULL, '{}', NULL);"
+            "INSERT INTO sessions VALUES ('s1', 'p', 'P', 'local', 'hi', '2026-01-01', NULL, NULL, "
+            f"'{json.dumps(GameState(trust=40, patience=60).to_dict())}', NULL);"
             "INSERT INTO turns VALUES ('s1', 1, 'hello there', NULL, 'hi', '[]', NULL, '2026-01-01', NULL);"
             "PRAGMA user_version=1;"
         )
     store = SqliteStore(path)
     record = store.get_session("s1")
     assert record.turns[0].user_text == "hello there" and record.turns[0].tokens is None
-    store.add_reply("s1", 1, "hi again", [], {}, {"prompt": 5, "completion": 2})
+    store.add_reply("s1", 1, "hi again", [], record.state, {"prompt": 5, "completion": 2})
     assert store.get_session("s1").turns[0].tokens == {"prompt": 5, "completion": 2}
     assert record.voice == "scripted" and record.assignment_id is None
     # Version 4 tables arrive with the upgrade: accounts can be added to an old database.
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 4
     assert store.list_sessions(10, users=["local"])[0].id == "s1"
     assert store.list_sessions(10, users=["someone else"]) == []
+    store.close()
+
+
+def test_a_damaged_stored_state_names_its_session(data_dir: Path, catalog: PersonaCatalog) -> None:
+    data_dir.mkdir(parents=True)
+    store = SqliteStore(data_dir / "x.sqlite3")
+    practice = Practice(catalog, store)
+    handle = practice.start(catalog.ordered()[0].id)
+    with sqlite3.connect(data_dir / "x.sqlite3") as db:
+        db.execute("UPDATE sessions SET state_json='{\"trust\": 1}' WHERE id=?", (handle.session_id,))
+    with pytest.raises(StorageError, match=f"game state of session {handle.session_id} is damaged"):
+        store.get_session(handle.session_id)
     store.close()

@@ -241,7 +241,7 @@ def test_a_trainee_never_sees_an_interest_their_session_did_not_uncover(team: Te
     handle = team.start(bob, "shared_lab")
     play(team, bob, handle, good=False)
     own = team.transcript(bob, handle.session_id)
-    text = json.dumps([own.turns, own.interests, own.debrief])
+    text = json.dumps([own.turns, own.interests]) + (own.debrief.model_dump_json() if own.debrief else "")
     assert own.interests == [] and not own.full
     assert not [s for s in hidden_texts(catalog, "shared_lab") if s in text]
     ids = [i.id for i in catalog.get("shared_lab").hidden_interests]

@@ -12,7 +12,6 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from simulator.adapters.sqlite_health import (
     NOT_READ,
@@ -26,6 +25,8 @@ from simulator.adapters.sqlite_health import (
     is_damage,
 )
 from simulator.coach.grade import Grade
+from simulator.game.state import GameState
+from simulator.session.debrief import Debrief
 from simulator.errors import SessionConflictError, SessionEndedError, StorageError, UnknownSessionError
 from simulator.session.store import GradedMessage, SessionRecord, SessionSummary, TurnRecord
 from simulator.text import storable
@@ -233,7 +234,7 @@ class SqliteStore:
         persona_name: str,
         user: str,
         opening: str,
-        state: dict[str, Any],
+        state: GameState,
         voice: str = "scripted",
         coach: str = "rules",
         assignment_id: str | None = None,
@@ -249,7 +250,7 @@ class SqliteStore:
                     user,
                     opening,
                     _now(),
-                    json.dumps(state),
+                    json.dumps(state.to_dict()),
                     voice,
                     coach,
                     assignment_id,
@@ -291,10 +292,10 @@ class SqliteStore:
         turn: int,
         reply: str,
         moves: list[str],
-        state: dict[str, Any],
+        state: GameState,
         tokens: dict[str, int] | None = None,
     ) -> None:
-        payload = json.dumps(state)
+        payload = json.dumps(state.to_dict())
         with self._write() as db:
             self._expect(db, session_id, turn)
             db.execute(
@@ -305,14 +306,14 @@ class SqliteStore:
             db.execute("UPDATE sessions SET state_json=? WHERE id=?", (payload, session_id))
 
     def finish(
-        self, session_id: str, outcome: str, state: dict[str, Any], debrief: dict[str, Any], *, turn: int
+        self, session_id: str, outcome: str, state: GameState, debrief: Debrief, *, turn: int
     ) -> None:
         """End the session as of its turn `turn`; a copy that has not seen every stored turn is refused."""
         with self._write() as db:
             self._expect(db, session_id, turn)
             db.execute(
                 "UPDATE sessions SET ended_at=?, outcome=?, state_json=?, debrief_json=? WHERE id=?",
-                (_now(), outcome, json.dumps(state), json.dumps(debrief), session_id),
+                (_now(), outcome, json.dumps(state.to_dict()), debrief.model_dump_json(), session_id),
             )
 
     def get_session(self, session_id: str) -> SessionRecord:
@@ -339,10 +340,10 @@ class SqliteStore:
             user=row[3],
             started_at=row[4],
             opening=row[5],
-            state=json.loads(row[6]),
+            state=_state(row[0], row[6]),
             ended_at=row[7],
             outcome=row[8],
-            debrief=json.loads(row[9]) if row[9] else None,
+            debrief=_debrief(row[0], row[9]) if row[9] else None,
             voice=row[10],
             coach=row[11],
             assignment_id=row[12],
@@ -353,7 +354,7 @@ class SqliteStore:
                     grade=Grade.model_validate_json(t[2]) if t[2] else None,
                     reply=t[3],
                     moves=json.loads(t[4]),
-                    state=json.loads(t[5]) if t[5] else None,
+                    state=_state(row[0], t[5], t[0]) if t[5] else None,
                     created_at=t[6],
                     replied_at=t[7],
                     tokens=json.loads(t[8]) if t[8] else None,
@@ -386,3 +387,24 @@ class SqliteStore:
                 (*params, limit),
             ).fetchall()
         return [SessionSummary(*row) for row in rows]
+
+
+def _state(session_id: str, payload: str, turn: int | None = None) -> GameState:
+    """A stored game state, typed; a damaged one names its session instead of failing somewhere later."""
+    try:
+        return GameState.from_dict(json.loads(payload))
+    except (ValueError, TypeError, KeyError) as exc:
+        where = f"session {session_id}" + (f", turn {turn}" if turn is not None else "")
+        raise StorageError(
+            f"the stored game state of {where} is damaged: restore the database from a backup", detail=repr(exc)
+        ) from None
+
+
+def _debrief(session_id: str, payload: str) -> Debrief:
+    try:
+        return Debrief.model_validate_json(payload)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise StorageError(
+            f"the stored debrief of session {session_id} is damaged: restore the database from a backup",
+            detail=str(exc)[:500],
+        ) from None

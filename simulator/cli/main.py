@@ -19,6 +19,7 @@ from simulator.coach.transcript import grade_conversation, parse_conversation, s
 from simulator.config import ModelSettings, Settings
 from simulator.errors import InvalidMessageError, PersonaFileError, SimulatorError
 from simulator.persona.files import PersonaCatalog, load_folders, load_persona, persona_json_schema, persona_paths
+from simulator.reports.exports import session_export
 from simulator.session.debrief import Debrief
 from simulator.session.practice import Handle, TurnResult
 from simulator.team.model import LOCAL, Caller, Role
@@ -299,12 +300,7 @@ def cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
     if args.session_id:
         record = team.record(LOCAL, args.session_id)
         if args.json:
-            from dataclasses import asdict
-
-            data = asdict(record)
-            for turn, source in zip(data["turns"], record.turns, strict=True):
-                turn["grade"] = source.grade.model_dump(mode="json") if source.grade else None
-            _emit(data, sys.stdout)
+            _emit(session_export(record, []).model_dump(mode="json")["session"], sys.stdout)
             return 0
         print(
             f"Session {record.id} · {record.persona_name} · started {record.started_at} · outcome {record.outcome or 'open'}"

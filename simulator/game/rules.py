@@ -127,7 +127,7 @@ def advance(persona: Persona, state: GameState, reading: Reading, grade: Grade) 
     """The next state and the counterpart's moves (a closing move, if any, comes last)."""
     if state.ended:
         raise ValueError("the conversation has ended; no more turns")
-    state = copy.deepcopy(state)
+    state = state.copy()
     r = REACTIONS[persona.archetype]
     state.turn += 1
     state.patience = _clamp(state.patience - r.turn_patience)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -86,6 +87,10 @@ class GameState:
     @property
     def ended(self) -> bool:
         return self.outcome is not None
+
+    def copy(self) -> GameState:
+        """An independent copy: rules and voices never change a state someone else holds."""
+        return copy.deepcopy(self)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

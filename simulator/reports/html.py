@@ -113,11 +113,11 @@ def transcript_body(view: TranscriptView) -> str:
         for i in view.interests
     )
     debrief = ""
-    if view.debrief:
+    if view.debrief is not None:
         d = view.debrief
         debrief = (
-            f"<h3>Debrief</h3><p>{escape(d['outcome_text'])} Overall {d['overall_percent']}%.</p><ul>"
-            + "".join(f"<li>{escape(tip)}</li>" for tip in d.get("try_next", []))
+            f"<h3>Debrief</h3><p>{escape(d.outcome_text)} Overall {d.overall_percent}%.</p><ul>"
+            + "".join(f"<li>{escape(tip)}</li>" for tip in d.try_next)
             + "</ul>"
         )
     return (

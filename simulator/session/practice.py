@@ -114,7 +114,7 @@ class Practice:
             persona_name=persona.name,
             user=user,
             opening=persona.opening,
-            state=state.to_dict(),
+            state=state,
             voice=chosen,
             coach=grader,
             assignment_id=assignment_id,
@@ -196,7 +196,7 @@ class Practice:
             notices += (grade.notices[-1],)  # the model coach fell back: its reason is the grade's last notice
         used = report.usage
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
-        self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state.to_dict(), tokens)
+        self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state, tokens)
         handle.state = state
         debrief = self._finish(handle, persona, state) if state.ended else None
         yield TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens)
@@ -238,10 +238,10 @@ class Practice:
         persona = self.catalog.get(handle.persona_id)
         if handle.state.ended:
             record = self.store.get_session(handle.session_id)
-            if record.debrief:
-                return Debrief.model_validate(record.debrief)
+            if record.debrief is not None:
+                return record.debrief
             return self._finish(handle, persona, handle.state)  # the rules ended it; the debrief was cut off
-        ending = GameState.from_dict(handle.state.to_dict())
+        ending = handle.state.copy()
         ending.outcome = Outcome.ENDED_BY_USER
         debrief = self._finish(handle, persona, ending)
         handle.state = ending
@@ -252,7 +252,7 @@ class Practice:
         turns = [GradedTurn(t.turn, t.user_text, t.grade) for t in record.turns if t.grade is not None]
         debrief = build_debrief(persona, state, turns)
         outcome = state.outcome.value if state.outcome else Outcome.ENDED_BY_USER.value
-        self.store.finish(handle.session_id, outcome, state.to_dict(), debrief.model_dump(mode="json"), turn=state.turn)
+        self.store.finish(handle.session_id, outcome, state, debrief, turn=state.turn)
         return debrief
 
     def resume(self, session_id: str) -> tuple[Handle, SessionRecord]:
@@ -263,7 +263,7 @@ class Practice:
         handle = Handle(
             session_id=record.id,
             persona_id=persona.id,
-            state=GameState.from_dict(record.state),
+            state=record.state,
             voice=record.voice if record.voice in self.voices else "scripted",
             coach=record.coach if record.coach in self.coaches else self.rule_coach.name,
         )
@@ -275,6 +275,6 @@ class Practice:
 
     def debrief(self, handle: Handle) -> Debrief:
         record = self.store.get_session(handle.session_id)
-        if record.debrief:
-            return Debrief.model_validate(record.debrief)
+        if record.debrief is not None:
+            return record.debrief
         raise SimulatorError("this conversation has no debrief yet: end it first")

@@ -1,12 +1,17 @@
-"""The storage interface the engine needs; adapters in `simulator/storage/` implement it."""
+"""The storage interface the engine needs; adapters in `simulator/adapters/` implement it.
+
+Records travel typed: the game state as `GameState`, the debrief as `Debrief`. Only an adapter turns them into
+its own format, so no caller re-reads a stored dict by key."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from simulator.coach.grade import Grade
+from simulator.game.state import GameState
+from simulator.session.debrief import Debrief
 
 
 @dataclass
@@ -16,7 +21,7 @@ class TurnRecord:
     grade: Grade | None
     reply: str | None
     moves: list[str]
-    state: dict[str, Any] | None
+    state: GameState | None  # the state after this turn's reply (None until it is stored)
     created_at: str
     replied_at: str | None = None
     tokens: dict[str, int] | None = None
@@ -30,10 +35,10 @@ class SessionRecord:
     user: str
     started_at: str
     opening: str
-    state: dict[str, Any]
+    state: GameState
     ended_at: str | None = None
     outcome: str | None = None
-    debrief: dict[str, Any] | None = None
+    debrief: Debrief | None = None
     turns: list[TurnRecord] = field(default_factory=list)
     voice: str = "scripted"
     coach: str = "rules"
@@ -74,7 +79,7 @@ class Store(Protocol):
         persona_name: str,
         user: str,
         opening: str,
-        state: dict[str, Any],
+        state: GameState,
         voice: str = "scripted",
         coach: str = "rules",
         assignment_id: str | None = None,
@@ -90,12 +95,12 @@ class Store(Protocol):
         turn: int,
         reply: str,
         moves: list[str],
-        state: dict[str, Any],
+        state: GameState,
         tokens: dict[str, int] | None = None,
     ) -> None: ...
 
     def finish(
-        self, session_id: str, outcome: str, state: dict[str, Any], debrief: dict[str, Any], *, turn: int
+        self, session_id: str, outcome: str, state: GameState, debrief: Debrief, *, turn: int
     ) -> None: ...
 
     def get_session(self, session_id: str) -> SessionRecord: ...

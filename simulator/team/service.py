@@ -251,9 +251,9 @@ class Team(Accounts):
         assignments = {a.id: a for a in self.store.assignments(self._visible_users(caller))}
         rows = []
         for record in self.session_list(caller, limit, trainee, persona_id):
-            state = GameState.from_dict(record.state)
+            state = record.state
             persona = self.practice.catalog.personas.get(record.persona_id)
-            percent = int(record.debrief["overall_percent"]) if record.debrief else None
+            percent = record.debrief.overall_percent if record.debrief is not None else None
             assignment = assignments.get(record.assignment_id or "")
             verdict = None
             if assignment is not None and record.ended_at is not None:
@@ -286,14 +286,14 @@ class Team(Accounts):
         record = self._readable(caller, session_id)
         full = caller.is_trainer and (caller.role is Role.LOCAL or record.user != caller.name)
         persona = self.practice.catalog.personas.get(record.persona_id)
-        final = GameState.from_dict(record.state)
+        final = record.state
         uncovered = final.uncovered_ids
         turns = []
         for t in record.turns:
             grade: dict[str, Any] | None = None
             if t.grade is not None:
                 grade = t.grade.model_dump(mode="json") if full else trainee_grade(t.grade, uncovered)
-            state = GameState.from_dict(t.state).summary() if t.state else None
+            state = t.state.summary() if t.state is not None else None
             turns.append({"turn": t.turn, "user": t.user_text, "grade": grade, "reply": t.reply, "state": state})
         found = {u.interest_id: u for u in final.uncovered}
         interests = []

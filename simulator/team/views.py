@@ -7,6 +7,7 @@ from statistics import mean
 from typing import Any
 
 from simulator.coach.grade import CRITERIA
+from simulator.session.debrief import Debrief
 from simulator.team.model import Assignment, Attempt, Comment, Status
 
 
@@ -55,7 +56,7 @@ class TranscriptView:
     outcome: str | None
     opening: str
     turns: list[dict[str, Any]]
-    debrief: dict[str, Any] | None
+    debrief: Debrief | None
     interests: list[dict[str, Any]]  # trainer: every interest, uncovered or not; trainee: uncovered ones only
     full: bool  # True for a trainer's view
     assignment: dict[str, Any] | None = None
@@ -63,7 +64,7 @@ class TranscriptView:
 
     @property
     def percent(self) -> int | None:
-        return int(self.debrief["overall_percent"]) if self.debrief else None
+        return self.debrief.overall_percent if self.debrief is not None else None
 
 
 def _mean(values: list[float | None]) -> float | None:
