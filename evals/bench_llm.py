@@ -97,11 +97,11 @@ def main() -> int:
                 turn += 1
                 before_v, before_c = len(voice_model.calls), len(coach_model.calls)
                 start = time.perf_counter()
-                practice.send(handle, f"I see. What else matters to you about point {turn}?")
+                result = practice.send(handle, f"I see. What else matters to you about point {turn}?")
                 wall = time.perf_counter() - start
                 slowest = max(voice_model.calls[before_v:] + coach_model.calls[before_c:])
                 ratios.append(wall / slowest)
-                prompt_tokens[handle.state.turn] = voice.usage[-1]["prompt"]
+                prompt_tokens[handle.state.turn] = count_tokens(result.prompts[-1], "gpt-4o-mini")
     figures = {
         "turn_over_slowest_call": round(statistics.median(ratios), 3),
         "ttft_ms": round(ttft_ms, 1),

@@ -72,7 +72,7 @@ def test_bad_output_falls_back_to_the_rule_coach(dana: Persona, behaviour: str) 
     with fake_openai([behaviour]) as (url, _fake):
         coach = _coach(url)
         grade = coach.grade(read_message(MESSAGE), Visible(dana, (), (), 1))
-    assert grade.coach == "rules" and coach.notices
+    assert grade.coach == "rules"
     assert "built-in coach" in grade.notices[-1]
 
 

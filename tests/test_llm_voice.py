@@ -185,15 +185,41 @@ def test_overlapping_turns_keep_their_own_notices_and_tokens(
     assert result.tokens["completion"] == len("I am listening, so go on.".split())
 
 
-def test_the_shared_voice_keeps_only_its_latest_counts(
-    dana: Persona, catalog: PersonaCatalog, store: SqliteStore
-) -> None:
-    """The app runs for days with one voice object: what it keeps for inspection must not grow with every turn."""
-    from simulator.counterpart.model_voice import KEPT_FOR_INSPECTION
+def test_the_shared_voice_keeps_nothing_per_turn(dana: Persona, catalog: PersonaCatalog, store: SqliteStore) -> None:
+    """The app runs for days with one voice object: prompts and counts go to each turn's result, not the voice."""
 
     voice = LLMVoice(ScriptedChatModel(["Go on."] * 3), count_tokens=lambda text: len(text.split()))
-    voice.usage.extend({"prompt": 1, "completion": 1} for _ in range(KEPT_FOR_INSPECTION))
+    own = lambda: repr({k: v for k, v in vars(voice).items() if k != "model"})  # noqa: E731 (the test model records prompts)
+    before = own()
     practice = Practice(catalog, store, voice=voice)
-    result = practice.send(practice.start(dana.id), "What would a good outcome look like for you?")
-    assert len(voice.usage) == KEPT_FOR_INSPECTION and result.tokens is not None
-    assert voice.usage[-1] == {"prompt": result.tokens["prompt"], "completion": result.tokens["completion"]}
+    handle = practice.start(dana.id)
+    results = [practice.send(handle, f"What would a good outcome look like for you, point {n}?") for n in range(3)]
+    assert own() == before  # nothing was added to the shared object
+    for result in results:
+        assert result.tokens is not None and len(result.prompts) == 1
+        assert result.tokens["prompt"] == len(result.prompts[0].split())
+        assert "prompts" not in result.trainee_view()  # inspection data is never shown to the trainee
+
+
+def test_voices_return_what_they_said_and_leave_the_state_alone(dana: Persona) -> None:
+    """The scripted lines a voice used come back in the report; the state it was given is unchanged."""
+    import copy
+
+    from simulator.counterpart.scripted import ScriptedVoice, TurnReport
+    from simulator.game.rules import initial_state
+    from simulator.game.state import Move, MoveKind
+
+    state = initial_state(dana)
+    frozen = copy.deepcopy(state)
+    moves = [Move(MoveKind.ANCHOR), Move(MoveKind.ANCHOR)]
+    for voice in (ScriptedVoice(), LLMVoice(ScriptedChatModel(["I hear you, but the number stands."]))):
+        report = TurnReport()
+        reply = "".join(voice.speak_stream(dana, state, moves, report=report))
+        assert state == frozen and reply
+        assert report.lines == ["anchor", "anchor"]
+    # Two anchors in one reply use two different written lines; the next state starts after them.
+    assert len(dana.lines.anchor) >= 2
+    said = ScriptedVoice().say(dana, state, moves)
+    assert said.text == f"{dana.lines.anchor[0].strip()} {dana.lines.anchor[1].strip()}"
+    later = state.with_lines_said(said.lines)
+    assert later.lines_said["anchor"] == 2 and state.lines_said.get("anchor", 0) == 0

@@ -6,13 +6,12 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from simulator.adapters.sqlite_store import SqliteStore
-from simulator.counterpart.scripted import Exchange, ScriptedVoice
+from simulator.counterpart.scripted import Said, ScriptedVoice
 from simulator.errors import StorageError, UnknownSessionError
 from simulator.game.state import GameState, Move
 from simulator.persona.files import PersonaCatalog
@@ -32,15 +31,15 @@ class PeekingVoice(ScriptedVoice):
         self.path = path
         self.seen: list[tuple[str, str | None, str | None]] = []
 
-    def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
+    def say(self, persona: Persona, state: GameState, moves: list[Move]) -> Said:
         with sqlite3.connect(self.path) as other:
             row = other.execute("SELECT user_text, grade_json, reply FROM turns ORDER BY turn DESC LIMIT 1").fetchone()
         self.seen.append(row)
-        return super().speak(persona, state, moves, history)
+        return super().say(persona, state, moves)
 
 
 class CrashingVoice(ScriptedVoice):
-    def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
+    def say(self, persona: Persona, state: GameState, moves: list[Move]) -> Said:
         raise RuntimeError("process died while replying")
 
 

@@ -25,9 +25,9 @@ from simulator.adapters.sqlite_health import (
     is_damage,
 )
 from simulator.coach.grade import Grade
+from simulator.errors import SessionConflictError, SessionEndedError, StorageError, UnknownSessionError
 from simulator.game.state import GameState
 from simulator.session.debrief import Debrief
-from simulator.errors import SessionConflictError, SessionEndedError, StorageError, UnknownSessionError
 from simulator.session.store import GradedMessage, SessionRecord, SessionSummary, TurnRecord
 from simulator.text import storable
 
@@ -305,9 +305,7 @@ class SqliteStore:
             )
             db.execute("UPDATE sessions SET state_json=? WHERE id=?", (payload, session_id))
 
-    def finish(
-        self, session_id: str, outcome: str, state: GameState, debrief: Debrief, *, turn: int
-    ) -> None:
+    def finish(self, session_id: str, outcome: str, state: GameState, debrief: Debrief, *, turn: int) -> None:
         """End the session as of its turn `turn`; a copy that has not seen every stored turn is refused."""
         with self._write() as db:
             self._expect(db, session_id, turn)

@@ -7,7 +7,6 @@ falls back to the rule grade, and the grade says which coach made it.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Protocol
@@ -18,7 +17,6 @@ from simulator.coach.grade import Criterion, Grade, InterestsCriterion
 from simulator.coach.reading import Reading
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible, topic_of
-from simulator.counterpart.model_voice import KEPT_FOR_INSPECTION
 from simulator.errors import ModelError
 from simulator.game.visibility import find_leak
 from simulator.prompts import render
@@ -82,7 +80,6 @@ class LLMCoach:
     model: StructuredModel
     floor: RuleCoach = field(default_factory=RuleCoach)
     name: str = "llm"
-    notices: deque[str] = field(default_factory=lambda: deque(maxlen=KEPT_FOR_INSPECTION))  # the latest fallbacks
 
     def grade(self, reading: Reading, visible: Visible) -> Grade:
         return self.grade_many([(reading, visible)])[0]
@@ -100,7 +97,6 @@ class LLMCoach:
     def _fallback(self, rule: Grade, why: str) -> Grade:
         # The reason travels in the grade itself: the coach object is shared by every session of the app.
         text = f"The model coach's grade was not used ({why}); the built-in coach graded this message."
-        self.notices.append(text)
         return rule.model_copy(update={"notices": [*rule.notices, text]})
 
     def _grade(self, reading: Reading, visible: Visible, rule: Grade) -> Grade:

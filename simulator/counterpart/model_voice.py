@@ -7,7 +7,6 @@ A failed check regenerates once; then the scripted line is used, with a notice.
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,7 +19,6 @@ from simulator.game.state import GameState, Move
 from simulator.persona.model import Persona
 
 RECENT_EXCHANGES = 4  # older turns are folded into the summary, so the prompt stops growing
-KEPT_FOR_INSPECTION = 200  # the shared voice keeps only its latest notices and token counts: the app runs for days
 
 
 class ChatModel(Protocol):
@@ -50,24 +48,13 @@ class LLMVoice:
     name: str = "llm"
     needs_history: bool = True
     fallback: ScriptedVoice = field(default_factory=ScriptedVoice)
-    # Per-turn notices and counts travel in each turn's TurnReport; these keep the latest for benchmarks and tests.
-    notices: deque[str] = field(default_factory=lambda: deque(maxlen=KEPT_FOR_INSPECTION))
-    prompts: list[str] = field(default_factory=list)  # the last turn's prompts, for inspection and tests
     count_tokens: Callable[[str], int] | None = None
-    usage: deque[dict[str, int]] = field(default_factory=lambda: deque(maxlen=KEPT_FOR_INSPECTION))  # newest last
+    # The voice is shared by every session and keeps nothing per turn: prompts, notices and token counts go
+    # into the turn's own TurnReport.
 
     def _meter(self, prompt: str, reply: str, report: TurnReport) -> None:
         if self.count_tokens is not None:
-            used = {"prompt": self.count_tokens(prompt), "completion": self.count_tokens(reply)}
-            self.usage.append(used)
-            report.usage.append(used)
-
-    def _notice(self, text: str, report: TurnReport) -> None:
-        self.notices.append(text)
-        report.notices.append(text)
-
-    def speak(self, persona: Persona, state: GameState, moves: list[Move], history: Sequence[Exchange] = ()) -> str:
-        return "".join(self.speak_stream(persona, state, moves, history))
+            report.usage.append({"prompt": self.count_tokens(prompt), "completion": self.count_tokens(reply)})
 
     def speak_stream(
         self,
@@ -81,16 +68,19 @@ class LLMVoice:
         the checks. A failure before anything was shown regenerates once, then falls back to the scripted
         line; a failure later ends the reply at the last sentence that passed."""
         report = report if report is not None else TurnReport()
-        scripted = self.fallback.speak(persona, state, moves)
+        # The written line anchors the prompt and is the fallback; its lines count as used either way, so the
+        # next turn's anchor moves on.
+        said = self.fallback.say(persona, state, moves)
+        report.lines.extend(said.lines)
+        scripted = said.text
         recent = list(history[-RECENT_EXCHANGES:])
         summary = running_summary(
             persona, state, history[:-RECENT_EXCHANGES] if len(history) > RECENT_EXCHANGES else []
         )
         prompt = counterpart_prompt(persona, state, moves, scripted, recent, summary)
-        self.prompts = []
         problem = "no reply"
         for _attempt in range(2):
-            self.prompts.append(prompt)
+            report.prompts.append(prompt)
             raw, shown = "", ""
             try:
                 for piece in self.model.stream(prompt, self.max_tokens):
@@ -116,11 +106,11 @@ class LLMVoice:
             if shown and not problem:
                 return
             if shown:
-                self._notice(f"The model's reply was cut short ({problem}).", report)
+                report.notices.append(f"The model's reply was cut short ({problem}).")
                 return
             if problem.startswith("the model"):
                 break  # the endpoint itself failed after its retries: no second try this turn
-        self._notice(f"The model's reply was not used ({problem}); the scripted line was used instead.", report)
+        report.notices.append(f"The model's reply was not used ({problem}); the scripted line was used instead.")
         yield scripted
 
 

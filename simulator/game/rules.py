@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from simulator.coach.grade import Grade
 from simulator.coach.reading import Reading
 from simulator.game.archetypes import REACTIONS, Reactions

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -91,6 +92,14 @@ class GameState:
     def copy(self) -> GameState:
         """An independent copy: rules and voices never change a state someone else holds."""
         return copy.deepcopy(self)
+
+    def with_lines_said(self, keys: Iterable[str]) -> GameState:
+        """This state once the counterpart has used the written lines `keys` (the voice reports them; the
+        pipeline records them here, so a resumed session keeps varying its lines)."""
+        said = dict(self.lines_said)
+        for key in keys:
+            said[key] = said.get(key, 0) + 1
+        return replace(self.copy(), lines_said=said)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -47,6 +47,7 @@ class TurnResult:
     debrief: Debrief | None
     notices: tuple[str, ...] = ()
     tokens: dict[str, int] | None = None  # prompt and completion tokens this turn's model calls used
+    prompts: tuple[str, ...] = ()  # the prompts this turn's voice sent, for inspection (never shown to a trainee)
 
     def trainee_view(self) -> dict[str, Any]:
         """The turn as the trainee may see it (the `play --json` line)."""
@@ -188,9 +189,12 @@ class Practice:
                     self._store_grade(handle, turn, text, grade, report)
                 yield from held
         reply = "".join(parts)
+        state = state.with_lines_said(report.lines)  # the voice reported which written lines it used
         if find_leak(reply, persona, state.uncovered_ids):
             # A voice must never say what has not been uncovered; fall back to the plain anchor line.
-            reply = ScriptedVoice().line(persona, state, Move(MoveKind.ANCHOR))
+            said = ScriptedVoice().say(persona, state, [Move(MoveKind.ANCHOR)])
+            reply = said.text
+            state = state.with_lines_said(said.lines)
         notices = tuple(report.notices)
         if grade.coach != coach.name and grade.notices:
             notices += (grade.notices[-1],)  # the model coach fell back: its reason is the grade's last notice
@@ -199,7 +203,7 @@ class Practice:
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state, tokens)
         handle.state = state
         debrief = self._finish(handle, persona, state) if state.ended else None
-        yield TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens)
+        yield TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens, tuple(report.prompts))
 
     def _store_grade(self, handle: Handle, turn: int, text: str, grade: Grade, report: TurnReport) -> None:
         self.store.add_grade(handle.session_id, turn, grade)

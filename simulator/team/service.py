@@ -15,7 +15,6 @@ from typing import Any
 
 from simulator.coach.grade import CRITERIA
 from simulator.errors import NotAllowedError, SimulatorError, TeamInputError, UnknownPersonaError, UnknownSessionError
-from simulator.game.state import GameState
 from simulator.game.visibility import trainee_grade
 from simulator.persona.model import Persona
 from simulator.session.debrief import Debrief
