@@ -74,3 +74,7 @@ class PromptError(SimulatorError):
 
 class ModelError(SimulatorError):
     """The model failed (timeout, rate limit, server error, junk) after its retries."""
+
+
+class StudioInputError(SimulatorError):
+    """A Studio request that cannot be done as asked (an id in use, nothing to publish, a check that failed)."""

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
+from simulator.adapters.sqlite_personas import SqlitePersonaStore
 from simulator.adapters.sqlite_store import SqliteStore
 from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.coach.rule_coach import Coach, RuleCoach
@@ -14,8 +15,10 @@ from simulator.config import Settings
 from simulator.counterpart.scripted import Voice
 from simulator.errors import StorageError
 from simulator.persona.files import PersonaCatalog, load_folders
+from simulator.persona.model import Persona
 from simulator.session.practice import Practice
 from simulator.session.store import Store
+from simulator.studio.service import Studio
 from simulator.team.service import Team
 
 log = logging.getLogger(__name__)
@@ -30,12 +33,14 @@ class Services:
     practice: Practice
     team: Team
     store: SqliteStore
+    studio: Studio
     search_off: str | None = None  # why transcript search and tip matching are off, when they are
+    team_problems: tuple[str, ...] = ()  # team personas that could not be loaded
 
     @property
     def problems(self) -> list[str]:
         """What start found that a person should hear about: skipped persona files, search switched off."""
-        found = [f"skipped persona file {p}" for p in self.catalog.skipped]
+        found = [f"skipped persona file {p}" for p in self.catalog.skipped] + list(self.team_problems)
         return found + ([f"transcript search and tip matching are off: {self.search_off}"] if self.search_off else [])
 
     def close(self) -> None:
@@ -47,7 +52,10 @@ def build_services(settings: Settings, *, meaning: bool = True) -> Services:
     that only read or write records). A database that cannot be opened raises `StorageError`: nothing starts
     on it, since starting without its accounts could serve a team's transcripts to anyone."""
     catalog = load_folders(settings.persona_dirs)
+    from_files = set(catalog.personas)
     store = SqliteStore(settings.database_path)
+    personas = SqlitePersonaStore(store)
+    team_problems = load_team_personas(catalog, personas, from_files)
     search_off = None
     practice = Practice(catalog, store, max_message_chars=settings.max_message_chars)
     if meaning:
@@ -57,7 +65,31 @@ def build_services(settings: Settings, *, meaning: bool = True) -> Services:
             # Without Chroma the rule coach still grades and nothing is lost; only meaning-based help is off.
             search_off = str(exc)
             log.warning("transcript search and tip matching are off: %s", exc)
-    return Services(settings, catalog, practice, Team(practice, SqliteTeamStore(store)), store, search_off)
+    rule_coach = practice.rule_coach
+    knowledge = rule_coach.knowledge if isinstance(rule_coach, RuleCoach) else None
+    studio = Studio(
+        catalog, personas, rule_coach, from_files, on_publish=knowledge.learn if knowledge is not None else None
+    )
+    team = Team(practice, SqliteTeamStore(store))
+    return Services(settings, catalog, practice, team, store, studio, search_off, tuple(team_problems))
+
+
+def load_team_personas(catalog: PersonaCatalog, store: SqlitePersonaStore, from_files: set[str]) -> list[str]:
+    """Every published team persona version into the catalog (archived ones only for their old sessions)."""
+    problems = []
+    for version in store.published():
+        if version.persona_id in from_files:
+            problems.append(
+                f"team persona '{version.persona_id}' has the id of a persona file, which wins; rename one of them"
+            )
+            continue
+        try:
+            persona = Persona.model_validate(version.data)
+        except ValueError as exc:
+            problems.append(f"team persona '{version.persona_id}' version {version.version} is invalid ({exc})")
+            continue
+        catalog.add_version(persona, version.version, startable=not store.is_archived(version.persona_id))
+    return sorted(set(problems))
 
 
 def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | None = None) -> Practice:

@@ -31,7 +31,7 @@ from simulator.session.debrief import Debrief
 from simulator.session.store import GradedMessage, SessionRecord, SessionSummary, TurnRecord
 from simulator.text import storable
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     debrief_json TEXT,
     voice TEXT NOT NULL DEFAULT 'scripted',
     coach TEXT NOT NULL DEFAULT 'rules',
-    assignment_id TEXT
+    assignment_id TEXT,
+    persona_version INTEGER
 );
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -87,6 +88,23 @@ CREATE TABLE IF NOT EXISTS comments (
     author TEXT NOT NULL,
     text TEXT NOT NULL,
     created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS team_personas (
+    id TEXT PRIMARY KEY,
+    author TEXT NOT NULL,
+    archived INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS persona_versions (
+    persona_id TEXT NOT NULL REFERENCES team_personas(id),
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+    author TEXT NOT NULL,
+    data_json TEXT NOT NULL,
+    check_json TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (persona_id, version)
 );
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user);
 CREATE INDEX IF NOT EXISTS sessions_assignment ON sessions(assignment_id);
@@ -151,6 +169,9 @@ class SqliteStore:
         if 0 < version < 4:
             # Version 4 adds accounts, assignments and trainer comments; a session may count toward an assignment.
             self._db.execute("ALTER TABLE sessions ADD COLUMN assignment_id TEXT")
+        if 0 < version < 5:
+            # Version 5 adds team personas with versions; a session pins the version it was played with.
+            self._db.execute("ALTER TABLE sessions ADD COLUMN persona_version INTEGER")
         self._db.executescript(SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._identity = self._file_identity()
@@ -238,11 +259,12 @@ class SqliteStore:
         voice: str = "scripted",
         coach: str = "rules",
         assignment_id: str | None = None,
+        persona_version: int | None = None,
     ) -> None:
         with self._write() as db:
             db.execute(
                 "INSERT INTO sessions (id, persona_id, persona_name, user, opening, started_at, state_json, voice, coach, "
-                "assignment_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "assignment_id, persona_version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     session_id,
                     persona_id,
@@ -254,6 +276,7 @@ class SqliteStore:
                     voice,
                     coach,
                     assignment_id,
+                    persona_version,
                 ),
             )
 
@@ -320,7 +343,7 @@ class SqliteStore:
         with self._reading() as db:
             row = db.execute(
                 "SELECT id, persona_id, persona_name, user, started_at, opening, state_json, ended_at, outcome, debrief_json, "
-                "voice, coach, assignment_id "
+                "voice, coach, assignment_id, persona_version "
                 "FROM sessions WHERE id=?",
                 (session_id,),
             ).fetchone()
@@ -345,6 +368,7 @@ class SqliteStore:
             voice=row[10],
             coach=row[11],
             assignment_id=row[12],
+            persona_version=row[13],
             turns=[
                 TurnRecord(
                     turn=t[0],

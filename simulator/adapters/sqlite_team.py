@@ -160,7 +160,7 @@ class SqliteTeamStore:
                 known = db.execute("SELECT 1 FROM assignments WHERE id=?", (record.assignment_id,)).fetchone()
                 db.execute(
                     "INSERT INTO sessions (id, persona_id, persona_name, user, opening, started_at, ended_at, outcome, "
-                    "state_json, debrief_json, voice, coach, assignment_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "state_json, debrief_json, voice, coach, assignment_id, persona_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         record.id,
                         record.persona_id,
@@ -175,6 +175,7 @@ class SqliteTeamStore:
                         record.voice,
                         record.coach,
                         record.assignment_id if known else None,
+                        record.persona_version,
                     ),
                 )
                 db.executemany(

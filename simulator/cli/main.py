@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
+from simulator.cli.studio import add_commands as add_studio_commands
 from simulator.cli.team import add_commands as add_team_commands
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
@@ -45,15 +46,6 @@ def _services(settings: Settings) -> Services:
 def _coach(settings: Settings, persona_catalog: PersonaCatalog) -> RuleCoach:
     client = open_client(settings.data_dir, settings.chroma_url)
     return RuleCoach(load_knowledge(client, persona_catalog.ordered()))
-
-
-def cmd_personas(args: argparse.Namespace, settings: Settings) -> int:
-    catalog = load_folders(settings.persona_dirs)
-    for p in catalog.ordered():
-        print(f"{p.id:<24} {p.name:<22} {p.archetype.value:<13} {p.difficulty.value:<7} {p.role}")
-    for problem in catalog.skipped:
-        print(f"skipped {problem}", file=sys.stderr)
-    return 0
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -319,7 +311,7 @@ def cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m simulator", description="Parley negotiation practice")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("personas", help="list the valid personas").set_defaults(func=cmd_personas)
+    add_studio_commands(sub)
     p = sub.add_parser("validate", help="check persona files")
     p.add_argument("paths", nargs="*", help="files to check (default: every file in the personas folder)")
     p.set_defaults(func=cmd_validate)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Annotated, Literal
 
@@ -70,3 +70,16 @@ class Knowledge:
 
     def tip(self, tip_id: str) -> Tip:
         return next(t for t in self.tips if t.id == tip_id)
+
+    def with_persona(self, persona: Persona) -> Knowledge:
+        """This knowledge plus `persona`'s interest cues, embedded in memory: for a persona written after start
+        (a draft being checked, a version just published). The original is left as it was."""
+        return replace(self, cues={**self.cues, persona.id: self._cues_of(persona)})
+
+    def learn(self, persona: Persona) -> None:
+        """Know `persona`'s interests from now on (a team persona published while the app runs)."""
+        self.cues[persona.id] = self._cues_of(persona)
+
+    def _cues_of(self, persona: Persona) -> ExemplarIndex:
+        docs = interest_documents(persona)
+        return ExemplarIndex([t for _, t in docs], [i for i, _ in docs], self.embedder.embed([t for _, t in docs]))

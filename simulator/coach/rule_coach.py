@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
@@ -23,6 +24,7 @@ from simulator.coach.targets import (
     interest_targets,
     ranked_interests,
 )
+from simulator.persona.model import Persona
 from simulator.text import overlap, shorten
 
 # A tip is used only when its situation is this close (cosine, MiniLM) to the problem the rules saw: measured,
@@ -140,6 +142,14 @@ class RuleCoach:
 
     def grade(self, reading: Reading, visible: Visible) -> Grade:
         return self.grade_many([(reading, visible)])[0]
+
+    def knowing(self, persona: Persona) -> RuleCoach:
+        """This coach, also knowing the meaning of `persona`'s interests (the situations stay embedded once)."""
+        if self.knowledge is None:
+            return self
+        other = copy.copy(self)
+        other.knowledge = self.knowledge.with_persona(persona)
+        return other
 
     def feedback(self, reading: Reading, visible: Visible, ruling: Grade) -> Grade:
         return ruling  # the rules' grade is this coach's own

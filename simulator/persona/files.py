@@ -12,24 +12,50 @@ from pydantic import ValidationError
 
 from simulator.errors import PersonaFileError, UnknownPersonaError
 from simulator.persona.model import Persona
-from simulator.text import content_stems, overlap
-
-# A scripted line this close to a reveal would give the interest away early.
-LEAK_OVERLAP = 0.75
+from simulator.persona.secrets import leaks
 
 
 @dataclass
 class PersonaCatalog:
     """The valid personas in a folder, and the files skipped with why."""
 
-    personas: dict[str, Persona] = field(default_factory=dict)
+    personas: dict[str, Persona] = field(default_factory=dict)  # what a new session can be started with
     skipped: list[PersonaFileError] = field(default_factory=list)
+    # Team personas (from the Studio): every published version, so a session replays the version it was played
+    # with, and the version a new session gets.
+    versions: dict[tuple[str, int], Persona] = field(default_factory=dict)
+    latest: dict[str, int] = field(default_factory=dict)
 
-    def get(self, persona_id: str) -> Persona:
+    def get(self, persona_id: str, version: int | None = None) -> Persona:
+        """The persona by id; with `version`, that published version of a team persona (archived ones too)."""
+        if version is not None and (persona_id, version) in self.versions:
+            return self.versions[(persona_id, version)]
         try:
             return self.personas[persona_id]
         except KeyError:
             raise UnknownPersonaError(persona_id, sorted(self.personas)) from None
+
+    def find(self, persona_id: str, version: int | None = None) -> Persona | None:
+        try:
+            return self.get(persona_id, version)
+        except UnknownPersonaError:
+            return None
+
+    def version_of(self, persona_id: str) -> int | None:
+        """The version a new session with this persona plays (None for a persona from a file)."""
+        return self.latest.get(persona_id) if persona_id in self.personas else None
+
+    def add_version(self, persona: Persona, version: int, startable: bool = True) -> None:
+        """A published team persona version; the newest startable one is what new sessions get."""
+        self.versions[(persona.id, version)] = persona
+        if startable and version >= self.latest.get(persona.id, 0):
+            self.latest[persona.id] = version
+            self.personas[persona.id] = persona
+
+    def withdraw(self, persona_id: str) -> None:
+        """No new sessions with this persona (archived); its versions stay for old transcripts."""
+        self.personas.pop(persona_id, None)
+        self.latest.pop(persona_id, None)
 
     def ordered(self) -> list[Persona]:
         return sorted(self.personas.values(), key=lambda p: (p.archetype.value, p.name))
@@ -95,24 +121,6 @@ def _problems(error: ValidationError, data: Any) -> list[str]:
     return problems
 
 
-def _leaks(persona: Persona) -> list[str]:
-    """Scripted lines that say too much of a hidden interest's reveal."""
-    spoken: list[tuple[str, str]] = [("opening", persona.opening)]
-    for name, lines in persona.lines.model_dump().items():
-        spoken += [(f"lines.{name}[{i}]", line) for i, line in enumerate(lines)]
-    for interest in persona.hidden_interests:
-        spoken += [(f"hidden_interests({interest.id}).deflections[{i}]", d) for i, d in enumerate(interest.deflections)]
-    problems = []
-    for where, line in spoken:
-        for interest in persona.hidden_interests:
-            shared = len(content_stems(line) & content_stems(interest.reveal))
-            if shared >= 4 and overlap(line, interest.reveal) >= LEAK_OVERLAP:
-                problems.append(
-                    f"{where}: repeats the reveal of '{interest.id}' and would give it away before it is uncovered; reword it"
-                )
-    return problems
-
-
 def load_persona(path: Path) -> Persona:
     """One file, validated; raises `PersonaFileError` naming the file, field and fix."""
     where = str(path)
@@ -129,15 +137,32 @@ def load_persona(path: Path) -> Persona:
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise PersonaFileError(where, [f"{at}YAML syntax error ({problem}); check indentation and quoting"]) from None
+    return validate_persona(data, where)
+
+
+def schema_problems(data: Any) -> list[str]:
+    """What is wrong with persona data against the schema, each as 'field path: fix' (empty when valid)."""
+    if not isinstance(data, dict):
+        return ["(top level): the file must be a mapping of fields such as id, name, role"]
+    try:
+        Persona.model_validate(data)
+    except ValidationError as exc:
+        return _problems(exc, data)
+    return []
+
+
+def validate_persona(data: Any, where: str) -> Persona:
+    """Persona data (from a file, a form or an import), validated; raises `PersonaFileError` naming `where`,
+    each field and its fix."""
     if not isinstance(data, dict):
         raise PersonaFileError(where, ["(top level): the file must be a mapping of fields such as id, name, role"])
     try:
         persona = Persona.model_validate(data)
     except ValidationError as exc:
         raise PersonaFileError(where, _problems(exc, data)) from None
-    leaks = _leaks(persona)
-    if leaks:
-        raise PersonaFileError(where, leaks)
+    found = [f"{at}: {message}" for at, message in leaks(persona)]
+    if found:
+        raise PersonaFileError(where, found)
     return persona
 
 

@@ -62,7 +62,9 @@ def transcript_body(view: TranscriptView) -> str:
     for c in view.comments:
         notes.setdefault(c.turn, []).append(c)
     head = (
-        f"<h2>{escape(view.trainee)} with {escape(view.persona_name)}</h2>"
+        f"<h2>{escape(view.trainee)} with {escape(view.persona_name)}"
+        + (f" <span class='version'>(version {view.persona_version})</span>" if view.persona_version else "")
+        + "</h2>"
         f"<p>Session <code>{escape(view.session_id)}</code> · started {escape(view.started_at[:16].replace('T', ' '))} · "
         f"outcome: <b>{escape((view.outcome or 'still open').replace('_', ' '))}</b>"
         + (f" · overall {view.percent}%" if view.percent is not None else "")

@@ -34,6 +34,7 @@ class Handle:
     state: GameState
     voice: str = "scripted"
     coach: str = "rules"
+    persona_version: int | None = None  # the team persona version this session plays (None: a persona file)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,17 @@ class TurnResult:
         if self.tokens:
             view["tokens"] = dict(self.tokens)
         return view
+
+
+def visible_to_coach(persona: Persona, state: GameState) -> Visible:
+    """What the coach may draw on for the next message, given the state before it."""
+    return Visible(
+        persona=persona,
+        uncovered=state.uncovered_ids,
+        terms=tuple(state.terms),
+        turn=state.turn + 1,
+        phase=state.phase.value,
+    )
 
 
 class Practice:
@@ -107,7 +119,12 @@ class Practice:
             raise SimulatorError(f"no coach '{grader}': choose one of {', '.join(self.coaches)}")
         state = initial_state(persona)
         handle = Handle(
-            session_id=uuid.uuid4().hex[:12], persona_id=persona.id, state=state, voice=chosen, coach=grader
+            session_id=uuid.uuid4().hex[:12],
+            persona_id=persona.id,
+            state=state,
+            voice=chosen,
+            coach=grader,
+            persona_version=self.catalog.version_of(persona.id),
         )
         self.store.create_session(
             session_id=handle.session_id,
@@ -119,17 +136,9 @@ class Practice:
             voice=chosen,
             coach=grader,
             assignment_id=assignment_id,
+            persona_version=handle.persona_version,
         )
         return handle
-
-    def _visible(self, persona: Persona, state: GameState) -> Visible:
-        return Visible(
-            persona=persona,
-            uncovered=state.uncovered_ids,
-            terms=tuple(state.terms),
-            turn=state.turn + 1,
-            phase=state.phase.value,
-        )
 
     def _reply_pieces(
         self, handle: Handle, persona: Persona, state: GameState, moves: list[Move], report: TurnReport
@@ -153,7 +162,7 @@ class Practice:
         """Reply pieces as they pass the voice's checks, then the stored TurnResult."""
         turn = handle.state.turn + 1
         reading = read_message(text)
-        visible = self._visible(persona, handle.state)
+        visible = visible_to_coach(persona, handle.state)
         # The moves come from the deterministic rule reading; a model coach only writes the feedback.
         # So the feedback grade and the reply need not wait for each other: they run side by side.
         ruling = self.rule_coach.grade(reading, visible)
@@ -230,7 +239,7 @@ class Practice:
         if handle.state.ended:
             raise SessionEndedError("this conversation has ended: start a new one to keep practising")
         cleaned = clean_message(text, self.max_message_chars)
-        persona = self.catalog.get(handle.persona_id)
+        persona = self.catalog.get(handle.persona_id, handle.persona_version)
         # Stored first, so a crash anywhere after this loses nothing the user typed.
         self.store.add_user_message(handle.session_id, handle.state.turn + 1, cleaned)
         yield from self._play_stream(handle, persona, cleaned, None)
@@ -239,7 +248,7 @@ class Practice:
         """The user ends the conversation (or asks for the debrief of one that has ended).
 
         Raises `SessionConflictError` when another tab moved the session on, and leaves `handle` as it was."""
-        persona = self.catalog.get(handle.persona_id)
+        persona = self.catalog.get(handle.persona_id, handle.persona_version)
         if handle.state.ended:
             record = self.store.get_session(handle.session_id)
             if record.debrief is not None:
@@ -262,11 +271,12 @@ class Practice:
     def resume(self, session_id: str) -> tuple[Handle, SessionRecord]:
         """Reopen a stored session; a turn cut off before its reply is finished now, exactly as it would have been."""
         record = self.store.get_session(session_id)
-        persona = self.catalog.get(record.persona_id)
+        persona = self.catalog.get(record.persona_id, record.persona_version)
         # The session's own voice and coach, when this app still offers them.
         handle = Handle(
             session_id=record.id,
             persona_id=persona.id,
+            persona_version=record.persona_version,
             state=record.state,
             voice=record.voice if record.voice in self.voices else "scripted",
             coach=record.coach if record.coach in self.coaches else self.rule_coach.name,

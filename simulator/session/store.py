@@ -43,6 +43,7 @@ class SessionRecord:
     voice: str = "scripted"
     coach: str = "rules"
     assignment_id: str | None = None
+    persona_version: int | None = None  # the team persona version played; None for a persona from a file
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Store(Protocol):
         voice: str = "scripted",
         coach: str = "rules",
         assignment_id: str | None = None,
+        persona_version: int | None = None,
     ) -> None: ...
 
     def add_user_message(self, session_id: str, turn: int, text: str) -> None: ...

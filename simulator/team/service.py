@@ -251,7 +251,7 @@ class Team(Accounts):
         rows = []
         for record in self.session_list(caller, limit, trainee, persona_id):
             state = record.state
-            persona = self.practice.catalog.personas.get(record.persona_id)
+            persona = self.practice.catalog.find(record.persona_id, record.persona_version)
             percent = record.debrief.overall_percent if record.debrief is not None else None
             assignment = assignments.get(record.assignment_id or "")
             verdict = None
@@ -284,7 +284,7 @@ class Team(Accounts):
     def transcript(self, caller: Caller, session_id: str) -> TranscriptView:
         record = self._readable(caller, session_id)
         full = caller.is_trainer and (caller.role is Role.LOCAL or record.user != caller.name)
-        persona = self.practice.catalog.personas.get(record.persona_id)
+        persona = self.practice.catalog.find(record.persona_id, record.persona_version)  # the version played
         final = record.state
         uncovered = final.uncovered_ids
         turns = []
@@ -335,6 +335,7 @@ class Team(Accounts):
                 else None
             ),
             comments=self.store.comments(record.id),
+            persona_version=record.persona_version,
         )
 
     def comment(self, caller: Caller, session_id: str, turn: int, text: str) -> Comment:
@@ -370,7 +371,7 @@ class Team(Accounts):
 
     def import_record(self, record: SessionRecord, comments: list[Comment]) -> None:
         """For the operator (the CLI)."""
-        if record.persona_id not in self.practice.catalog.personas:
+        if self.practice.catalog.find(record.persona_id, record.persona_version) is None:
             raise SimulatorError(
                 f"session {record.id} is with persona '{record.persona_id}', which this installation does not have: "
                 "add its persona file first"

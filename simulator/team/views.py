@@ -61,6 +61,7 @@ class TranscriptView:
     full: bool  # True for a trainer's view
     assignment: dict[str, Any] | None = None
     comments: list[Comment] = field(default_factory=list)
+    persona_version: int | None = None  # the team persona version played (None: a persona file)
 
     @property
     def percent(self) -> int | None:

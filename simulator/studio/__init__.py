@@ -1,0 +1,1 @@
+"""The scenario studio: trainers author, check, version and share their own counterparts."""

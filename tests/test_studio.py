@@ -1,0 +1,278 @@
+"""The Studio: cards in and out, drafts and versions in a real SQLite file, sessions pinned to a version,
+archiving, and only trainers at the door."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from simulator.config import Settings
+from simulator.errors import NotAllowedError, PersonaFileError, StudioInputError, UnknownPersonaError
+from simulator.persona.cards import V2, V3, read_persona_file, to_card, to_card_png, to_yaml
+from simulator.persona.files import PersonaCatalog
+from simulator.persona.model import Persona
+from simulator.session.sparring import GoodNegotiator
+from simulator.studio.model import Status
+from simulator.team.model import LOCAL, Caller, Role
+from simulator.wiring import Services, build_services
+
+TRAINER = Caller("tess", Role.TRAINER)
+TRAINEE = Caller("ann", Role.TRAINEE)
+
+
+def _png_with_text(chunks: list[tuple[bytes, bytes]]) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    head = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) + chunk(
+        b"IDAT", zlib.compress(b"\x00\x00\x00\x00")
+    )
+    return b"\x89PNG\r\n\x1a\n" + head + b"".join(chunk(k, b) for k, b in chunks) + chunk(b"IEND", b"")
+
+
+# --- cards ------------------------------------------------------------------------------------------------------
+
+
+def test_yaml_card_json_and_card_png_round_trip_to_the_same_persona(catalog: PersonaCatalog) -> None:
+    for persona in catalog.ordered():
+        from_yaml = Persona.model_validate(read_persona_file("p.yaml", to_yaml(persona).encode()).data)
+        assert from_yaml == persona
+        for spec in (V2, V3):
+            card = to_card(from_yaml, spec)
+            imported = read_persona_file("p.card.json", json.dumps(card).encode())
+            assert imported.source == ("card-v3" if spec == V3 else "card-v2") and not imported.missing
+            assert Persona.model_validate(imported.data) == persona
+        png = to_card_png(persona)
+        again = read_persona_file("p.png", png)
+        assert again.source == "card-v3" and Persona.model_validate(again.data) == persona
+
+
+def test_the_card_png_is_a_real_png_with_both_chunks(catalog: PersonaCatalog) -> None:
+    from PIL import Image  # Gradio's own dependency: an independent reader of what we wrote
+
+    png = to_card_png(catalog.get("shared_lab"))
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        assert image.size == (128, 128) and {"ccv3", "chara"} <= set(image.text)
+        v2 = json.loads(base64.b64decode(image.text["chara"]))
+    assert v2["spec"] == V2 and v2["data"]["name"] == catalog.get("shared_lab").name
+
+
+# Community cards written by hand from the published V2 and V3 specs.
+COMMUNITY_V2 = {
+    "spec": "chara_card_v2",
+    "spec_version": "2.0",
+    "data": {
+        "name": "Captain Mara Voss",
+        "description": "Harbour master of Port Calder. She controls who docks and when.",
+        "personality": "Curt, dry humour, hates being rushed.",
+        "scenario": "You need a berth for a delayed cargo ship tonight.",
+        "first_mes": "Berths are full. Come back Thursday.",
+        "mes_example": "<START>\n{{user}}: Please?\n{{char}}: Thursday.",
+        "creator_notes": "",
+        "system_prompt": "",
+        "post_history_instructions": "",
+        "alternate_greetings": [],
+        "tags": ["maritime"],
+        "creator": "someone",
+        "character_version": "1.2",
+        "extensions": {"depth_prompt": {"prompt": "", "depth": 4}},
+    },
+}
+COMMUNITY_V3 = {
+    "spec": "chara_card_v3",
+    "spec_version": "3.0",
+    "data": {
+        **COMMUNITY_V2["data"],  # type: ignore[dict-item]
+        "name": "Rowan Pike",
+        "description": "",
+        "scenario": "",
+        "personality": "",
+        "first_mes": "",
+        "group_only_greetings": [],
+        "assets": [{"type": "icon", "uri": "ccdefault:", "name": "main", "ext": "png"}],
+        "nickname": "Ro",
+        "creation_date": 1700000000,
+    },
+}
+
+
+@pytest.mark.parametrize("card", [COMMUNITY_V2, COMMUNITY_V3], ids=["v2", "v3"])
+def test_community_cards_import_their_public_face_and_name_what_is_missing(card: dict[str, Any]) -> None:
+    for name, blob in (
+        ("c.json", json.dumps(card).encode()),
+        ("c.png", _png_with_text([(b"tEXt", b"chara\x00" + base64.b64encode(json.dumps(card).encode()))])),
+    ):
+        imported = read_persona_file(name, blob)
+        data = card["data"]
+        assert imported.data["name"] == data["name"] and imported.data["id"] == data["name"].lower().replace(" ", "_")
+        assert imported.missing == ["positions", "hidden_interests", "trust", "patience", "walk_away", "deal", "lines"]
+        if data["first_mes"]:
+            assert imported.data["opening"] == data["first_mes"] and imported.data["style"] == data["personality"]
+            assert imported.data["role"] == "Harbour master of Port Calder."
+        else:
+            assert imported.data["opening"].startswith("(to complete")
+
+
+@pytest.mark.parametrize(
+    ("name", "blob", "expected"),
+    [
+        ("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * (9 * 1024 * 1024), "the limit is 8 MiB"),
+        ("broken.json", b'{"spec": "chara_card_v2", "data": {"name": }', "line 1, column 44: broken JSON"),
+        ("plain.png", None, "no character card in it"),
+        ("other.json", json.dumps({"spec": "risu_module", "data": {}}).encode(), "a card for another app"),
+        ("empty.yaml", b"   ", "the file is empty"),
+        ("list.yaml", b"- a\n- b\n", "(top level)"),
+    ],
+    ids=["oversized", "broken-json", "png-without-card", "other-app", "empty", "not-a-mapping"],
+)
+def test_bad_files_are_refused_with_the_file_and_the_problem(name: str, blob: bytes | None, expected: str) -> None:
+    blob = blob if blob is not None else _png_with_text([(b"tEXt", b"Software\x00GIMP")])
+    with pytest.raises(PersonaFileError) as caught:
+        read_persona_file(name, blob)
+    assert caught.value.path == name and expected in str(caught.value)
+
+
+# --- the Studio service over a real SQLite file ----------------------------------------------------------------
+
+
+@pytest.fixture
+def services(data_dir: Path) -> Services:
+    built = build_services(Settings.from_env())
+    yield built  # type: ignore[misc]
+    built.close()
+
+
+def _edited(services: Services, persona_id: str, **changes: Any) -> dict[str, Any]:
+    data = services.studio.data_of(TRAINER, persona_id)
+    data.update(changes)
+    return data
+
+
+def test_only_trainers_reach_the_studio(services: Services) -> None:
+    studio = services.studio
+    draft = studio.copy_of(TRAINER, "salary_offer")
+    calls = [
+        lambda: studio.library(TRAINEE),
+        lambda: studio.data_of(TRAINEE, draft.persona_id),
+        lambda: studio.data_of(TRAINEE, "salary_offer"),
+        lambda: studio.template(TRAINEE),
+        lambda: studio.copy_of(TRAINEE, "salary_offer"),
+        lambda: studio.import_file(TRAINEE, "x.yaml", to_yaml(services.catalog.get("salary_offer")).encode()),
+        lambda: studio.save(TRAINEE, draft.persona_id, draft.data),
+        lambda: studio.check(TRAINEE, draft.persona_id),
+        lambda: studio.publish(TRAINEE, draft.persona_id),
+        lambda: studio.archive(TRAINEE, draft.persona_id),
+        lambda: studio.export(TRAINEE, draft.persona_id, "yaml"),
+        lambda: studio.test_play(TRAINEE, draft.persona_id),
+    ]
+    for call in calls:
+        with pytest.raises(NotAllowedError):
+            call()
+    # A draft is nowhere a trainee can start from.
+    assert draft.persona_id not in {p.id for p in services.team.personas()}
+
+
+def test_versions_publish_pin_and_archive(services: Services) -> None:
+    studio, team = services.studio, services.team
+    first = studio.copy_of(TRAINER, "salary_offer")
+    pid = first.persona_id
+    assert (first.version, first.status) == (1, Status.DRAFT) and pid == "salary_offer_copy"
+    with pytest.raises(UnknownPersonaError):
+        team.start(LOCAL, pid)  # drafts cannot be played
+    assert studio.publish(TRAINER, pid).status is Status.PUBLISHED
+    handle = team.start(LOCAL, pid)  # at once, no restart
+    assert handle.persona_version == 1
+    persona_v1 = services.catalog.get(pid)
+    team.send(LOCAL, handle, GoodNegotiator(persona_v1).next_message(handle.state))
+
+    # Editing a published persona makes version 2 as a draft; version 1 stays untouched and playable.
+    draft, problems = studio.save(TRAINER, pid, _edited(services, pid, name="Graham the Second"))
+    assert (draft.version, draft.status, problems) == (2, Status.DRAFT, [])
+    assert services.catalog.get(pid).name == persona_v1.name
+    studio.publish(TRAINER, pid)
+    assert services.catalog.get(pid).name == "Graham the Second" and team.start(LOCAL, pid).persona_version == 2
+
+    # The first session still reads, resumes and exports as version 1.
+    view = team.transcript(LOCAL, handle.session_id)
+    assert view.persona_version == 1 and view.persona_name == persona_v1.name
+    resumed, _ = team.resume(LOCAL, handle.session_id)
+    assert resumed.persona_version == 1
+
+    # Archived: gone from new practice, old transcripts keep working; a restart keeps all of it.
+    studio.archive(TRAINER, pid)
+    assert pid not in {p.id for p in team.personas()}
+    assert team.transcript(LOCAL, handle.session_id).persona_version == 1
+    services.close()
+    again = build_services(Settings.from_env(), meaning=False)
+    assert pid not in again.catalog.personas and again.catalog.get(pid, 1).name == persona_v1.name
+    assert [e.status for e in again.studio.library(TRAINER) if e.persona_id == pid] == [Status.ARCHIVED]
+    again.studio.archive(TRAINER, pid, archived=False)
+    assert again.catalog.get(pid).name == "Graham the Second"
+    again.close()
+
+
+def test_bad_edits_lose_nothing_and_say_which_field(services: Services) -> None:
+    studio = services.studio
+    pid = studio.copy_of(TRAINER, "shared_lab").persona_id
+    broken = _edited(services, pid)
+    broken["hidden_interests"][0]["trust_needed"] = 150
+    _, problems = studio.save(TRAINER, pid, broken)
+    assert any(p.startswith("hidden_interests[0](") and "trust_needed" in p for p in problems)
+    assert studio.data_of(TRAINER, pid)["hidden_interests"][0]["trust_needed"] == 150  # kept as typed
+    with pytest.raises(StudioInputError, match="cannot be published"):
+        studio.publish(TRAINER, pid)
+    with pytest.raises(StudioInputError, match="line 2, column"):
+        studio.parse("id: x\n  name: [unclosed")
+    with pytest.raises(StudioInputError, match="make a copy"):
+        studio.save(TRAINER, pid, {**broken, "id": "another_id"})
+    with pytest.raises(StudioInputError, match="built in and read-only"):
+        studio.save(TRAINER, "shared_lab", broken)
+    with pytest.raises(StudioInputError, match="already used by a built-in persona"):
+        studio.import_file(TRAINER, "lab.yaml", to_yaml(services.catalog.get("shared_lab")).encode())
+    assert [v.version for v in services.studio.store.versions(pid)] == [1]  # nothing half-written
+
+
+def test_test_play_shows_the_author_the_hidden_ledger_and_stores_nothing(services: Services) -> None:
+    studio = services.studio
+    pid = studio.copy_of(TRAINER, "procurement_discount").persona_id
+    play = studio.test_play(TRAINER, pid)
+    before = len(services.store.list_sessions(100))
+    interest = play.persona.hidden_interests[0]
+    turn = studio.test_send(TRAINER, play, f"I appreciate your time. {interest.probes[0]}")
+    assert interest.id in turn.grade.interests.targets
+    assert [row["id"] for row in turn.ledger] == [i.id for i in play.persona.hidden_interests]
+    assert {"trust_needed", "uncovered", "level"} <= set(turn.ledger[0])
+    assert len(services.store.list_sessions(100)) == before
+
+
+def test_personas_commands_export_import_publish(tmp_path: Path, data_dir: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "simulator", *args], capture_output=True, text=True, timeout=300, cwd=tmp_path
+        )
+
+    exported = run("personas", "export", "launch_deadline", "--format", "card-png", "-o", "ld.png")
+    assert exported.returncode == 0, exported.stderr
+    assert run("personas", "export", "launch_deadline").returncode == 0
+    data = yaml.safe_load((tmp_path / "launch_deadline.yaml").read_text())
+    data["id"], data["name"] = "launch_two", "Second launch"
+    (tmp_path / "two.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    imported = run("personas", "import", "two.yaml")
+    assert imported.returncode == 0 and "draft 'launch_two' version 1" in imported.stdout
+    again = run("personas", "import", "ld.png")
+    assert again.returncode == 2 and "already used by a built-in persona" in again.stderr
+    published = run("personas", "publish", "launch_two")
+    assert published.returncode == 0, published.stderr
+    listed = run("personas")
+    assert "launch_two" in listed.stdout and "team v1" in listed.stdout
