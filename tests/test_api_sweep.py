@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from gradio_client import Client
 
+from simulator.adapters.sqlite_personas import SqlitePersonaStore
 from simulator.adapters.sqlite_store import SqliteStore
 from simulator.adapters.sqlite_team import SqliteTeamStore
 from simulator.persona.files import PersonaCatalog, load_folder
@@ -31,9 +32,11 @@ from tests.appserver import running_app, signed_in
 from tests.conftest import PERSONAS_DIR
 
 PASSWORD = "correct horse"
+TABLES = ("assignments", "comments", "team_personas", "persona_versions")
 SECRET_MESSAGE = "Bob-only words: what keeps the quarterly figures awake at night?"
 SECRET_NOTE = "Note meant for Bob alone"
 SECRET_COMMENT = "Comment meant for Bob alone"
+SECRET_DRAFT = "Draft persona only trainers see"
 
 
 def seed(data: Path, catalog: PersonaCatalog) -> dict[str, str]:
@@ -57,13 +60,22 @@ def seed(data: Path, catalog: PersonaCatalog) -> dict[str, str]:
         team.practice.send(handle, text)
     team.comment(tom, handle.session_id, 1, SECRET_COMMENT)
     ann_own = team.start(team.caller("ann"), "shared_lab")
+    # A trainer's draft in the Studio: no trainee may read it, publish it or write beside it.
+    draft = catalog.get("salary_offer").model_dump(mode="json")
+    draft["id"], draft["name"] = "tess_draft", SECRET_DRAFT
+    SqlitePersonaStore(store).save_draft("tess_draft", draft, "tess")
     store.close()
-    return {"bob_session": handle.session_id, "bob_assignment": job.id, "ann_session": ann_own.session_id}
+    return {
+        "bob_session": handle.session_id,
+        "bob_assignment": job.id,
+        "ann_session": ann_own.session_id,
+        "draft": "tess_draft",
+    }
 
 
 def forbidden(catalog: PersonaCatalog) -> list[str]:
     """Strings a trainee who uncovered nothing must never receive."""
-    words = [SECRET_MESSAGE, SECRET_NOTE, SECRET_COMMENT]
+    words = [SECRET_MESSAGE, SECRET_NOTE, SECRET_COMMENT, SECRET_DRAFT]
     for persona in catalog.ordered():
         for interest in persona.hidden_interests:
             words += [interest.summary, interest.reveal, interest.id]
@@ -108,6 +120,7 @@ def test_a_trainee_gets_nothing_of_anyone_else_from_any_endpoint(
         ids["bob_session"],
         ids["bob_assignment"],
         ids["ann_session"],
+        ids["draft"],
         "bob",
         "tom",
         "procurement_discount",
@@ -115,7 +128,7 @@ def test_a_trainee_gets_nothing_of_anyone_else_from_any_endpoint(
     ]
     words = forbidden(catalog)
     with sqlite3.connect(data / "parley.sqlite3") as db:
-        before = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("assignments", "comments")}
+        before = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
         bob_turns = db.execute("SELECT count(*) FROM turns WHERE session_id=?", (ids["bob_session"],)).fetchone()[0]
     called, leaks, texts = 0, [], []
     for dep in dependencies:
@@ -141,10 +154,11 @@ def test_a_trainee_gets_nothing_of_anyone_else_from_any_endpoint(
     assert sum("you have no assignment" in t for t in texts) >= 1
     assert any(f"data-session='{ids['ann_session']}'" in t for t in texts)
     with sqlite3.connect(data / "parley.sqlite3") as db:
-        after = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("assignments", "comments")}
+        after = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
         users = {r[0] for r in db.execute("SELECT DISTINCT user FROM sessions")}
         bob_after = db.execute("SELECT count(*) FROM turns WHERE session_id=?", (ids["bob_session"],)).fetchone()[0]
-    assert after == before, "a trainee's calls wrote assignments or comments"
+    assert after == before, "a trainee's calls wrote assignments, comments or personas"
+    assert sum("only a trainer can use the Studio" in t for t in texts) >= 10
     assert users == {"ann", "bob"} and bob_after == bob_turns
 
 

@@ -20,27 +20,14 @@ from simulator.team.service import Team
 from simulator.ui.downloads import Downloads
 from simulator.ui.guard import Guard
 from simulator.ui.handlers import Handlers, Screen
+from simulator.ui.studio_handlers import StudioHandlers
+from simulator.ui.studio_tab import build_studio_tab
+from simulator.ui.style import CSS
 from simulator.ui.team_handlers import TeamHandlers
 from simulator.wiring import build_services
 
 log = logging.getLogger(__name__)
 
-CSS = """
-#coach-history details { margin-bottom: .5em; }
-#coach-history summary { cursor: pointer; }
-#coach-history .criterion { margin: .4em 0; padding: .3em .5em; border-left: 4px solid #999; }
-#coach-history .criterion[data-score='2'] { border-color: #2e7d32; }
-#coach-history .criterion[data-score='1'] { border-color: #f9a825; }
-#coach-history .criterion[data-score='0'] { border-color: #c62828; }
-#coach-history .evidence q { font-style: italic; }
-#coach-history .suggestion { background: #eef5ff; padding: .5em; border-radius: 6px; }
-#trust-meter progress { width: 100%; }
-#sessions-table td, #sessions-table th, .assignments td, .assignments th, #cohort-table td, #cohort-table th {
-  padding: .2em .5em; border-bottom: 1px solid #ddd; text-align: left; }
-#transcript .turn { border-left: 4px solid #1565c0; padding: .3em .8em; margin: .8em 0; }
-#transcript .comment { background: #fff8e1; padding: .3em .5em; margin: .3em 0; }
-#transcript .reply { color: #444; margin-left: 1.5em; }
-"""
 AUTH_MESSAGE = (
     "Sign in to Parley with the name and password your trainer gave you. "
     "After five failed tries a name is paused for five minutes."
@@ -89,6 +76,7 @@ def build(settings: Settings) -> Built:
     downloads = Downloads()
     handlers = Handlers(team)
     review = TeamHandlers(team, downloads)
+    studio = StudioHandlers(services.studio, team, downloads)
     choices = handlers.choices()
     with gr.Blocks(title="Parley") as app:
         handle = gr.State(None)
@@ -208,6 +196,7 @@ def build(settings: Settings) -> Built:
                 assign_btn = gr.Button("Assign", variant="primary", elem_id="assign")
                 assign_notice = gr.Markdown("", elem_id="assign-notice")
                 assigned_table = gr.HTML("", elem_id="assigned-table")
+            studio_tab, studio_library, studio_picker = build_studio_tab(studio, _user)
 
         screen = [chat, coach, meter, ledger, debrief, notice, handle, draft]
 
@@ -231,6 +220,11 @@ def build(settings: Settings) -> Built:
                 gr.Tab(visible=land.assigns),
                 gr.Dropdown(choices=land.trainee_choices, value=[]),
                 trainer_table,
+                # Personas published in the Studio since start: every page load lists them, no restart.
+                gr.Dropdown(choices=handlers.choices()),
+                gr.Dropdown(choices=review.persona_choices(), value=[]),
+                gr.Tab(visible=land.trainer),
+                *studio.landing(user, land.trainer),
             )
 
         app.load(
@@ -250,6 +244,11 @@ def build(settings: Settings) -> Built:
                 assign_tab,
                 assign_trainees,
                 assigned_table,
+                persona,
+                assign_personas,
+                studio_tab,
+                studio_library,
+                studio_picker,
             ],
             api_name="landing",
         )

@@ -16,8 +16,14 @@ from dataclasses import dataclass
 from simulator.errors import SimulatorError
 
 # (signed-in name or None in single-user mode) -> (file name, content); raises SimulatorError when refused.
-Maker = Callable[[str | None], tuple[str, str]]
-MEDIA_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".html": "text/html; charset=utf-8"}
+Maker = Callable[[str | None], tuple[str, str | bytes]]
+MEDIA_TYPES = {
+    ".json": "application/json",
+    ".csv": "text/csv; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".yaml": "application/yaml; charset=utf-8",
+    ".png": "image/png",
+}
 
 
 @dataclass(frozen=True)
@@ -61,4 +67,4 @@ class Downloads:
             name, content = ticket.make(user)
         except SimulatorError:
             return None
-        return name, content.encode("utf-8")
+        return name, content.encode("utf-8") if isinstance(content, str) else content

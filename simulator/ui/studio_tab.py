@@ -1,0 +1,132 @@
+"""The Studio tab (trainers, and the local user): build, check, test-play, publish and share personas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+
+from simulator.persona.model import Archetype
+from simulator.studio.service import EXPORT_FORMATS
+from simulator.ui.studio_handlers import Opened, StudioHandlers
+
+UserOf = Callable[[gr.Request | None], str | None]
+
+
+def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, gr.HTML, gr.Dropdown]:
+    """The tab and what the page's landing fills in (the library and the picker)."""
+    with gr.Tab("Studio", id="studio-tab", elem_id="studio-tab", visible=False) as tab:
+        current = gr.State("")
+        trial = gr.State(None)
+        library = gr.HTML("", elem_id="studio-library")
+        with gr.Row():
+            picker = gr.Dropdown(choices=[], label="Persona", elem_id="studio-picker")
+            open_btn = gr.Button("Open", elem_id="studio-open")
+            copy_btn = gr.Button("Copy to edit", elem_id="studio-copy")
+        with gr.Row():
+            archetype = gr.Radio(
+                [a.value for a in Archetype], value="competitive", label="Template", elem_id="studio-archetype"
+            )
+            new_btn = gr.Button("New from template", elem_id="studio-new")
+        with gr.Accordion("Import (Parley YAML/JSON or a Character Card's JSON)", open=False):
+            pasted = gr.Textbox(lines=6, label="Paste the file's text", elem_id="studio-import-text")
+            import_btn = gr.Button("Import as a draft", elem_id="studio-import")
+        notice = gr.Markdown("", elem_id="studio-notice")
+        editing = gr.Markdown("", elem_id="studio-editing")
+        editor = gr.Code(
+            "", language="yaml", label="Persona (YAML)", interactive=True, max_lines=40, elem_id="studio-yaml"
+        )
+        problems = gr.Markdown("", elem_id="studio-problems")
+        with gr.Row():
+            save_btn = gr.Button("Save draft", variant="primary", elem_id="studio-save")
+            check_btn = gr.Button("Check", elem_id="studio-check")
+            publish_btn = gr.Button("Publish", elem_id="studio-publish")
+            archive_btn = gr.Button("Archive", elem_id="studio-archive")
+        report = gr.Markdown("", elem_id="studio-report")
+        with gr.Row():
+            fmt = gr.Radio(list(EXPORT_FORMATS), value="yaml", label="Share as", elem_id="studio-format")
+            export_btn = gr.Button("Export", elem_id="studio-export")
+        export_link = gr.HTML("", elem_id="studio-file")
+        with gr.Accordion(
+            "Test-play (author view: the hidden ledger and each message's targets; nothing is stored)", open=False
+        ):
+            trial_start = gr.Button("Start a trial", elem_id="studio-trial-start")
+            trial_log = gr.Markdown("", elem_id="studio-trial-log")
+            trial_text = gr.Textbox(label="Your message", elem_id="studio-trial-text")
+            trial_send = gr.Button("Send", elem_id="studio-trial-send")
+
+    def shown(opened: Opened, request: gr.Request) -> tuple[Any, ...]:
+        table, choices = studio.library(user_of(request))
+        title = f"**Editing:** `{opened.persona_id}`" if opened.persona_id else ""
+        value = opened.persona_id or None
+        return (
+            opened.persona_id,
+            opened.yaml,
+            opened.problems,
+            opened.notice,
+            title,
+            table,
+            gr.Dropdown(choices=choices, value=value),
+            "",
+        )
+
+    editor_out = [current, editor, problems, notice, editing, library, picker, report]
+
+    def on_open(p: str | None, request: gr.Request) -> tuple[Any, ...]:
+        return shown(studio.open(p, user_of(request)), request)
+
+    def on_copy(p: str | None, request: gr.Request) -> tuple[Any, ...]:
+        return shown(studio.copy(p, user_of(request)), request)
+
+    def on_new(a: str | None, request: gr.Request) -> tuple[Any, ...]:
+        return shown(studio.new(a, user_of(request)), request)
+
+    def on_import(text: str, request: gr.Request) -> tuple[Any, ...]:
+        opened, left = studio.import_text(text, user_of(request))
+        return (*shown(opened, request), left)
+
+    def on_save(c: str, text: str, request: gr.Request) -> tuple[Any, ...]:
+        found, said = studio.save(c, text, user_of(request))
+        table, _ = studio.library(user_of(request))
+        return found, said, table
+
+    def on_check(c: str, request: gr.Request) -> tuple[Any, ...]:
+        text = studio.check(c, user_of(request))
+        return text, studio.library(user_of(request))[0]
+
+    def on_publish(c: str, request: gr.Request) -> tuple[Any, ...]:
+        said = studio.publish(c, user_of(request))
+        return said, studio.library(user_of(request))[0]
+
+    def on_archive(c: str, request: gr.Request) -> tuple[Any, ...]:
+        said = studio.archive(c, user_of(request))
+        return said, studio.library(user_of(request))[0]
+
+    def on_export(c: str, f: str, request: gr.Request) -> tuple[str, str]:
+        return studio.export(c, f, user_of(request))
+
+    def on_trial(c: str, request: gr.Request) -> tuple[Any, str]:
+        return studio.test_start(c, user_of(request))
+
+    def on_trial_send(t: Any, text: str, log: str, request: gr.Request) -> tuple[str, str]:
+        return studio.test_send(t, text, log, user_of(request))
+
+    open_btn.click(on_open, [picker], editor_out, api_name="studio_open")
+    copy_btn.click(on_copy, [picker], editor_out, api_name="studio_copy")
+    new_btn.click(on_new, [archetype], editor_out, api_name="studio_new")
+    import_btn.click(on_import, [pasted], [*editor_out, pasted], api_name="studio_import")
+    editor.change(studio.validate, [editor], [problems], api_name="studio_validate", trigger_mode="always_last")
+    save_btn.click(on_save, [current, editor], [problems, notice, library], api_name="studio_save")
+    check_btn.click(on_check, [current], [report, library], api_name="studio_check")
+    publish_btn.click(on_publish, [current], [notice, library], api_name="studio_publish")
+    archive_btn.click(on_archive, [current], [notice, library], api_name="studio_archive")
+    export_btn.click(on_export, [current, fmt], [export_link, notice], api_name="studio_export")
+    trial_start.click(on_trial, [current], [trial, trial_log], api_name="studio_trial")
+    trial_send.click(
+        on_trial_send, [trial, trial_text, trial_log], [trial_log, trial_text], api_name="studio_trial_send"
+    )
+    trial_text.submit(
+        on_trial_send, [trial, trial_text, trial_log], [trial_log, trial_text], api_name="studio_trial_submit"
+    )
+    return tab, library, picker

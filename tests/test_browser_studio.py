@@ -1,0 +1,139 @@
+"""The Studio in a real Chromium: a trainer builds a persona from the template, fixes a validation error and a
+near-tie, test-plays, publishes and assigns it; a trainee plays it; version 2 leaves the first transcript on 1."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from simulator.persona.cards import to_yaml
+from simulator.persona.files import PersonaCatalog
+from tests.appserver import add_user, running_app
+from tests.test_browser import browser, send  # noqa: F401  (the shared Chromium fixture)
+from tests.test_browser_team import PASSWORD, pick, sign_in
+
+
+@pytest.fixture(scope="module")
+def studio_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    data = tmp_path_factory.mktemp("studio-data")
+    add_user(data, "tess", "trainer", PASSWORD)
+    add_user(data, "ann", "trainee", PASSWORD, trainer="tess")
+    with running_app(data) as url:
+        yield url, data
+
+
+def put_yaml(page: Page, data: dict[str, Any]) -> None:
+    """Replace the editor's text, as a person pasting would."""
+    editor = page.locator("#studio-yaml .cm-content")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(to_yaml(data))
+
+
+def test_trainer_builds_checks_publishes_and_versions_a_persona(
+    studio_app: tuple[str, Path],
+    browser: Browser,  # noqa: F811
+    catalog: PersonaCatalog,
+) -> None:
+    url, data_dir = studio_app
+    trainer = sign_in(browser, url, "tess")
+    trainer.get_by_role("tab", name="Studio").click()
+    expect(trainer.locator("#studio-library")).to_contain_text("Dana Whitlock")
+    trainer.locator("#studio-archetype").get_by_text("competitive").click()
+    trainer.locator("#studio-new").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("New draft new_competitive")
+    expect(trainer.locator("#studio-library")).to_contain_text("new_competitive")
+
+    # The template is the first built-in competitive persona under a new id and name.
+    example = next(p for p in catalog.ordered() if p.archetype.value == "competitive")
+    good = example.model_dump(mode="json")
+    good["id"], good["name"] = "new_competitive", "New counterpart"
+
+    # A validation error: shown live beside the text, saved as typed, nothing lost.
+    broken = copy.deepcopy(good)
+    broken["hidden_interests"][0]["trust_needed"] = 150
+    put_yaml(trainer, broken)
+    expect(trainer.locator("#studio-problems")).to_contain_text("trust_needed")
+    trainer.locator("#studio-save").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("saved, with problems to fix")
+    trainer.locator("#studio-publish").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("cannot be published")
+
+    # Fixed, but with two interests the coach cannot tell apart: the check warns and shows the pair.
+    tied = copy.deepcopy(good)
+    first, second = tied["hidden_interests"][0], tied["hidden_interests"][1]
+    second["probes"], second["cues"] = list(first["probes"]), list(first["cues"])
+    put_yaml(trainer, tied)
+    expect(trainer.locator("#studio-problems")).to_contain_text("Valid")
+    trainer.locator("#studio-save").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("Draft version 1 saved.")
+    trainer.locator("#studio-check").click()
+    report = trainer.locator("#studio-report")
+    expect(report).to_contain_text("near-tie", timeout=60_000)
+    expect(report).to_contain_text(first["id"])
+
+    put_yaml(trainer, good)
+    trainer.locator("#studio-save").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("Draft version 1 saved.")
+    trainer.locator("#studio-check").click()
+    expect(report).to_contain_text("check passed", timeout=60_000)
+    expect(report).not_to_contain_text("near-tie")
+    expect(trainer.locator("#studio-library")).to_contain_text("check passed")
+
+    # Test-play in the author view: targets and the hidden ledger, nothing stored.
+    trainer.get_by_text("Test-play", exact=False).click()
+    trainer.locator("#studio-trial-start").click()
+    log = trainer.locator("#studio-trial-log")
+    expect(log).to_contain_text("nothing is stored")
+    trainer.locator("#studio-trial-text textarea, #studio-trial-text input").first.fill(
+        f"I appreciate your time. {first['probes'][0]}"
+    )
+    trainer.locator("#studio-trial-send").click()
+    expect(log).to_contain_text(f"targets: {first['id']}")
+    expect(log).to_contain_text("Ledger")
+    trainer.screenshot(path=str(data_dir / "studio.png"), full_page=True)
+
+    trainer.locator("#studio-publish").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("Published new_competitive version 1", timeout=60_000)
+
+    # Assign it (the page lists it on its next load: no restart).
+    trainer.reload()
+    trainer.get_by_role("tab", name="Assign").click()
+    pick(trainer, "assign-trainees", "ann")
+    pick(trainer, "assign-personas", "New counterpart")
+    trainer.locator("#assign").click()
+    expect(trainer.locator("#assign-notice")).to_contain_text("Assigned 1: new_competitive to ann")
+
+    trainee = sign_in(browser, url, "ann")
+    expect(trainee.get_by_role("tab", name="Studio")).to_have_count(0)  # trainees never see the Studio
+    expect(trainee.locator("#my-assignments")).to_contain_text("New counterpart")
+    pick(trainee, "assignment-picker", "New counterpart")
+    trainee.locator("#start-assignment").click()
+    expect(trainee.locator("#notice")).to_contain_text("for your assignment")  # started: the draft box is clear
+    send(trainee, "I hear you. What would a good outcome look like for you?", 2)
+
+    # Version 2: the trainee's first transcript stays on version 1.
+    trainer.get_by_role("tab", name="Studio").click()
+    pick(trainer, "studio-picker", "New counterpart")
+    trainer.locator("#studio-open").click()
+    expect(trainer.locator("#studio-editing")).to_contain_text("new_competitive")
+    renamed = copy.deepcopy(good)
+    renamed["name"] = "Renamed counterpart"
+    put_yaml(trainer, renamed)
+    trainer.locator("#studio-save").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("Draft version 2 saved.")
+    trainer.locator("#studio-publish").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("version 2", timeout=60_000)
+    trainer.get_by_role("tab", name="Review").click()
+    trainer.locator("#apply-filter").click()
+    pick(trainer, "review-session", "ann")
+    trainer.locator("#open-transcript").click()
+    transcript = trainer.locator("#transcript")
+    expect(transcript).to_contain_text("New counterpart (version 1)")
+    expect(transcript).not_to_contain_text("Renamed counterpart")
