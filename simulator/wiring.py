@@ -67,8 +67,19 @@ def build_services(settings: Settings, *, meaning: bool = True) -> Services:
             log.warning("transcript search and tip matching are off: %s", exc)
     rule_coach = practice.rule_coach
     knowledge = rule_coach.knowledge if isinstance(rule_coach, RuleCoach) else None
+    drafter = None
+    drafting = settings.coach_model or settings.counterpart_model
+    if drafting is not None:
+        from simulator.adapters.openai_chat import OpenAIPersonaDrafter  # only with a model: offline loads no LangChain
+
+        drafter = OpenAIPersonaDrafter(drafting)
     studio = Studio(
-        catalog, personas, rule_coach, from_files, on_publish=knowledge.learn if knowledge is not None else None
+        catalog,
+        personas,
+        rule_coach,
+        from_files,
+        on_publish=knowledge.learn if knowledge is not None else None,
+        drafter=drafter,
     )
     team = Team(practice, SqliteTeamStore(store))
     return Services(settings, catalog, practice, team, store, studio, search_off, tuple(team_problems))

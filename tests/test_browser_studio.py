@@ -137,3 +137,34 @@ def test_trainer_builds_checks_publishes_and_versions_a_persona(
     transcript = trainer.locator("#transcript")
     expect(transcript).to_contain_text("New counterpart (version 1)")
     expect(transcript).not_to_contain_text("Renamed counterpart")
+
+
+def test_offline_the_guided_form_drafts_a_persona(
+    studio_app: tuple[str, Path],
+    browser: Browser,  # noqa: F811
+) -> None:
+    url, _ = studio_app
+    trainer = sign_in(browser, url, "tess")
+    trainer.get_by_role("tab", name="Studio").click()
+    trainer.get_by_text("From a description", exact=False).click()
+    fields = {
+        "name": "Rita Okafor",
+        "role": "Procurement director, St Anne's Hospitals",
+        "scenario": "You are renewing St Anne's analytics licence; Rita wants 30% off.",
+        "opening": "Thirty percent off, or we look elsewhere.",
+        "position": "We need thirty percent off this renewal.",
+    }
+    for key, value in fields.items():
+        trainer.locator(f"#studio-guided-{key} textarea, #studio-guided-{key} input").first.fill(value)
+    interests = [
+        ("The unit budget was cut by a fifth this year.", "My budget was cut by a fifth, so I cannot pay more."),
+        ("The board wants proof of savings before the audit.", "The board wants visible savings before the audit."),
+        ("She sees herself as the one who never overpays.", "I've never overpaid a vendor and I won't start now."),
+    ]
+    for n, (summary, reveal) in enumerate(interests, start=1):
+        trainer.locator(f"#studio-guided-summary-{n} textarea, #studio-guided-summary-{n} input").first.fill(summary)
+        trainer.locator(f"#studio-guided-reveal-{n} textarea, #studio-guided-reveal-{n} input").first.fill(reveal)
+    trainer.locator("#studio-guided").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("Drafted rita_okafor from the form")
+    expect(trainer.locator("#studio-problems")).to_contain_text("Valid")
+    expect(trainer.locator("#studio-library")).to_contain_text("Rita Okafor")

@@ -15,7 +15,8 @@ from simulator.adapters.chroma_index import load_knowledge, open_client
 from simulator.coach.rule_coach import RuleCoach
 from simulator.persona.files import PersonaCatalog
 from simulator.persona.model import Persona
-from simulator.studio.check import check_data, check_persona, near_ties, paraphrases
+from simulator.studio.check import check_data, check_persona, near_ties
+from simulator.studio.paraphrases import paraphrases
 from simulator.text import content_stems
 
 

@@ -90,3 +90,37 @@ class OpenAIStructuredModel:
         if result is None:
             raise ModelError("the coach model returned nothing")
         return result.model_dump() if isinstance(result, BaseModel) else dict(result)
+
+
+class OpenAIPersonaDrafter:
+    """Drafts a whole persona by function calling. Returns the model's arguments as they are, valid or not: the
+    Studio validates them, repairs once, and shows the trainer what is still wrong."""
+
+    def __init__(self, settings: ModelSettings) -> None:
+        from simulator.persona.files import persona_json_schema
+
+        self.settings = settings
+        self.name = settings.model
+        schema = {k: v for k, v in persona_json_schema().items() if k != "$schema"}
+        schema["title"], schema["description"] = "Persona", "One Parley negotiation counterpart."
+        llm = ChatOpenAI(
+            model=settings.model,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            temperature=settings.temperature,
+            timeout=max(settings.timeout, 120.0),  # a whole persona is long
+            max_retries=settings.retries,
+            extra_body={"max_tokens": 6000},
+        )
+        self._runnable = llm.with_structured_output(schema, method="function_calling")
+
+    def fill(self, prompt: str) -> dict[str, object]:
+        try:
+            result = self._runnable.invoke([HumanMessage(prompt)])
+        except RETRYABLE as exc:
+            raise ModelError(f"the model at {self.settings.base_url} failed: {type(exc).__name__}") from None
+        except Exception as exc:  # parsing and protocol errors from the model's answer
+            raise ModelError(f"the model answered with something unusable: {type(exc).__name__}") from None
+        if not isinstance(result, dict):
+            raise ModelError("the model returned no persona")
+        return result

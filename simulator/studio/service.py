@@ -19,11 +19,12 @@ from simulator.counterpart.scripted import ScriptedVoice
 from simulator.errors import NotAllowedError, StudioInputError, UnknownPersonaError
 from simulator.game.rules import advance, initial_state
 from simulator.game.state import GameState
-from simulator.persona.cards import Imported, read_persona_file, to_card, to_card_png, to_yaml
+from simulator.persona.cards import Imported, read_persona_file, slug, to_card, to_card_png, to_yaml
 from simulator.persona.files import PersonaCatalog, schema_problems
 from simulator.persona.model import Archetype, Persona
 from simulator.session.practice import visible_to_coach
 from simulator.studio.check import CheckReport, check_data, check_persona
+from simulator.studio.drafting import Drafted, DraftingModel, GuidedInterest, draft_with_model, guided_draft
 from simulator.studio.model import LibraryEntry, PersonaVersion, Status
 from simulator.studio.store import PersonaStore
 from simulator.team.model import Caller
@@ -62,7 +63,9 @@ class Studio:
         coach: Coach,
         builtin_ids: set[str],
         on_publish: Callable[[Persona], None] | None = None,
+        drafter: DraftingModel | None = None,
     ) -> None:
+        self.drafter = drafter  # a model that drafts from a description; None offline (the guided form instead)
         self.catalog = catalog
         self.store = store
         self.coach = coach
@@ -150,17 +153,9 @@ class Studio:
     def template(self, caller: Caller, archetype: str = "competitive") -> dict[str, Any]:
         """A working persona to start from: a built-in of the archetype with a new id and name."""
         self._trainer(caller)
-        try:
-            kind = Archetype(archetype)
-        except ValueError:
-            raise StudioInputError(
-                f"archetype '{archetype}': use one of {', '.join(a.value for a in Archetype)}"
-            ) from None
-        example = next((p for p in self.catalog.ordered() if p.archetype is kind and p.id in self.builtin_ids), None)
-        if example is None:
-            raise StudioInputError(f"no built-in {kind.value} persona to start from")
+        example = self._template_persona(archetype)
         data = example.model_dump(mode="json")
-        data["id"] = self._free_id(f"new_{kind.value}")
+        data["id"] = self._free_id(f"new_{example.archetype.value}")
         data["name"] = "New counterpart"
         return data
 
@@ -176,6 +171,37 @@ class Studio:
         data["id"] = self._free_id(f"{persona_id}_copy")
         data["name"] = f"{data.get('name', persona_id)} (copy)"
         return self.create(caller, data)
+
+    def _template_persona(self, archetype: str) -> Persona:
+        try:
+            kind = Archetype(archetype)
+        except ValueError:
+            raise StudioInputError(
+                f"archetype '{archetype}': use one of {', '.join(a.value for a in Archetype)}"
+            ) from None
+        example = next((p for p in self.catalog.ordered() if p.archetype is kind and p.id in self.builtin_ids), None)
+        if example is None:
+            raise StudioInputError(f"no built-in {kind.value} persona to start from")
+        return example
+
+    def draft(self, caller: Caller, description: str, archetype: str) -> tuple[PersonaVersion, Drafted]:
+        """With a model: the whole persona drafted from a description, repaired once; what is still wrong is
+        shown with the draft, for the trainer to fix."""
+        self._trainer(caller)
+        if self.drafter is None:
+            raise StudioInputError("no model is configured (PARLEY_COACH_BASE_URL): use the guided form instead")
+        self._template_persona(archetype)
+        drafted = draft_with_model(self.drafter, description, archetype)
+        data = drafted.data
+        data["id"] = self._free_id(slug(str(data.get("id") or data.get("name") or "drafted")))
+        return self.store.save_draft(data["id"], data, caller.name), drafted
+
+    def guided(self, caller: Caller, archetype: str, interests: list[GuidedInterest], **face: str) -> PersonaVersion:
+        """Offline: a playable draft from the guided form, the archetype's defaults around the trainer's parts."""
+        self._trainer(caller)
+        data = guided_draft(self._template_persona(archetype), interests=interests, **face)
+        data["id"] = self._free_id(data["id"])
+        return self.store.save_draft(data["id"], data, caller.name)
 
     def import_file(self, caller: Caller, name: str, blob: bytes) -> tuple[PersonaVersion, Imported]:
         """A Parley YAML/JSON file or a Character Card (JSON or PNG) as a new draft. A plain community card gives

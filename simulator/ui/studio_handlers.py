@@ -15,6 +15,7 @@ import gradio as gr
 from simulator.errors import SimulatorError
 from simulator.persona.cards import to_yaml
 from simulator.studio.check import CheckReport
+from simulator.studio.drafting import GuidedInterest
 from simulator.studio.service import Studio, TestPlay
 from simulator.team.model import Caller
 from simulator.team.service import Team
@@ -141,6 +142,40 @@ class StudioHandlers:
             )
         except SimulatorError as exc:
             return Opened("", "", "", _warn(exc))
+
+    def draft(self, description: str, archetype: str | None, username: str | None) -> Opened:
+        """With a model: the whole persona from a description; what is still invalid is shown beside it."""
+        try:
+            caller = self._caller(username)
+            version, drafted = self.studio.draft(caller, description or "", archetype or "competitive")
+        except SimulatorError as exc:
+            return Opened("", "", "", _warn(exc))
+        left = f" {len(drafted.problems)} problem(s) left for you to fix." if drafted.problems else ""
+        return self._opened(caller, version.persona_id, f"Drafted `{version.persona_id}` by the model.{left}")
+
+    def guided(self, archetype: str | None, username: str | None, *parts: str) -> Opened:
+        """Offline: name, role, scenario, opening, position, then five fields per interest (level, summary,
+        reveal, probe, satisfier)."""
+        face, rest = parts[:5], parts[5:]
+        interests = [
+            GuidedInterest(*(str(v or "") for v in rest[n : n + 5])) for n in range(0, len(rest) - len(rest) % 5, 5)
+        ]
+        try:
+            caller = self._caller(username)
+            names = ("name", "role", "scenario", "opening", "position")
+            version = self.studio.guided(
+                caller,
+                archetype or "competitive",
+                interests,
+                **{k: str(v or "") for k, v in zip(names, face, strict=True)},
+            )
+        except SimulatorError as exc:
+            return Opened("", "", "", _warn(exc))
+        return self._opened(
+            caller,
+            version.persona_id,
+            f"Drafted `{version.persona_id}` from the form: the rest comes from the archetype; reword it here.",
+        )
 
     def import_text(self, text: str, username: str | None) -> tuple[Opened, str]:
         """Pasted Parley YAML/JSON or a card's JSON becomes a new draft; returns (editor, what stayed in the box)."""

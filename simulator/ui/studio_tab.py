@@ -7,11 +7,12 @@ from typing import Any
 
 import gradio as gr
 
-from simulator.persona.model import Archetype
+from simulator.persona.model import Archetype, Level
 from simulator.studio.service import EXPORT_FORMATS
 from simulator.ui.studio_handlers import Opened, StudioHandlers
 
 UserOf = Callable[[gr.Request | None], str | None]
+LEVELS = [lv.value for lv in Level]
 
 
 def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, gr.HTML, gr.Dropdown]:
@@ -29,6 +30,42 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
                 [a.value for a in Archetype], value="competitive", label="Template", elem_id="studio-archetype"
             )
             new_btn = gr.Button("New from template", elem_id="studio-new")
+        with gr.Accordion("From a description", open=False):
+            if studio.studio.drafter is not None:
+                description = gr.Textbox(
+                    lines=3, label="Who they are and what is at stake", elem_id="studio-description"
+                )
+                draft_btn = gr.Button("Draft it with the model", elem_id="studio-draft")
+            else:
+                gr.Markdown(
+                    "No model is configured, so the form asks for what only you know; the rest comes from the template."
+                )
+                face = [
+                    gr.Textbox(label=label, elem_id=f"studio-guided-{key}")
+                    for key, label in (
+                        ("name", "Name"),
+                        ("role", "Role and organisation"),
+                        ("scenario", "The brief the trainee reads"),
+                        ("opening", "Their first line"),
+                        ("position", "What they demand"),
+                    )
+                ]
+                hidden: list[Any] = []
+                for n in range(1, 5):
+                    with gr.Row():
+                        hidden += [
+                            gr.Dropdown(
+                                [lv.value for lv in Level],
+                                value=LEVELS[(n - 1) % 4],
+                                label=f"Interest {n}: level",
+                                elem_id=f"studio-guided-level-{n}",
+                            ),
+                            gr.Textbox(label="What it is (for you)", elem_id=f"studio-guided-summary-{n}"),
+                            gr.Textbox(label="What they say once it is uncovered", elem_id=f"studio-guided-reveal-{n}"),
+                            gr.Textbox(label="A question that uncovers it", elem_id=f"studio-guided-probe-{n}"),
+                            gr.Textbox(label="A proposal that meets it", elem_id=f"studio-guided-satisfier-{n}"),
+                        ]
+                guided_btn = gr.Button("Make the draft", elem_id="studio-guided")
         with gr.Accordion("Import (Parley YAML/JSON or a Character Card's JSON)", open=False):
             pasted = gr.Textbox(lines=6, label="Paste the file's text", elem_id="studio-import-text")
             import_btn = gr.Button("Import as a draft", elem_id="studio-import")
@@ -82,6 +119,14 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
     def on_new(a: str | None, request: gr.Request) -> tuple[Any, ...]:
         return shown(studio.new(a, user_of(request)), request)
 
+    def on_draft(d: str, a: str | None, request: gr.Request) -> tuple[Any, ...]:
+        return shown(studio.draft(d, a, user_of(request)), request)
+
+    def on_guided(values: dict[Any, Any], request: gr.Request) -> tuple[Any, ...]:
+        # Gradio passes a set of inputs as one {component: value} dict: the form has too many fields to list.
+        parts = [values.get(c, "") for c in [*face, *hidden]]
+        return shown(studio.guided(values.get(archetype), user_of(request), *parts), request)
+
     def on_import(text: str, request: gr.Request) -> tuple[Any, ...]:
         opened, left = studio.import_text(text, user_of(request))
         return (*shown(opened, request), left)
@@ -115,6 +160,10 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
     open_btn.click(on_open, [picker], editor_out, api_name="studio_open")
     copy_btn.click(on_copy, [picker], editor_out, api_name="studio_copy")
     new_btn.click(on_new, [archetype], editor_out, api_name="studio_new")
+    if studio.studio.drafter is not None:
+        draft_btn.click(on_draft, [description, archetype], editor_out, api_name="studio_draft")
+    else:
+        guided_btn.click(on_guided, {archetype, *face, *hidden}, editor_out, api_name="studio_guided")
     import_btn.click(on_import, [pasted], [*editor_out, pasted], api_name="studio_import")
     editor.change(studio.validate, [editor], [problems], api_name="studio_validate", trigger_mode="always_last")
     save_btn.click(on_save, [current, editor], [problems, notice, library], api_name="studio_save")
