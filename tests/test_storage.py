@@ -145,7 +145,7 @@ def test_version_1_database_is_upgraded_in_place(data_dir: Path) -> None:
     assert store.get_session("s1").turns[0].tokens == {"prompt": 5, "completion": 2}
     assert record.voice == "scripted" and record.assignment_id is None
     # Version 4 and 5 tables arrive with the upgrade: accounts and team personas can be added to an old database.
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 5
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 6
     assert store.list_sessions(10, users=["local"])[0].id == "s1"
     assert store.list_sessions(10, users=["someone else"]) == []
     store.close()

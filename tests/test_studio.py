@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from simulator.config import Settings
-from simulator.errors import NotAllowedError, PersonaFileError, StudioInputError, UnknownPersonaError
+from simulator.errors import NotAllowedError, PersonaFileError, StudioInputError, TeamInputError, UnknownPersonaError
 from simulator.persona.cards import V2, V3, read_persona_file, to_card, to_card_png, to_yaml
 from simulator.persona.files import PersonaCatalog
 from simulator.persona.model import Persona
@@ -276,3 +276,24 @@ def test_personas_commands_export_import_publish(tmp_path: Path, data_dir: Path)
     assert published.returncode == 0, published.stderr
     listed = run("personas")
     assert "launch_two" in listed.stdout and "team v1" in listed.stdout
+
+
+def test_an_assignment_can_pin_a_version(services: Services) -> None:
+    studio, team = services.studio, services.team
+    team.add_user("tess", "trainer", "correct horse")
+    team.add_user("ann", "trainee", "correct horse", trainer="tess")
+    tess, ann = team.caller("tess"), team.caller("ann")
+    pid = studio.copy_of(tess, "shared_lab").persona_id
+    studio.publish(tess, pid)
+    studio.save(tess, pid, _edited(services, pid, name="Second edition"))
+    studio.publish(tess, pid)
+    (pinned,) = team.assign(tess, ["ann"], [pid], version=1)
+    (latest,) = team.assign(tess, ["ann"], [pid])
+    assert team.start_assignment(ann, pinned.id).persona_version == 1
+    assert team.start_assignment(ann, latest.id).persona_version == 2
+    names = {v.assignment.id: v.persona_name for v in team.assignments(ann)}
+    assert names[pinned.id].endswith("(version 1)") and names[latest.id] == "Second edition"
+    with pytest.raises(TeamInputError, match="no published version 7: choose one of 1, 2"):
+        team.assign(tess, ["ann"], [pid], version=7)
+    with pytest.raises(TeamInputError, match="not a Studio persona"):
+        team.assign(tess, ["ann"], ["shared_lab"], version=1)

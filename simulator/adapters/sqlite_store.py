@@ -31,7 +31,7 @@ from simulator.session.debrief import Debrief
 from simulator.session.store import GradedMessage, SessionRecord, SessionSummary, TurnRecord
 from simulator.text import storable
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
@@ -79,7 +79,8 @@ CREATE TABLE IF NOT EXISTS assignments (
     target INTEGER NOT NULL,
     attempts INTEGER,
     note TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    persona_version INTEGER
 );
 CREATE TABLE IF NOT EXISTS comments (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -172,6 +173,9 @@ class SqliteStore:
         if 0 < version < 5:
             # Version 5 adds team personas with versions; a session pins the version it was played with.
             self._db.execute("ALTER TABLE sessions ADD COLUMN persona_version INTEGER")
+        if 3 < version < 6:
+            # Version 6 lets an assignment pin a team persona version (tables from before 4 are made new).
+            self._db.execute("ALTER TABLE assignments ADD COLUMN persona_version INTEGER")
         self._db.executescript(SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._identity = self._file_identity()

@@ -12,7 +12,7 @@ from simulator.session.store import SessionRecord
 from simulator.team.model import Account, Assignment, Attempt, Comment, Role
 from simulator.text import storable
 
-_ASSIGNMENT_COLUMNS = "id, trainer, trainee, persona_id, due, target, attempts, note, created_at"
+_ASSIGNMENT_COLUMNS = "id, trainer, trainee, persona_id, due, target, attempts, note, created_at, persona_version"
 
 
 def _assignment(row: tuple[object, ...]) -> Assignment:
@@ -27,6 +27,7 @@ def _assignment(row: tuple[object, ...]) -> Assignment:
         attempts=int(str(row[6])) if row[6] is not None else None,
         note=str(row[7]),
         created_at=str(row[8]),
+        persona_version=int(str(row[9])) if row[9] is not None else None,
     )
 
 
@@ -89,7 +90,7 @@ class SqliteTeamStore:
     def add_assignments(self, assignments: list[Assignment]) -> None:
         with self.store._write() as db:
             db.executemany(
-                f"INSERT INTO assignments ({_ASSIGNMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO assignments ({_ASSIGNMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
                         a.id,
@@ -101,6 +102,7 @@ class SqliteTeamStore:
                         a.attempts,
                         a.note,
                         a.created_at,
+                        a.persona_version,
                     )
                     for a in assignments
                 ],

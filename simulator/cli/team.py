@@ -75,6 +75,7 @@ def cmd_assign(args: argparse.Namespace, settings: Settings) -> int:
         target=args.target,
         attempts=args.attempts,
         note=args.note,
+        version=args.version,
     )
     for a in made:
         print(f"{a.id}  {a.trainee:<16} {a.persona_id:<24} due {a.due or '-'}  target {a.target}%")
@@ -152,6 +153,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--target", type=int, default=70, help="overall score in percent that passes (default 70)")
     p.add_argument("--attempts", type=int, help="the most sessions that count (default: no limit)")
     p.add_argument("--note", default="", help="a note the trainee reads with the assignment")
+    p.add_argument("--version", type=int, help="pin this published version of a Studio persona (default: the latest)")
     p.set_defaults(func=cmd_assign)
 
     p = sub.add_parser("assignments", help="list assignments and how each stands")

@@ -109,8 +109,10 @@ class Practice:
         voice: str | None = None,
         coach: str | None = None,
         assignment_id: str | None = None,
+        version: int | None = None,
     ) -> Handle:
-        persona = self.catalog.get(persona_id)
+        """A new session; `version` plays that published version of a team persona instead of the latest."""
+        persona = self.catalog.get(persona_id, version)
         chosen = voice or self.voice.name
         if chosen not in self.voices:
             raise SimulatorError(f"no voice '{chosen}': choose one of {', '.join(self.voices)}")
@@ -124,7 +126,7 @@ class Practice:
             state=state,
             voice=chosen,
             coach=grader,
-            persona_version=self.catalog.version_of(persona.id),
+            persona_version=version if version is not None else self.catalog.version_of(persona.id),
         )
         self.store.create_session(
             session_id=handle.session_id,

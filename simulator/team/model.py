@@ -57,6 +57,7 @@ class Assignment:
     attempts: int | None  # the most sessions that count; None for no limit
     note: str
     created_at: str
+    persona_version: int | None = None  # a pinned team persona version; None follows the latest published
 
 
 @dataclass(frozen=True)

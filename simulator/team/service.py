@@ -161,8 +161,10 @@ class Team(Accounts):
         target: int = 70,
         attempts: int | None = None,
         note: str = "",
+        version: int | None = None,
     ) -> list[Assignment]:
-        """One assignment per trainee and persona, all written together or none."""
+        """One assignment per trainee and persona, all written together or none. `version` pins a team persona's
+        published version (one persona only); without it the assignment follows the latest."""
         if not caller.is_trainer:
             raise NotAllowedError("only a trainer can assign counterparts")
         if isinstance(due, str):
@@ -188,6 +190,15 @@ class Team(Accounts):
         for persona_id in personas:
             if persona_id not in self.practice.catalog.personas:
                 raise UnknownPersonaError(persona_id, sorted(self.practice.catalog.personas))
+        if version is not None:
+            if len(personas) != 1:
+                raise TeamInputError("pin a version for one counterpart at a time")
+            if (personas[0], version) not in self.practice.catalog.versions:
+                known = sorted(v for pid, v in self.practice.catalog.versions if pid == personas[0])
+                raise TeamInputError(
+                    f"'{personas[0]}' has no published version {version}"
+                    + (f": choose one of {', '.join(map(str, known))}" if known else " (it is not a Studio persona)")
+                )
         created = datetime.now(UTC).isoformat(timespec="milliseconds")
         made = [
             Assignment(
@@ -200,6 +211,7 @@ class Team(Accounts):
                 attempts=attempts,
                 note=note.strip(),
                 created_at=created,
+                persona_version=version,
             )
             for n in dict.fromkeys(names)
             for p in dict.fromkeys(personas)
@@ -212,8 +224,10 @@ class Team(Accounts):
         today = self.today()
         views = []
         for a in assignments:
-            persona = self.practice.catalog.personas.get(a.persona_id)
+            persona = self.practice.catalog.find(a.persona_id, a.persona_version)
             name = persona.name if persona else f"{a.persona_id} (persona file missing)"
+            if persona is not None and a.persona_version is not None:
+                name += f" (version {a.persona_version})"
             views.append(AssignmentView(a, name, status(a, attempts[a.id], today), attempts[a.id]))
         return views
 
@@ -232,7 +246,12 @@ class Team(Accounts):
         if problem:
             raise TeamInputError(problem)
         return self.practice.start(
-            assignment.persona_id, user=caller.name, voice=voice, coach=coach, assignment_id=assignment.id
+            assignment.persona_id,
+            user=caller.name,
+            voice=voice,
+            coach=coach,
+            assignment_id=assignment.id,
+            version=assignment.persona_version,
         )
 
     # --- review ---------------------------------------------------------------------------------------------

@@ -192,6 +192,7 @@ def build(settings: Settings) -> Built:
                     attempts = gr.Number(
                         value=0, precision=0, label="Attempt limit (0: no limit)", elem_id="assign-attempts"
                     )
+                    pin = gr.Number(value=0, precision=0, label="Pin version (0: latest)", elem_id="assign-version")
                 assign_note = gr.Textbox(label="Note for the trainee", elem_id="assign-note")
                 assign_btn = gr.Button("Assign", variant="primary", elem_id="assign")
                 assign_notice = gr.Markdown("", elem_id="assign-notice")
@@ -328,9 +329,9 @@ def build(settings: Settings) -> Built:
             return review.export_cohort(p, f, _user(request))
 
         def on_assign(
-            t: Any, p: Any, d: str | None, g: Any, a: Any, n: str | None, request: gr.Request
+            t: Any, p: Any, d: str | None, g: Any, a: Any, n: str | None, v: Any, request: gr.Request
         ) -> tuple[Any, ...]:
-            return review.assign(t, p, d, g, a, n, _user(request))
+            return review.assign(t, p, d, g, a, n, _user(request), v)
 
         apply_filter.click(on_filter, [trainee_filter, persona_filter, only], [sessions, picked], api_name="sessions")
         open_btn.click(on_open, [picked], [transcript, turn, review_notice], api_name="transcript")
@@ -344,7 +345,7 @@ def build(settings: Settings) -> Built:
         )
         assign_btn.click(
             on_assign,
-            [assign_trainees, assign_personas, due, target, attempts, assign_note],
+            [assign_trainees, assign_personas, due, target, attempts, assign_note, pin],
             [assign_notice, assigned_table],
             api_name="assign",
         )

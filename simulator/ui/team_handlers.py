@@ -184,6 +184,7 @@ class TeamHandlers:
         attempts: float | int | None,
         note: str | None,
         username: str | None,
+        version: float | int | None = None,
     ) -> tuple[str, str]:
         """(notice, the trainer's assignments table); nothing is written unless all of it is valid."""
         names = [trainees] if isinstance(trainees, str) else list(trainees or [])
@@ -198,6 +199,7 @@ class TeamHandlers:
                 target=int(target if target is not None else 70),
                 attempts=int(attempts) if attempts else None,
                 note=note or "",
+                version=int(version) if version else None,  # 0 or empty: follow the latest version
             )
             table = team_render.assignments_table(team.assignments(caller), for_trainee=False)
         except SimulatorError as exc:
