@@ -168,3 +168,30 @@ def test_offline_the_guided_form_drafts_a_persona(
     expect(trainer.locator("#studio-notice")).to_contain_text("Drafted rita_okafor from the form")
     expect(trainer.locator("#studio-problems")).to_contain_text("Valid")
     expect(trainer.locator("#studio-library")).to_contain_text("Rita Okafor")
+
+
+def test_the_form_edits_the_yaml(
+    studio_app: tuple[str, Path],
+    browser: Browser,  # noqa: F811
+) -> None:
+    url, data_dir = studio_app
+    trainer = sign_in(browser, url, "tess")
+    trainer.get_by_role("tab", name="Studio").click()
+    pick(trainer, "studio-picker", "Kwame Asante")
+    trainer.locator("#studio-copy").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("Copied to the draft failed_delivery_copy")
+    trainer.get_by_text("Form (every field", exact=False).click()
+    trainer.locator("#studio-form-fill").click()
+    name = trainer.locator("#studio-form-name textarea, #studio-form-name input").first
+    expect(name).to_have_value("Kwame Asante (copy)")
+    reveal = trainer.locator("#studio-form-i-reveal textarea").first
+    expect(reveal).not_to_have_value("")
+    name.fill("Kwame, second edition")
+    reveal.fill("The fine is real, and I have to show the board I recovered it.")
+    trainer.locator("#studio-form-apply").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("written into the YAML")
+    expect(trainer.locator("#studio-yaml")).to_contain_text("Kwame, second edition")
+    trainer.locator("#studio-save").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("Draft version 1 saved.")
+    expect(trainer.locator("#studio-library")).to_contain_text("Kwame, second edition")
+    trainer.screenshot(path=str(data_dir / "studio-form.png"), full_page=True)

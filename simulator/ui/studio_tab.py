@@ -7,8 +7,10 @@ from typing import Any
 
 import gradio as gr
 
+from simulator.errors import SimulatorError
 from simulator.persona.model import Archetype, Level
 from simulator.studio.service import EXPORT_FORMATS
+from simulator.ui import studio_form as form
 from simulator.ui.studio_handlers import Opened, StudioHandlers
 
 UserOf = Callable[[gr.Request | None], str | None]
@@ -75,6 +77,41 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
             "", language="yaml", label="Persona (YAML)", interactive=True, max_lines=40, elem_id="studio-yaml"
         )
         problems = gr.Markdown("", elem_id="studio-problems")
+        with gr.Accordion("Form (every field of the public face and of each hidden interest)", open=False):
+            with gr.Row():
+                fill_btn = gr.Button("Fill the form from the YAML", elem_id="studio-form-fill")
+                apply_btn = gr.Button("Apply the form to the YAML", elem_id="studio-form-apply")
+            form_face = [
+                gr.Dropdown([a.value for a in Archetype], label=k, elem_id=f"studio-form-{k}")
+                if k == "archetype"
+                else gr.Dropdown(["easy", "medium", "hard"], label=k, elem_id=f"studio-form-{k}")
+                if k == "difficulty"
+                else gr.Textbox(label=k, lines=3 if k in ("scenario", "style") else 1, elem_id=f"studio-form-{k}")
+                for k in form.FACE
+            ]
+            with gr.Row():
+                form_face += [
+                    gr.Number(label=k, precision=0, elem_id=f"studio-form-{k.replace('.', '-')}") for k in form.NUMBERS
+                ]
+            which = gr.Dropdown(choices=[], label="Hidden interest", elem_id="studio-form-interest")
+            form_interest: list[Any] = [
+                gr.Dropdown(LEVELS, label=k, elem_id=f"studio-form-i-{k}")
+                if k == "level"
+                else gr.Textbox(label=k, lines=1 if k == "id" else 2, elem_id=f"studio-form-i-{k}")
+                for k in form.INTEREST_TEXT
+            ]
+            form_interest += [
+                gr.Checkbox(label="core (must be met for a deal)", elem_id="studio-form-i-core"),
+                gr.Textbox(label="deflections (one per line)", lines=3, elem_id="studio-form-i-deflections"),
+                gr.Textbox(label="probes (one per line)", lines=4, elem_id="studio-form-i-probes"),
+                gr.Textbox(label="cues (comma-separated)", elem_id="studio-form-i-cues"),
+                gr.Number(label="trust_needed", precision=0, elem_id="studio-form-i-trust"),
+                gr.Textbox(
+                    label="satisfiers (one per line: description | cue, cue)",
+                    lines=3,
+                    elem_id="studio-form-i-satisfiers",
+                ),
+            ]
         with gr.Row():
             save_btn = gr.Button("Save draft", variant="primary", elem_id="studio-save")
             check_btn = gr.Button("Check", elem_id="studio-check")
@@ -157,6 +194,33 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
     def on_trial_send(t: Any, text: str, log: str, request: gr.Request) -> tuple[str, str]:
         return studio.test_send(t, text, log, user_of(request))
 
+    def on_fill(text: str) -> tuple[Any, ...]:
+        try:
+            values, choices = form.face_values(text), form.interest_choices(text)
+        except SimulatorError as exc:
+            return (*([gr.update()] * len(form_face)), gr.update(), f"⚠️ {exc}")
+        return (*values, gr.Dropdown(choices=choices, value=0 if choices else None), "")
+
+    def on_interest(text: str, index: Any) -> list[Any]:
+        try:
+            return form.interest_values(text, index)
+        except SimulatorError:
+            return [gr.update()] * len(form_interest)
+
+    def on_apply(values: dict[Any, Any]) -> tuple[Any, str]:
+        try:
+            text = form.apply_form(
+                values[editor], [values[c] for c in form_face], values[which], [values[c] for c in form_interest]
+            )
+        except (SimulatorError, ValueError) as exc:
+            return gr.update(), f"⚠️ {exc}"
+        return text, "The form was written into the YAML: save the draft to keep it."
+
+    fill_btn.click(on_fill, [editor], [*form_face, which, notice], api_name="studio_form_fill")
+    which.change(on_interest, [editor, which], form_interest, api_name="studio_form_interest")
+    apply_btn.click(
+        on_apply, {editor, which, *form_face, *form_interest}, [editor, notice], api_name="studio_form_apply"
+    )
     open_btn.click(on_open, [picker], editor_out, api_name="studio_open")
     copy_btn.click(on_copy, [picker], editor_out, api_name="studio_copy")
     new_btn.click(on_new, [archetype], editor_out, api_name="studio_new")

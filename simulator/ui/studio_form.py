@@ -1,0 +1,126 @@
+"""The Studio's form view: every scalar field of the persona and each hidden interest, kept in sync with the YAML.
+
+The YAML stays the one source: the form is filled from it, and "Apply" writes the form's values back into it,
+so a field the form does not show (positions, scripted lines) is never lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from simulator.errors import StudioInputError
+
+FACE = ("id", "name", "role", "archetype", "difficulty", "scenario", "opening", "style")
+NUMBERS = (
+    "trust",
+    "patience",
+    "max_turns",
+    "walk_away.below_trust",
+    "walk_away.hostile_strikes",
+    "deal.min_trust",
+    "deal.min_uncovered",
+)
+INTEREST_TEXT = ("id", "level", "summary", "behaviour_while_hidden", "reveal")
+INTEREST_LISTS = ("deflections", "probes")  # one per line
+# cues: comma-separated; satisfiers: "description | cue one, cue two", one per line
+
+
+def _parse(text: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text or "") or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}: " if mark else ""
+        raise StudioInputError(f"{at}the YAML has a syntax error; fix it before using the form") from None
+    if not isinstance(data, dict):
+        raise StudioInputError("(top level): a persona is a mapping of fields")
+    return data
+
+
+def _get(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    keys = path.split(".")
+    node = data
+    for key in keys[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {}
+        node = child
+    node[keys[-1]] = value
+
+
+def face_values(text: str) -> list[Any]:
+    data = _parse(text)
+    # Empty pickers get None: Gradio refuses a dropdown value outside its choices.
+    picked = {"archetype", "difficulty"}
+    return [(data.get(k) or None) if k in picked else str(data.get(k) or "") for k in FACE] + [
+        _get(data, k) for k in NUMBERS
+    ]
+
+
+def interest_choices(text: str) -> list[tuple[str, int]]:
+    data = _parse(text)
+    interests = data.get("hidden_interests") or []
+    return [
+        (f"{n + 1}. {i.get('id', '?')}" if isinstance(i, dict) else f"{n + 1}.", n) for n, i in enumerate(interests)
+    ]
+
+
+def interest_values(text: str, index: int | None) -> list[Any]:
+    data = _parse(text)
+    interests = data.get("hidden_interests") or []
+    if index is None or not (0 <= int(index) < len(interests)) or not isinstance(interests[int(index)], dict):
+        return ["", None, "", "", "", False, "", "", "", None, ""]  # the level picker takes None
+    i = interests[int(index)]
+    satisfiers = "\n".join(
+        f"{s.get('description', '')} | {', '.join(s.get('cues') or [])}"
+        for s in i.get("satisfiers") or []
+        if isinstance(s, dict)
+    )
+    return (
+        [str(i.get(k) or "") for k in INTEREST_TEXT]
+        + [bool(i.get("core", True))]
+        + ["\n".join(i.get(k) or []) for k in INTEREST_LISTS]
+        + [", ".join(i.get("cues") or []), i.get("trust_needed"), satisfiers]
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def apply_form(text: str, face: list[Any], index: int | None, interest: list[Any]) -> str:
+    """The YAML with the form's values written in; everything the form does not show is kept."""
+    data = _parse(text)
+    for key, value in zip(FACE, face[: len(FACE)], strict=True):
+        data[key] = str(value or "").strip()
+    for key, value in zip(NUMBERS, face[len(FACE) :], strict=True):
+        if value is not None and value != "":
+            _set(data, key, int(value))
+    interests = data.setdefault("hidden_interests", [])
+    if index is not None and 0 <= int(index) < len(interests) and isinstance(interests[int(index)], dict):
+        target = interests[int(index)]
+        texts, core, deflections, probes, cues, trust, satisfiers = (
+            interest[: len(INTEREST_TEXT)],
+            *interest[len(INTEREST_TEXT) :],
+        )
+        for key, value in zip(INTEREST_TEXT, texts, strict=True):
+            target[key] = str(value or "").strip()
+        target["core"] = bool(core)
+        target["deflections"], target["probes"] = _lines(deflections), _lines(probes)
+        target["cues"] = [c.strip() for c in str(cues or "").split(",") if c.strip()]
+        if trust is not None and trust != "":
+            target["trust_needed"] = int(trust)
+        target["satisfiers"] = [
+            {"description": d.strip(), "cues": [c.strip() for c in cs.split(",") if c.strip()]}
+            for d, _, cs in (line.partition("|") for line in _lines(satisfiers))
+        ]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
