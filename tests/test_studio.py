@@ -297,3 +297,29 @@ def test_an_assignment_can_pin_a_version(services: Services) -> None:
         team.assign(tess, ["ann"], [pid], version=7)
     with pytest.raises(TeamInputError, match="not a Studio persona"):
         team.assign(tess, ["ann"], ["shared_lab"], version=1)
+
+
+def test_a_session_on_an_old_version_is_graded_with_that_versions_interests(services: Services) -> None:
+    studio, team = services.studio, services.team
+    pid = studio.copy_of(TRAINER, "procurement_discount").persona_id
+    studio.publish(TRAINER, pid)
+    old_session = team.start(LOCAL, pid)
+    renamed = _edited(services, pid)
+    first = renamed["hidden_interests"][0]["id"]
+    renamed["hidden_interests"][0]["id"] = "renamed_need"
+    for position in renamed["positions"]:
+        position["behind"] = ["renamed_need" if b == first else b for b in position["behind"]]
+    studio.save(TRAINER, pid, renamed)
+    studio.publish(TRAINER, pid)
+    probe = services.catalog.get(pid, 1).hidden_interests[0].probes[0]
+    old = team.send(LOCAL, old_session, f"I appreciate your time. {probe}")
+    new = team.send(LOCAL, team.start(LOCAL, pid), f"I appreciate your time. {probe}")
+    assert first in old.grade.interests.targets and "renamed_need" not in old.grade.interests.targets
+    assert "renamed_need" in new.grade.interests.targets
+    # The meaning index is per version too: version 1's questions are compared with version 1's interests.
+    knowledge = services.practice.rule_coach.knowledge  # type: ignore[attr-defined]
+    old_index = knowledge.cues_for(services.catalog.get(pid, 1))
+    new_index = knowledge.cues_for(services.catalog.get(pid))
+    assert first in set(old_index.labels) and "renamed_need" not in set(old_index.labels)
+    assert "renamed_need" in set(new_index.labels) and first not in set(new_index.labels)
+    assert knowledge.cues_for(services.catalog.get(pid, 1)) is old_index  # made once

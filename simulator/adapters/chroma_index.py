@@ -166,6 +166,7 @@ def load_knowledge(client: ClientAPI, personas: Sequence[Persona]) -> Knowledge:
         tip_index=_index(tip_collection, "tip_id"),
         exemplars=_index(exemplar_collection, "label"),
         cues=cues,
+        sources={p.id: p for p in personas},
     )
 
 

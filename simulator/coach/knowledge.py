@@ -67,18 +67,39 @@ class Knowledge:
     tip_index: ExemplarIndex
     exemplars: ExemplarIndex
     cues: dict[str, ExemplarIndex] = field(default_factory=dict)
+    sources: dict[str, Persona] = field(default_factory=dict)  # the persona each cue index was built from
+    # Indexes for other versions of a persona (a session pinned to version 1 after version 2 was published),
+    # made the first time one is graded; keyed by object, holding the persona so its id is never reused.
+    others: dict[int, tuple[Persona, ExemplarIndex]] = field(default_factory=dict)
 
     def tip(self, tip_id: str) -> Tip:
         return next(t for t in self.tips if t.id == tip_id)
 
+    def cues_for(self, persona: Persona) -> ExemplarIndex | None:
+        """The interest cues of exactly this persona version."""
+        index, source = self.cues.get(persona.id), self.sources.get(persona.id)
+        if index is not None and (source is None or source is persona or source == persona):
+            return index
+        found = self.others.get(id(persona))
+        if found is not None and found[0] is persona:
+            return found[1]
+        built = self._cues_of(persona)
+        self.others[id(persona)] = (persona, built)
+        return built
+
     def with_persona(self, persona: Persona) -> Knowledge:
         """This knowledge plus `persona`'s interest cues, embedded in memory: for a persona written after start
         (a draft being checked, a version just published). The original is left as it was."""
-        return replace(self, cues={**self.cues, persona.id: self._cues_of(persona)})
+        return replace(
+            self,
+            cues={**self.cues, persona.id: self._cues_of(persona)},
+            sources={**self.sources, persona.id: persona},
+        )
 
     def learn(self, persona: Persona) -> None:
         """Know `persona`'s interests from now on (a team persona published while the app runs)."""
         self.cues[persona.id] = self._cues_of(persona)
+        self.sources[persona.id] = persona
 
     def _cues_of(self, persona: Persona) -> ExemplarIndex:
         docs = interest_documents(persona)

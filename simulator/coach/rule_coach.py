@@ -173,7 +173,7 @@ class RuleCoach:
         """This persona's interests by closeness in meaning (`ranked_interests`), when the message asks something."""
         if self.knowledge is None or visible.persona is None or vector is None or not reading.questions:
             return []
-        cues = self.knowledge.cues.get(visible.persona.id)
+        cues = self.knowledge.cues_for(visible.persona)  # this version's own interests
         if cues is None or len(cues) == 0:
             return []
         return ranked_interests([(n.label, n.score) for n in cues.nearest(vector[None, :], k=len(cues))[0]])
