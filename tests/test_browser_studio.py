@@ -195,3 +195,63 @@ def test_the_form_edits_the_yaml(
     expect(trainer.locator("#studio-notice")).to_contain_text("Draft version 1 saved.")
     expect(trainer.locator("#studio-library")).to_contain_text("Kwame, second edition")
     trainer.screenshot(path=str(data_dir / "studio-form.png"), full_page=True)
+
+
+def test_a_card_png_is_imported_from_a_file(
+    studio_app: tuple[str, Path],
+    browser: Browser,  # noqa: F811
+    catalog: PersonaCatalog,
+    tmp_path: Path,
+) -> None:
+    from simulator.persona.cards import to_card_png
+    from simulator.persona.model import Persona
+
+    url, _ = studio_app
+    data = catalog.get("exclusive_distributor").model_dump(mode="json")
+    data["id"], data["name"] = "card_import", "Card Import"
+    card = tmp_path / "card.png"
+    card.write_bytes(to_card_png(Persona.model_validate(data)))
+    trainer = sign_in(browser, url, "tess")
+    trainer.get_by_role("tab", name="Studio").click()
+    trainer.get_by_text("Import (Parley YAML/JSON", exact=False).click()
+    trainer.locator("#studio-file-input").set_input_files(str(card))
+    trainer.locator("#studio-upload").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("Imported card.png as the draft card_import")
+    expect(trainer.locator("#studio-library")).to_contain_text("Card Import")
+    # The same file again: refused, with the reason.
+    trainer.locator("#studio-upload").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("already used by a team persona")
+    pick(trainer, "studio-picker", "Card Import")
+    trainer.locator("#studio-open").click()
+    expect(trainer.locator("#studio-problems")).to_contain_text("Valid")
+
+
+def test_the_import_route_refuses_trainees_forgeries_and_big_files(
+    studio_app: tuple[str, Path],
+) -> None:
+    import urllib.error
+    import urllib.request
+
+    from tests.appserver import signed_in
+
+    url, _ = studio_app
+    route = url + "parley/studio/import?name=x.yaml"
+
+    def post(opener: urllib.request.OpenerDirector, body: bytes, header: bool = True) -> tuple[int, str]:
+        request = urllib.request.Request(route, data=body, method="POST")
+        if header:
+            request.add_header("X-Parley-Import", "1")
+        try:
+            with opener.open(request, timeout=30) as answer:
+                return answer.status, answer.read().decode()
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.read().decode()
+
+    trainee, trainer = signed_in(url, "ann", PASSWORD), signed_in(url, "tess", PASSWORD)
+    assert post(urllib.request.build_opener(), b"id: x")[0] == 401  # not signed in
+    status, text = post(trainee, b"id: x")
+    assert status == 403 and "only a trainer" in text
+    assert post(trainer, b"id: x", header=False)[0] == 403  # a cross-site form cannot set the header
+    assert post(trainer, b"x" * (9 << 20))[0] == 413
+    status, text = post(trainer, b"{broken")
+    assert status == 400 and "broken JSON" in text

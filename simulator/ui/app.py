@@ -18,12 +18,13 @@ from simulator.config import Settings
 from simulator.errors import SimulatorError
 from simulator.team.service import Team
 from simulator.ui.downloads import Downloads
-from simulator.ui.guard import Guard
+from simulator.ui.guard import Guard, Importer
 from simulator.ui.handlers import Handlers, Screen
 from simulator.ui.studio_handlers import StudioHandlers
 from simulator.ui.studio_tab import build_studio_tab
 from simulator.ui.style import CSS
 from simulator.ui.team_handlers import TeamHandlers
+from simulator.ui.widgets import any_persona, choice_radio, export_format, id_picker, user_of
 from simulator.wiring import build_services
 
 log = logging.getLogger(__name__)
@@ -34,31 +35,6 @@ AUTH_MESSAGE = (
 )
 
 
-def _choice(label: str, options: list[str], default: str, elem_id: str) -> gr.Radio:
-    """A picker that only shows when there is something to choose."""
-    return gr.Radio(choices=options, value=default, label=label, visible=len(options) > 1, elem_id=elem_id)
-
-
-def _ids(label: str, elem_id: str, **options: Any) -> gr.Dropdown:
-    """A picker of ids filled per caller on load. Any value is let through to the team service, which decides
-    what the caller may see: that check, not the list of choices, is what guards the data (API calls included)."""
-    return gr.Dropdown(choices=[], label=label, elem_id=elem_id, allow_custom_value=True, **options)
-
-
-def _any_persona(review: TeamHandlers, elem_id: str) -> gr.Dropdown:
-    """A counterpart filter that starts at "any"."""
-    return gr.Dropdown(choices=[("any", ""), *review.persona_choices()], value="", label="Counterpart", elem_id=elem_id)
-
-
-def _export_format(default: str, elem_id: str) -> gr.Radio:
-    return gr.Radio(choices=["json", "csv", "html"], value=default, label="Export as", elem_id=elem_id)
-
-
-def _user(request: gr.Request | None) -> str | None:
-    """The signed-in name from Gradio's session cookie; None when the app runs without accounts."""
-    return getattr(request, "username", None) if request is not None else None
-
-
 @dataclass(frozen=True)
 class Built:
     """The Blocks app and what `launch` needs beside it."""
@@ -66,6 +42,7 @@ class Built:
     app: gr.Blocks
     team: Team
     downloads: Downloads
+    importer: Importer | None = None  # the Studio's file import route
 
 
 def build(settings: Settings) -> Built:
@@ -91,8 +68,8 @@ def build(settings: Settings) -> Built:
         with gr.Tabs():
             with gr.Tab("Practice", id="practice-tab", elem_id="practice-tab"):
                 gr.Markdown(handlers.in_use(), elem_id="in-use")
-                voice = _choice("Counterpart voice", list(practice.voices), practice.voice.name, "voice-choice")
-                coach_choice = _choice("Coach", list(practice.coaches), practice.coach.name, "coach-choice")
+                voice = choice_radio("Counterpart voice", list(practice.voices), practice.voice.name, "voice-choice")
+                coach_choice = choice_radio("Coach", list(practice.coaches), practice.coach.name, "coach-choice")
                 if degraded:
                     gr.Markdown(
                         "**Transcript search and tip matching are off: the embedding store could not be opened "
@@ -103,7 +80,7 @@ def build(settings: Settings) -> Built:
                     gr.Markdown("### My assignments")
                     assigned = gr.HTML("", elem_id="my-assignments")
                     with gr.Row():
-                        assignment = _ids("Assignment", "assignment-picker", scale=4)
+                        assignment = id_picker("Assignment", "assignment-picker", scale=4)
                         start_assigned = gr.Button("Start assignment", elem_id="start-assignment", scale=1)
                 with gr.Row():
                     with gr.Column(scale=3):
@@ -135,14 +112,14 @@ def build(settings: Settings) -> Built:
                         ledger = gr.HTML("", elem_id="ledger-panel")
                 debrief = gr.Markdown("", elem_id="debrief")
                 with gr.Accordion("Past sessions", open=False):
-                    past = _ids("Stored sessions", "past-sessions")
+                    past = id_picker("Stored sessions", "past-sessions")
                     with gr.Row():
                         refresh = gr.Button("Refresh list", elem_id="refresh-sessions")
                         reopen = gr.Button("Reopen", elem_id="reopen")
             with gr.Tab("Review", id="review-tab", elem_id="review-tab"):
                 with gr.Row():
-                    trainee_filter = _ids("Trainee", "filter-trainee")
-                    persona_filter = _any_persona(review, "filter-persona")
+                    trainee_filter = id_picker("Trainee", "filter-trainee")
+                    persona_filter = any_persona(review, "filter-persona")
                     only = gr.Radio(
                         choices=[("all", ""), ("passed", "passed"), ("not passed", "not passed"), ("open", "open")],
                         value="",
@@ -152,32 +129,32 @@ def build(settings: Settings) -> Built:
                     apply_filter = gr.Button("Show sessions", elem_id="apply-filter")
                 sessions = gr.HTML("", elem_id="sessions-panel")
                 with gr.Row():
-                    picked = _ids("Session", "review-session", scale=4)
+                    picked = id_picker("Session", "review-session", scale=4)
                     open_btn = gr.Button("Open transcript", elem_id="open-transcript", scale=1)
                 review_notice = gr.Markdown("", elem_id="review-notice")
                 transcript = gr.HTML("", elem_id="transcript-panel")
                 with gr.Group(visible=False) as comment_box:
                     with gr.Row():
-                        turn = _ids("Message", "comment-turn", scale=1)
+                        turn = id_picker("Message", "comment-turn", scale=1)
                         comment_text = gr.Textbox(label="Comment for the trainee", elem_id="comment-text", scale=4)
                         add_comment = gr.Button("Add comment", elem_id="add-comment", scale=1)
                     with gr.Row():
-                        fmt = _export_format("html", "export-format")
+                        fmt = export_format("html", "export-format")
                         export_btn = gr.Button("Export transcript", elem_id="export-transcript")
                     export_file = gr.HTML("", elem_id="export-file")
             with gr.Tab("Cohort", id="cohort-tab", elem_id="cohort-tab", visible=False) as cohort_tab:
                 with gr.Row():
-                    cohort_persona = _any_persona(review, "cohort-persona")
+                    cohort_persona = any_persona(review, "cohort-persona")
                     show_cohort = gr.Button("Compare trainees", elem_id="show-cohort")
                 cohort_table = gr.HTML("", elem_id="cohort-panel")
                 with gr.Row():
-                    cohort_fmt = _export_format("csv", "cohort-format")
+                    cohort_fmt = export_format("csv", "cohort-format")
                     cohort_export = gr.Button("Export cohort", elem_id="export-cohort")
                 cohort_notice = gr.Markdown("", elem_id="cohort-notice")
                 cohort_file = gr.HTML("", elem_id="cohort-file")
             with gr.Tab("Assign", id="assign-tab", elem_id="assign-tab", visible=False) as assign_tab:
                 with gr.Row():
-                    assign_trainees = _ids("Trainees", "assign-trainees", multiselect=True)
+                    assign_trainees = id_picker("Trainees", "assign-trainees", multiselect=True)
                     assign_personas = gr.Dropdown(
                         choices=review.persona_choices(),
                         multiselect=True,
@@ -197,12 +174,12 @@ def build(settings: Settings) -> Built:
                 assign_btn = gr.Button("Assign", variant="primary", elem_id="assign")
                 assign_notice = gr.Markdown("", elem_id="assign-notice")
                 assigned_table = gr.HTML("", elem_id="assigned-table")
-            studio_tab, studio_library, studio_picker = build_studio_tab(studio, _user)
+            studio_tab, studio_library, studio_picker = build_studio_tab(studio, user_of)
 
         screen = [chat, coach, meter, ledger, debrief, notice, handle, draft]
 
         def on_load(request: gr.Request) -> tuple[Any, ...]:
-            user = _user(request)
+            user = user_of(request)
             land = review.landing(user)
             trainer_table = review.my_assignments(user)[0] if land.assigns else ""
             return (
@@ -258,36 +235,36 @@ def build(settings: Settings) -> Built:
         def on_start(
             p: str | None, h: Any, c: Any, v: str | None, k: str | None, request: gr.Request
         ) -> tuple[Any, ...]:
-            return handlers.start(p, h, c, v, k, username=_user(request)).outputs()
+            return handlers.start(p, h, c, v, k, username=user_of(request)).outputs()
 
         def on_start_assignment(
             a: str | None, h: Any, c: Any, v: str | None, k: str | None, request: gr.Request
         ) -> tuple[Any, ...]:
-            return handlers.start_assignment(a, h, c, v, k, username=_user(request)).outputs()
+            return handlers.start_assignment(a, h, c, v, k, username=user_of(request)).outputs()
 
         def on_send(t: str, h: Any, c: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
             """The reply grows in the chat as checked pieces arrive; the grade is stored before the first piece,
             so the coach panel shows it with that piece. The rest of the page follows when the turn is stored."""
             graded = False
-            for item in handlers.send_stream(t, h, c, username=_user(request)):
+            for item in handlers.send_stream(t, h, c, username=user_of(request)):
                 if isinstance(item, Screen):
                     yield item.outputs()
                     continue
-                coach_now = gr.skip() if graded else handlers.coach_panel(h, _user(request))
+                coach_now = gr.skip() if graded else handlers.coach_panel(h, user_of(request))
                 graded = True
                 yield (item, coach_now, *[gr.skip()] * (len(screen) - 2))
 
         def on_end(h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
-            return handlers.end(h, c, username=_user(request)).outputs()
+            return handlers.end(h, c, username=user_of(request)).outputs()
 
         def on_reopen(s: str | None, h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
-            return handlers.reopen(s, h, c, username=_user(request)).outputs()
+            return handlers.reopen(s, h, c, username=user_of(request)).outputs()
 
         def on_refresh(request: gr.Request) -> gr.Dropdown:
-            return gr.Dropdown(choices=handlers.session_choices(_user(request)))
+            return gr.Dropdown(choices=handlers.session_choices(user_of(request)))
 
         def on_assignments(request: gr.Request) -> tuple[Any, ...]:
-            table, picks = review.my_assignments(_user(request))
+            table, picks = review.my_assignments(user_of(request))
             return table, gr.Dropdown(choices=picks)
 
         # Starting, sending and ending can move an assignment's status: the list follows each of them.
@@ -309,29 +286,29 @@ def build(settings: Settings) -> Built:
         refresh.click(on_refresh, None, past, api_name="own_sessions")
 
         def on_filter(t: str | None, p: str | None, o: str | None, request: gr.Request) -> tuple[Any, ...]:
-            table, picks = review.sessions(t, p, o, _user(request))
+            table, picks = review.sessions(t, p, o, user_of(request))
             return table, gr.Dropdown(choices=picks, value=None)
 
         def on_open(s: str | None, request: gr.Request) -> tuple[Any, ...]:
-            html, turns, message = review.open_session(s, _user(request))
+            html, turns, message = review.open_session(s, user_of(request))
             return html, gr.Dropdown(choices=turns, value=turns[-1] if turns else None), message
 
         def on_comment(s: str | None, n: Any, text: str, request: gr.Request) -> tuple[Any, ...]:
-            return review.comment(s, n, text, _user(request))
+            return review.comment(s, n, text, user_of(request))
 
         def on_export(s: str | None, f: str, request: gr.Request) -> tuple[Any, ...]:
-            return review.export_session(s, f, _user(request))
+            return review.export_session(s, f, user_of(request))
 
         def on_cohort(p: str | None, request: gr.Request) -> str:
-            return review.cohort(p, _user(request))
+            return review.cohort(p, user_of(request))
 
         def on_cohort_export(p: str | None, f: str, request: gr.Request) -> tuple[Any, ...]:
-            return review.export_cohort(p, f, _user(request))
+            return review.export_cohort(p, f, user_of(request))
 
         def on_assign(
             t: Any, p: Any, d: str | None, g: Any, a: Any, n: str | None, v: Any, request: gr.Request
         ) -> tuple[Any, ...]:
-            return review.assign(t, p, d, g, a, n, _user(request), v)
+            return review.assign(t, p, d, g, a, n, user_of(request), v)
 
         apply_filter.click(on_filter, [trainee_filter, persona_filter, only], [sessions, picked], api_name="sessions")
         open_btn.click(on_open, [picked], [transcript, turn, review_notice], api_name="transcript")
@@ -349,7 +326,7 @@ def build(settings: Settings) -> Built:
             [assign_notice, assigned_table],
             api_name="assign",
         )
-    return Built(app, team, downloads)
+    return Built(app, team, downloads, studio.upload)
 
 
 def build_app(settings: Settings) -> gr.Blocks:
@@ -368,7 +345,11 @@ def launch_options(built: Built) -> dict[str, Any]:
         "run_history": False,
         # The app has no upload component; the guard closes the upload route, and this caps it besides.
         "max_file_size": "16kb",
-        "app_kwargs": {"middleware": [Middleware(Guard, auth_required=auth_required, downloads=built.downloads)]},
+        "app_kwargs": {
+            "middleware": [
+                Middleware(Guard, auth_required=auth_required, downloads=built.downloads, importer=built.importer)
+            ]
+        },
     }
     if auth_required:
 

@@ -37,6 +37,13 @@ log = logging.getLogger(__name__)
 
 API = "/gradio_api"
 DOWNLOAD = "/parley/download/"
+# The Studio's file import (a card PNG cannot be pasted). Gradio's own upload route stays closed: this one
+# hands the bytes straight to the Studio service as the signed-in caller, and writes nothing to disk.
+STUDIO_IMPORT = "/parley/studio/import"
+IMPORT_HEADER = b"x-parley-import"  # a cross-site form cannot set it, so a forged post is refused
+MAX_IMPORT = (8 << 20) + 4096
+# (signed-in name or None, file name, bytes) -> (HTTP status, JSON body)
+Importer = Callable[[str | None, str, bytes], tuple[int, dict[str, str]]]
 # What a browser needs to draw the sign-in form and sign in; every other route needs a signed-in user.
 PUBLIC = frozenset(
     {
@@ -157,7 +164,10 @@ SIGN_IN = json.dumps({"detail": "Not authenticated: sign in first."}).encode()
 class Guard:
     """`auth_required`: the app has accounts, so only the sign-in page is served to anonymous visitors."""
 
-    def __init__(self, app: ASGIApp, *, auth_required: bool, downloads: Downloads) -> None:
+    def __init__(
+        self, app: ASGIApp, *, auth_required: bool, downloads: Downloads, importer: Importer | None = None
+    ) -> None:
+        self.importer = importer
         self.app = app
         self.auth_required = auth_required
         self.downloads = downloads
@@ -184,6 +194,9 @@ class Guard:
             return
         if path.startswith(DOWNLOAD):
             await self._download(path[len(DOWNLOAD) :], user, send)
+            return
+        if path == STUDIO_IMPORT:
+            await self._import(scope, receive, user, send)
             return
         body = b""
         if scope.get("method") == "POST" and path.startswith(API):
@@ -253,6 +266,20 @@ class Guard:
 
         return wrapped
 
+    async def _import(self, scope: Scope, receive: Receive, user: str | None, send: Send) -> None:
+        headers = dict(scope.get("headers") or [])
+        if self.importer is None or scope.get("method") != "POST" or headers.get(IMPORT_HEADER) != b"1":
+            await _respond(send, 403, REFUSED)
+            return
+        body = await _read_body(receive, MAX_IMPORT)
+        if body is None:
+            await _respond(send, 413, json.dumps({"error": "the file is larger than 8 MiB"}).encode())
+            return
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        name = (query.get("name") or ["upload"])[0][:200]
+        status, payload = await anyio.to_thread.run_sync(self.importer, user, name, body)
+        await _respond(send, status, json.dumps(payload).encode())
+
     async def _download(self, token: str, user: str | None, send: Send) -> None:
         found = await anyio.to_thread.run_sync(self.downloads.redeem, token, user)
         if found is None:
@@ -271,7 +298,7 @@ class Guard:
         await send({"type": "http.response.body", "body": content})
 
 
-async def _read_body(receive: Receive) -> bytes | None:
+async def _read_body(receive: Receive, limit: int = 0) -> bytes | None:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -280,7 +307,7 @@ async def _read_body(receive: Receive) -> bytes | None:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > (limit or MAX_BODY):
             return None
         chunks.append(chunk)
         if not message.get("more_body", False):

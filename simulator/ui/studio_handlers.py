@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from simulator.errors import SimulatorError
+from simulator.errors import NotAllowedError, SimulatorError
 from simulator.persona.cards import to_yaml
 from simulator.studio.check import CheckReport
 from simulator.studio.drafting import GuidedInterest
@@ -176,6 +176,20 @@ class StudioHandlers:
             version.persona_id,
             f"Drafted `{version.persona_id}` from the form: the rest comes from the archetype; reword it here.",
         )
+
+    def upload(self, username: str | None, name: str, blob: bytes) -> tuple[int, dict[str, str]]:
+        """The file import route's answer: (HTTP status, {"notice"} or {"error"}); the guard calls it."""
+        try:
+            draft, imported = self.studio.import_file(self._caller(username), name, blob)
+        except NotAllowedError as exc:
+            return 403, {"error": str(exc)}
+        except SimulatorError as exc:
+            return 400, {"error": str(exc)}
+        missing = f" Still to write: {', '.join(imported.missing)}." if imported.missing else ""
+        return 200, {
+            "notice": f"Imported {name} as the draft {draft.persona_id}: pick it in the library and open it.{missing}",
+            "persona_id": draft.persona_id,
+        }
 
     def import_text(self, text: str, username: str | None) -> tuple[Opened, str]:
         """Pasted Parley YAML/JSON or a card's JSON becomes a new draft; returns (editor, what stayed in the box)."""

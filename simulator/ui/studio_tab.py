@@ -15,6 +15,17 @@ from simulator.ui.studio_handlers import Opened, StudioHandlers
 
 UserOf = Callable[[gr.Request | None], str | None]
 LEVELS = [lv.value for lv in Level]
+UPLOAD_JS = """
+async () => {
+  const input = document.querySelector('#studio-file-input');
+  if (!input || !input.files.length) return 'Choose a file first.';
+  const file = input.files[0];
+  const answer = await fetch('parley/studio/import?name=' + encodeURIComponent(file.name), {
+    method: 'POST', headers: {'X-Parley-Import': '1'}, body: file, credentials: 'same-origin'});
+  const data = await answer.json().catch(() => ({error: 'the server answered with something unexpected'}));
+  return data.notice || ('⚠️ ' + (data.error || 'not allowed'));
+}
+"""
 
 
 def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, gr.HTML, gr.Dropdown]:
@@ -69,7 +80,13 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
                         ]
                 guided_btn = gr.Button("Make the draft", elem_id="studio-guided")
         with gr.Accordion("Import (Parley YAML/JSON or a Character Card's JSON)", open=False):
-            pasted = gr.Textbox(lines=6, label="Paste the file's text", elem_id="studio-import-text")
+            gr.HTML(
+                '<label>A file (YAML, JSON, card JSON or card PNG): <input type="file" id="studio-file-input" '
+                'accept=".yaml,.yml,.json,.png"></label>',
+                elem_id="studio-file-box",
+            )
+            upload_btn = gr.Button("Import the file as a draft", elem_id="studio-upload")
+            pasted = gr.Textbox(lines=6, label="Or paste the file's text", elem_id="studio-import-text")
             import_btn = gr.Button("Import as a draft", elem_id="studio-import")
         notice = gr.Markdown("", elem_id="studio-notice")
         editing = gr.Markdown("", elem_id="studio-editing")
@@ -224,6 +241,15 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
     open_btn.click(on_open, [picker], editor_out, api_name="studio_open")
     copy_btn.click(on_copy, [picker], editor_out, api_name="studio_copy")
     new_btn.click(on_new, [archetype], editor_out, api_name="studio_new")
+
+    def on_refresh(request: gr.Request) -> tuple[Any, ...]:
+        table, choices = studio.library(user_of(request))
+        return table, gr.Dropdown(choices=choices)
+
+    # The file goes to the guard's import route from the browser (Gradio's upload route stays closed).
+    upload_btn.click(None, None, [notice], js=UPLOAD_JS).then(
+        on_refresh, None, [library, picker], api_name="studio_refresh"
+    )
     if studio.studio.drafter is not None:
         draft_btn.click(on_draft, [description, archetype], editor_out, api_name="studio_draft")
     else:
