@@ -255,3 +255,25 @@ def test_the_import_route_refuses_trainees_forgeries_and_big_files(
     assert post(trainer, b"x" * (9 << 20))[0] == 413
     status, text = post(trainer, b"{broken")
     assert status == 400 and "broken JSON" in text
+
+
+def test_a_persona_is_shared_as_a_card_png_download(
+    studio_app: tuple[str, Path],
+    browser: Browser,  # noqa: F811
+) -> None:
+    from simulator.persona.cards import read_persona_file
+
+    url, _ = studio_app
+    trainer = sign_in(browser, url, "tess")
+    trainer.get_by_role("tab", name="Studio").click()
+    pick(trainer, "studio-picker", "Ines Carvalho")
+    trainer.locator("#studio-open").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("read-only")
+    trainer.locator("#studio-format").get_by_text("card-png").click()
+    trainer.locator("#studio-export").click()
+    expect(trainer.locator("#studio-notice")).to_contain_text("Exported shared_lab.card.png")
+    with trainer.expect_download() as download:
+        trainer.locator("#studio-file a.download").click()
+    blob = Path(download.value.path()).read_bytes()
+    imported = read_persona_file("shared_lab.card.png", blob)
+    assert imported.source == "card-v3" and imported.data["id"] == "shared_lab"
