@@ -188,6 +188,8 @@ def test_the_form_edits_the_yaml(
     expect(reveal).not_to_have_value("")
     name.fill("Kwame, second edition")
     reveal.fill("The fine is real, and I have to show the board I recovered it.")
+    expect(trainer.locator("#studio-form-lines textarea")).not_to_have_value("")
+    trainer.locator("#studio-form-lines textarea").fill("Right, that is a deal.\nFine. Shake on it.")
     trainer.locator("#studio-form-apply").click()
     expect(trainer.locator("#studio-notice")).to_contain_text("written into the YAML")
     expect(trainer.locator("#studio-yaml")).to_contain_text("Kwame, second edition")
@@ -195,6 +197,17 @@ def test_the_form_edits_the_yaml(
     expect(trainer.locator("#studio-notice")).to_contain_text("Draft version 1 saved.")
     expect(trainer.locator("#studio-library")).to_contain_text("Kwame, second edition")
     trainer.screenshot(path=str(data_dir / "studio-form.png"), full_page=True)
+    # The editor draws only what is on screen, so the saved draft itself shows the lines made it in.
+    import json
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "parley.sqlite3") as db:
+        (saved,) = db.execute(
+            "SELECT data_json FROM persona_versions WHERE persona_id='failed_delivery_copy'"
+        ).fetchone()
+    stored = json.loads(saved)
+    assert stored["lines"]["anchor"] == ["Right, that is a deal.", "Fine. Shake on it."]
+    assert stored["hidden_interests"][0]["reveal"].startswith("The fine is real")
 
 
 def test_a_card_png_is_imported_from_a_file(

@@ -41,3 +41,18 @@ def test_broken_yaml_is_named_not_overwritten() -> None:
 
     with pytest.raises(StudioInputError, match="line 2"):
         form.face_values("id: x\n  name: [")
+
+
+def test_positions_and_lines_are_in_the_form_too(catalog: PersonaCatalog) -> None:
+    persona = catalog.get("launch_deadline")
+    text = to_yaml(persona)
+    assert [n for _, n in form.position_choices(text)] == list(range(len(persona.positions)))
+    position = form.position_values(text, 0)
+    assert position[1] == persona.positions[0].statement
+    unchanged = form.apply_more(text, 0, position, "accept", form.line_values(text, "accept"))
+    assert Persona.model_validate(yaml.safe_load(unchanged)) == persona
+    position[1] = "A new demand, in their words."
+    changed = yaml.safe_load(form.apply_more(text, 0, position, "accept", "Deal.\nDone, then."))
+    assert changed["positions"][0]["statement"] == "A new demand, in their words."
+    assert changed["lines"]["accept"] == ["Deal.", "Done, then."]
+    assert changed["lines"]["anchor"] == [line for line in persona.lines.anchor]

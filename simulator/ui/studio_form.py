@@ -124,3 +124,59 @@ def apply_form(text: str, face: list[Any], index: int | None, interest: list[Any
             for d, _, cs in (line.partition("|") for line in _lines(satisfiers))
         ]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+
+
+POSITION_TEXT = ("id", "statement", "topic", "softened")
+# cues and behind: comma-separated
+MOVES = (
+    "anchor",
+    "acknowledge",
+    "escalate",
+    "reject_split",
+    "reject_proposal",
+    "counter",
+    "accept",
+    "walk_away",
+    "out_of_turns",
+    "clarify",
+    "reveal_lead",
+)
+
+
+def position_choices(text: str) -> list[tuple[str, int]]:
+    positions = _parse(text).get("positions") or []
+    return [
+        (f"{n + 1}. {p.get('id', '?')}" if isinstance(p, dict) else f"{n + 1}.", n) for n, p in enumerate(positions)
+    ]
+
+
+def position_values(text: str, index: int | None) -> list[str]:
+    positions = _parse(text).get("positions") or []
+    if index is None or not (0 <= int(index) < len(positions)) or not isinstance(positions[int(index)], dict):
+        return [""] * (len(POSITION_TEXT) + 2)
+    p = positions[int(index)]
+    return [str(p.get(k) or "") for k in POSITION_TEXT] + [
+        ", ".join(p.get("cues") or []),
+        ", ".join(p.get("behind") or []),
+    ]
+
+
+def line_values(text: str, move: str | None) -> str:
+    lines = _parse(text).get("lines") or {}
+    return "\n".join(lines.get(move) or []) if isinstance(lines, dict) and move else ""
+
+
+def apply_more(text: str, index: int | None, position: list[Any], move: str | None, lines: str) -> str:
+    """The YAML with one position's and one move's lines from the form written in."""
+    data = _parse(text)
+    positions = data.setdefault("positions", [])
+    if index is not None and 0 <= int(index) < len(positions) and isinstance(positions[int(index)], dict):
+        target = positions[int(index)]
+        for key, value in zip(POSITION_TEXT, position[: len(POSITION_TEXT)], strict=True):
+            target[key] = str(value or "").strip()
+        cues, behind = position[len(POSITION_TEXT) :]
+        target["cues"] = [c.strip() for c in str(cues or "").split(",") if c.strip()]
+        target["behind"] = [b.strip() for b in str(behind or "").split(",") if b.strip()]
+    if move in MOVES:
+        data.setdefault("lines", {})[move] = _lines(lines)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)

@@ -94,7 +94,7 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
             "", language="yaml", label="Persona (YAML)", interactive=True, max_lines=40, elem_id="studio-yaml"
         )
         problems = gr.Markdown("", elem_id="studio-problems")
-        with gr.Accordion("Form (every field of the public face and of each hidden interest)", open=False):
+        with gr.Accordion("Form (every field: public face, numbers, each hidden interest, each position, each move's lines)", open=False):
             with gr.Row():
                 fill_btn = gr.Button("Fill the form from the YAML", elem_id="studio-form-fill")
                 apply_btn = gr.Button("Apply the form to the YAML", elem_id="studio-form-apply")
@@ -129,6 +129,17 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
                     elem_id="studio-form-i-satisfiers",
                 ),
             ]
+            position_pick = gr.Dropdown(choices=[], label="Position", elem_id="studio-form-position")
+            form_position: list[Any] = [
+                gr.Textbox(label=k, elem_id=f"studio-form-p-{k}") for k in form.POSITION_TEXT
+            ] + [
+                gr.Textbox(label="cues (comma-separated)", elem_id="studio-form-p-cues"),
+                gr.Textbox(label="behind (interest ids, comma-separated)", elem_id="studio-form-p-behind"),
+            ]
+            move_pick = gr.Dropdown(
+                list(form.MOVES), value="anchor", label="Scripted lines for", elem_id="studio-form-move"
+            )
+            move_lines = gr.Textbox(label="lines (one per line)", lines=4, elem_id="studio-form-lines")
         with gr.Row():
             save_btn = gr.Button("Save draft", variant="primary", elem_id="studio-save")
             check_btn = gr.Button("Check", elem_id="studio-check")
@@ -215,8 +226,15 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
         try:
             values, choices = form.face_values(text), form.interest_choices(text)
         except SimulatorError as exc:
-            return (*([gr.update()] * len(form_face)), gr.update(), f"⚠️ {exc}")
-        return (*values, gr.Dropdown(choices=choices, value=0 if choices else None), "")
+            return (*([gr.update()] * (len(form_face) + 3)), f"⚠️ {exc}")
+        positions = form.position_choices(text)
+        return (
+            *values,
+            gr.Dropdown(choices=choices, value=0 if choices else None),
+            gr.Dropdown(choices=positions, value=0 if positions else None),
+            form.line_values(text, "anchor"),
+            "",
+        )
 
     def on_interest(text: str, index: Any) -> list[Any]:
         try:
@@ -229,14 +247,36 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
             text = form.apply_form(
                 values[editor], [values[c] for c in form_face], values[which], [values[c] for c in form_interest]
             )
+            text = form.apply_more(
+                text, values[position_pick], [values[c] for c in form_position], values[move_pick], values[move_lines]
+            )
         except (SimulatorError, ValueError) as exc:
             return gr.update(), f"⚠️ {exc}"
         return text, "The form was written into the YAML: save the draft to keep it."
 
-    fill_btn.click(on_fill, [editor], [*form_face, which, notice], api_name="studio_form_fill")
+    def on_position(text: str, index: Any) -> list[Any]:
+        try:
+            return form.position_values(text, index)
+        except SimulatorError:
+            return [gr.update()] * len(form_position)
+
+    def on_move(text: str, move: str | None) -> Any:
+        try:
+            return form.line_values(text, move)
+        except SimulatorError:
+            return gr.update()
+
+    fill_btn.click(
+        on_fill, [editor], [*form_face, which, position_pick, move_lines, notice], api_name="studio_form_fill"
+    )
+    position_pick.change(on_position, [editor, position_pick], form_position, api_name="studio_form_position")
+    move_pick.change(on_move, [editor, move_pick], move_lines, api_name="studio_form_move")
     which.change(on_interest, [editor, which], form_interest, api_name="studio_form_interest")
     apply_btn.click(
-        on_apply, {editor, which, *form_face, *form_interest}, [editor, notice], api_name="studio_form_apply"
+        on_apply,
+        {editor, which, position_pick, move_pick, move_lines, *form_face, *form_interest, *form_position},
+        [editor, notice],
+        api_name="studio_form_apply",
     )
     open_btn.click(on_open, [picker], editor_out, api_name="studio_open")
     copy_btn.click(on_copy, [picker], editor_out, api_name="studio_copy")
