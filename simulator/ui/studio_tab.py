@@ -94,7 +94,10 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
             "", language="yaml", label="Persona (YAML)", interactive=True, max_lines=40, elem_id="studio-yaml"
         )
         problems = gr.Markdown("", elem_id="studio-problems")
-        with gr.Accordion("Form (every field: public face, numbers, each hidden interest, each position, each move's lines)", open=False):
+        with gr.Accordion(
+            "Form (every field: public face, numbers, each hidden interest, each position, each move's lines)",
+            open=False,
+        ):
             with gr.Row():
                 fill_btn = gr.Button("Fill the form from the YAML", elem_id="studio-form-fill")
                 apply_btn = gr.Button("Apply the form to the YAML", elem_id="studio-form-apply")
