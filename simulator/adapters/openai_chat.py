@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import openai
 from langchain_core.messages import HumanMessage
@@ -81,12 +82,7 @@ class OpenAIStructuredModel:
         self._runnable = llm.with_structured_output(CoachGrade, method="function_calling")
 
     def fill(self, prompt: str) -> dict[str, object]:
-        try:
-            result = self._runnable.invoke([HumanMessage(prompt)])
-        except RETRYABLE as exc:
-            raise ModelError(f"the coach model at {self.settings.base_url} failed: {type(exc).__name__}") from None
-        except Exception as exc:  # parsing and protocol errors from the model's answer
-            raise ModelError(f"the coach model answered with something unusable: {type(exc).__name__}") from None
+        result = _invoke(self._runnable, prompt, f"the coach model at {self.settings.base_url}")
         if result is None:
             raise ModelError("the coach model returned nothing")
         return result.model_dump() if isinstance(result, BaseModel) else dict(result)
@@ -115,12 +111,17 @@ class OpenAIPersonaDrafter:
         self._runnable = llm.with_structured_output(schema, method="function_calling")
 
     def fill(self, prompt: str) -> dict[str, object]:
-        try:
-            result = self._runnable.invoke([HumanMessage(prompt)])
-        except RETRYABLE as exc:
-            raise ModelError(f"the model at {self.settings.base_url} failed: {type(exc).__name__}") from None
-        except Exception as exc:  # parsing and protocol errors from the model's answer
-            raise ModelError(f"the model answered with something unusable: {type(exc).__name__}") from None
+        result = _invoke(self._runnable, prompt, f"the model at {self.settings.base_url}")
         if not isinstance(result, dict):
             raise ModelError("the model returned no persona")
         return result
+
+
+def _invoke(runnable: Any, prompt: str, who: str) -> Any:
+    """One structured call; a failed endpoint and an unusable answer become ModelError, worded for the user."""
+    try:
+        return runnable.invoke([HumanMessage(prompt)])
+    except RETRYABLE as exc:
+        raise ModelError(f"{who} failed: {type(exc).__name__}") from None
+    except Exception as exc:  # parsing and protocol errors from the model's answer
+        raise ModelError(f"{who} answered with something unusable: {type(exc).__name__}") from None

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from simulator.errors import PersonaFileError
+from simulator.persona.files import yaml_syntax_problem
 from simulator.persona.model import Persona
 
 MAX_BYTES = 8 * 1024 * 1024  # a card's picture can be large; more than this is not a persona
@@ -234,9 +235,7 @@ def read_persona_file(name: str, blob: bytes) -> Imported:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-            raise PersonaFileError(name, [f"{at}YAML syntax error; check indentation and quoting"]) from None
+            raise PersonaFileError(name, [yaml_syntax_problem(exc)]) from None
     if isinstance(data, dict) and "spec" in data and "data" in data:
         return from_card(data, name)
     if not isinstance(data, dict):

@@ -133,11 +133,16 @@ def load_persona(path: Path) -> Persona:
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PersonaFileError(where, [f"{at}YAML syntax error ({problem}); check indentation and quoting"]) from None
+        raise PersonaFileError(where, [yaml_syntax_problem(exc)]) from None
     return validate_persona(data, where)
+
+
+def yaml_syntax_problem(exc: yaml.YAMLError) -> str:
+    """Where a YAML text breaks and what to check, for any reader of persona YAML."""
+    mark = getattr(exc, "problem_mark", None)
+    at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    return f"{at}YAML syntax error ({problem}); check indentation and quoting"
 
 
 def schema_problems(data: Any) -> list[str]:

@@ -20,7 +20,7 @@ from simulator.errors import NotAllowedError, StudioInputError, UnknownPersonaEr
 from simulator.game.rules import advance, initial_state
 from simulator.game.state import GameState
 from simulator.persona.cards import Imported, read_persona_file, slug, to_card, to_card_png, to_yaml
-from simulator.persona.files import PersonaCatalog, schema_problems
+from simulator.persona.files import PersonaCatalog, schema_problems, yaml_syntax_problem
 from simulator.persona.model import Archetype, Persona
 from simulator.session.practice import visible_to_coach
 from simulator.studio.check import CheckReport, check_data, check_persona
@@ -221,19 +221,9 @@ class Studio:
 
     # --- editing ----------------------------------------------------------------------------------------------
 
-    def parse(self, text: str) -> dict[str, Any]:
-        """The YAML view's text as data; a syntax error names the line."""
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-            raise StudioInputError(
-                f"{at}YAML syntax error ({getattr(exc, 'problem', '')}); check indentation"
-            ) from None
-        if not isinstance(data, dict):
-            raise StudioInputError("(top level): a persona is a mapping of fields such as id, name, role")
-        return data
+    @staticmethod
+    def parse(text: str) -> dict[str, Any]:
+        return parse_persona_text(text)
 
     @staticmethod
     def problems(data: dict[str, Any]) -> list[str]:
@@ -353,3 +343,14 @@ class Studio:
         turn = TestTurn(text, said.text, grade, [m.kind.value for m in moves], play.state.trust, ledger)
         play.turns.append(turn)
         return turn
+
+
+def parse_persona_text(text: str) -> dict[str, Any]:
+    """Persona YAML typed in the Studio (editor or form) as data; a syntax error names the line."""
+    try:
+        data = yaml.safe_load(text or "")
+    except yaml.YAMLError as exc:
+        raise StudioInputError(yaml_syntax_problem(exc)) from None
+    if not isinstance(data, dict):
+        raise StudioInputError("(top level): a persona is a mapping of fields such as id, name, role")
+    return data

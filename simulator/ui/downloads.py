@@ -12,9 +12,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 
 from simulator.errors import SimulatorError
 
+DOWNLOAD = "/parley/download/"  # the guard serves it
 # (signed-in name or None in single-user mode) -> (file name, content); raises SimulatorError when refused.
 Maker = Callable[[str | None], tuple[str, str | bytes]]
 MEDIA_TYPES = {
@@ -68,3 +70,12 @@ class Downloads:
         except SimulatorError:
             return None
         return name, content.encode("utf-8") if isinstance(content, str) else content
+
+    def link(self, owner: str | None, name: str, make: Maker) -> str:
+        """A one-time download link, for `owner` only; the file is made again, as them, when it is fetched."""
+        token = self.issue(owner, make)
+        minutes = int(self.ttl // 60)
+        return (
+            f"<p><a class='download' href='{DOWNLOAD[1:]}{token}' download='{escape(name)}'>Download "
+            f"{escape(name)}</a> <small>(works once, for {minutes} minutes, only for you)</small></p>"
+        )

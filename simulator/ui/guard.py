@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, quote
 
 import anyio
 
-from simulator.ui.downloads import MEDIA_TYPES, Downloads
+from simulator.ui.downloads import DOWNLOAD, MEDIA_TYPES, Downloads
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -36,7 +36,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger(__name__)
 
 API = "/gradio_api"
-DOWNLOAD = "/parley/download/"
 # The Studio's file import (a card PNG cannot be pasted). Gradio's own upload route stays closed: this one
 # hands the bytes straight to the Studio service as the signed-in caller, and writes nothing to disk.
 STUDIO_IMPORT = "/parley/studio/import"

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from simulator.errors import StudioInputError
+from simulator.studio.service import parse_persona_text
 
 FACE = ("id", "name", "role", "archetype", "difficulty", "scenario", "opening", "style")
 NUMBERS = (
@@ -27,16 +27,7 @@ INTEREST_LISTS = ("deflections", "probes")  # one per line
 # cues: comma-separated; satisfiers: "description | cue one, cue two", one per line
 
 
-def _parse(text: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text or "") or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}: " if mark else ""
-        raise StudioInputError(f"{at}the YAML has a syntax error; fix it before using the form") from None
-    if not isinstance(data, dict):
-        raise StudioInputError("(top level): a persona is a mapping of fields")
-    return data
+_parse = parse_persona_text  # the editor's own reader: the form sees exactly what the editor would save
 
 
 def _get(data: dict[str, Any], path: str) -> Any:

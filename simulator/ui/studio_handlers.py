@@ -20,7 +20,6 @@ from simulator.studio.service import Studio, TestPlay
 from simulator.team.model import Caller
 from simulator.team.service import Team
 from simulator.ui.downloads import Downloads
-from simulator.ui.guard import DOWNLOAD
 
 
 def _warn(exc: Exception) -> str:
@@ -266,8 +265,7 @@ class StudioHandlers:
             name, _ = make(username)
         except SimulatorError as exc:
             return "", _warn(exc)
-        token = self.downloads.issue(username, make)
-        link = f"<p><a class='download' href='{DOWNLOAD[1:]}{token}' download='{escape(name)}'>Download {escape(name)}</a></p>"
+        link = self.downloads.link(username, name, make)
         return link, f"Exported {name}."
 
     # --- test-play --------------------------------------------------------------------------------------------

@@ -15,8 +15,7 @@ from simulator.reports.html import cohort_table_html, progress_chart, transcript
 from simulator.team.model import Caller, Role
 from simulator.team.service import Team
 from simulator.ui import team_render
-from simulator.ui.downloads import Downloads, Maker
-from simulator.ui.guard import DOWNLOAD
+from simulator.ui.downloads import Downloads
 from simulator.ui.render import persona_label
 
 FILTER_ALL = ""
@@ -133,15 +132,6 @@ class TeamHandlers:
         transcript, _, _ = self.open_session(session_id, username)
         return transcript, "", f"Comment added to message {int(turn)}."
 
-    def _link(self, username: str | None, name: str, make: Maker) -> str:
-        """A one-time download link, for this user only; the file is made again, as them, when it is fetched."""
-        token = self.downloads.issue(username, make)
-        minutes = int(self.downloads.ttl // 60)
-        return (
-            f"<p><a class='download' href='{DOWNLOAD[1:]}{token}' download='{escape(name)}'>Download "
-            f"{escape(name)}</a> <small>(works once, for {minutes} minutes, only for you)</small></p>"
-        )
-
     def export_session(self, session_id: str | None, fmt: str, username: str | None) -> tuple[str, str]:
         """(download link, notice); the export is checked now, and again as whoever downloads it."""
         ids = [session_id] if session_id else []
@@ -154,7 +144,7 @@ class TeamHandlers:
             name, _ = make(username)
         except SimulatorError as exc:
             return "", _warn(exc)
-        return self._link(username, name, make), f"Exported {name}."
+        return self.downloads.link(username, name, make), f"Exported {name}."
 
     def cohort(self, persona_id: str | None, username: str | None) -> str:
         try:
@@ -173,7 +163,7 @@ class TeamHandlers:
             name, _ = make(username)
         except SimulatorError as exc:
             return "", _warn(exc)
-        return self._link(username, name, make), f"Exported {name}."
+        return self.downloads.link(username, name, make), f"Exported {name}."
 
     def assign(
         self,
