@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -51,10 +52,17 @@ class ModelSettings(BaseModel):
     timeout: float = Field(default=20.0, gt=0, description="Seconds for one call.")
     retries: int = Field(default=2, ge=0, le=10)
     max_tokens: int = Field(default=160, ge=8, le=4096)
+    structured: Literal["tools", "json_schema", "json_grammar"] = Field(
+        default="tools",
+        description="How structured answers are asked for: 'tools' (function calling: OpenAI, vLLM, Ollama), "
+        "'json_schema' (response_format json_schema), 'json_grammar' (llama.cpp's json_object with a schema, "
+        "which constrains the output by grammar: for small models that cannot fill a long schema otherwise).",
+    )
 
     @classmethod
     def from_env(cls, role: str) -> ModelSettings | None:
-        """`PARLEY_<ROLE>_BASE_URL`, `_MODEL`, `_API_KEY`, `_TEMPERATURE`, `_TIMEOUT`, `_RETRIES`, `_MAX_TOKENS`;
+        """`PARLEY_<ROLE>_BASE_URL`, `_MODEL`, `_API_KEY`, `_TEMPERATURE`, `_TIMEOUT`, `_RETRIES`, `_MAX_TOKENS`,
+        `_STRUCTURED`;
         `OPENAI_BASE_URL` / `OPENAI_API_KEY` / `PARLEY_MODEL` fill gaps. None when no endpoint is configured."""
         prefix = f"PARLEY_{role.upper()}_"
 
@@ -74,6 +82,7 @@ class ModelSettings(BaseModel):
             ("TIMEOUT", "timeout"),
             ("RETRIES", "retries"),
             ("MAX_TOKENS", "max_tokens"),
+            ("STRUCTURED", "structured"),
         ):
             if get(name):
                 values[key] = get(name)

@@ -20,10 +20,12 @@ import pytest
 from simulator.adapters.openai_chat import OpenAIChatModel, OpenAIStructuredModel
 from simulator.adapters.sqlite_store import SqliteStore
 from simulator.coach.model_coach import LLMCoach
-from simulator.config import ModelSettings
+from simulator.config import ModelSettings, Settings
 from simulator.counterpart.model_voice import LLMVoice
 from simulator.persona.files import PersonaCatalog
 from simulator.session.practice import Practice
+from simulator.team.model import Caller, Role
+from simulator.wiring import build_services
 
 
 def _gguf() -> Path:
@@ -50,7 +52,7 @@ def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "--port",
             str(port),
             "--n_ctx",
-            "4096",
+            "8192",  # a persona draft and its repair prompt are long
             "--n_threads",
             "2",
             "--model_alias",
@@ -111,3 +113,28 @@ def test_whole_conversation_through_the_real_adapter(
     assert [t.user_text for t in record.turns] == messages
     assert all(t.grade is not None and t.reply for t in record.turns)
     assert "llm" in coaches, "at least one structured grade came back from the model"
+
+
+def test_a_small_model_drafts_a_whole_persona_under_a_grammar(
+    llama_url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked by function calling, this model never finishes a persona (6,000 tokens, no tool call). Under
+    llama.cpp's schema grammar it returns a whole persona-shaped object; the Studio stores it as a draft, with
+    what the model could not get right listed by field for the trainer."""
+    monkeypatch.setenv("PARLEY_COUNTERPART_BASE_URL", llama_url)
+    monkeypatch.setenv("PARLEY_COUNTERPART_MODEL", "smollm2")
+    monkeypatch.setenv("PARLEY_COUNTERPART_STRUCTURED", "json_grammar")
+    monkeypatch.setenv("PARLEY_COUNTERPART_TEMPERATURE", "0.2")
+    services = build_services(Settings.from_env(), meaning=False)
+    trainer = Caller("tess", Role.TRAINER)
+    description = "A hospital procurement director pushing for 30% off our analytics platform, worried about an audit."
+    version, drafted = services.studio.draft(trainer, description, "competitive")
+    stored = services.studio.data_of(trainer, version.persona_id)
+    services.close()
+    assert version.status.value == "draft" and drafted.attempts in (1, 2)
+    assert stored == drafted.data  # kept exactly as drafted, problems and all
+    for key in ("name", "scenario", "opening", "positions", "hidden_interests", "lines"):
+        assert stored.get(key), f"the draft has no {key}"
+    assert len(stored["hidden_interests"]) >= 3  # the grammar holds the schema's minimum
+    assert all(isinstance(i, dict) and i.get("reveal") and i.get("probes") for i in stored["hidden_interests"])
+    assert all(": " in p for p in drafted.problems)  # each names its field

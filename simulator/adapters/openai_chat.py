@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import openai
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.runnables import RunnableLambda
 from langchain_openai import ChatOpenAI
-from pydantic import BaseModel
 
 from simulator.config import ModelSettings
 from simulator.errors import ModelError
@@ -63,7 +64,8 @@ class OpenAIChatModel:
 
 
 class OpenAIStructuredModel:
-    """Structured output by function calling (llama.cpp servers reject `json_schema`)."""
+    """The coach's grade as structured output, asked for the way `settings.structured` says (llama.cpp servers
+    reject `json_schema`; function calling works on all of them for a schema this small)."""
 
     def __init__(self, settings: ModelSettings) -> None:
         from simulator.coach.model_coach import CoachGrade
@@ -79,42 +81,107 @@ class OpenAIStructuredModel:
             max_retries=settings.retries,
             extra_body={"max_tokens": max(settings.max_tokens, 400)},
         )
-        self._runnable = llm.with_structured_output(CoachGrade, method="function_calling")
+        self._runnable = _structured(llm, CoachGrade.model_json_schema(), settings.structured)
 
     def fill(self, prompt: str) -> dict[str, object]:
         result = _invoke(self._runnable, prompt, f"the coach model at {self.settings.base_url}")
-        if result is None:
+        if not isinstance(result, dict):
             raise ModelError("the coach model returned nothing")
-        return result.model_dump() if isinstance(result, BaseModel) else dict(result)
+        return result
 
 
 class OpenAIPersonaDrafter:
-    """Drafts a whole persona by function calling. Returns the model's arguments as they are, valid or not: the
-    Studio validates them, repairs once, and shows the trainer what is still wrong."""
+    """Drafts a whole persona as structured output. Returns the model's answer as it is, valid or not: the
+    Studio validates it, repairs once, and shows the trainer what is still wrong."""
 
     def __init__(self, settings: ModelSettings) -> None:
         from simulator.persona.files import persona_json_schema
 
         self.settings = settings
         self.name = settings.model
-        schema = {k: v for k, v in persona_json_schema().items() if k != "$schema"}
+        schema = bounded({k: v for k, v in persona_json_schema().items() if k != "$schema"})
         schema["title"], schema["description"] = "Persona", "One Parley negotiation counterpart."
         llm = ChatOpenAI(
             model=settings.model,
             base_url=settings.base_url,
             api_key=settings.api_key,
             temperature=settings.temperature,
-            timeout=max(settings.timeout, 120.0),  # a whole persona is long
+            timeout=max(settings.timeout, 300.0),  # a whole persona is long
             max_retries=settings.retries,
-            extra_body={"max_tokens": 6000},
+            extra_body={"max_tokens": DRAFT_MAX_TOKENS},
         )
-        self._runnable = llm.with_structured_output(schema, method="function_calling")
+        self._runnable = _structured(llm, schema, settings.structured)
 
     def fill(self, prompt: str) -> dict[str, object]:
         result = _invoke(self._runnable, prompt, f"the model at {self.settings.base_url}")
         if not isinstance(result, dict):
             raise ModelError("the model returned no persona")
         return result
+
+
+DRAFT_MAX_TOKENS = 6000
+# Upper bounds for a drafted persona's texts, about a third above the longest in the built-in personas.
+TEXT_LIMITS = {
+    "scenario": 900,
+    "style": 400,
+    "reveal": 360,
+    "summary": 300,
+    "opening": 280,
+    "description": 200,
+    "behaviour_while_hidden": 200,
+    "softened": 160,
+    "role": 80,
+    "name": 60,
+    "topic": 60,
+    "cues": 40,
+}
+SPOKEN_LINE_LIMIT = 140  # every other text: deflections, probes and scripted lines
+
+
+def bounded(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with an upper bound on every text and list, so that a grammar-constrained model finishes the
+    persona within its token budget instead of writing one field forever (seen with small models). The domain's
+    own limits still apply when the answer is validated."""
+
+    def walk(node: Any, name: str) -> Any:
+        if isinstance(node, list):
+            return [walk(item, name) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key == "properties":
+                out[key] = {field: walk(sub, field) for field, sub in value.items()}
+            else:  # a list's items take the list's name: `probes` items are probes
+                out[key] = walk(value, name if key == "items" else key)
+        if out.get("type") == "string" and "enum" not in out:
+            out["maxLength"] = limit = min(out.get("maxLength", 10**6), TEXT_LIMITS.get(name, SPOKEN_LINE_LIMIT))
+            if str(out.get("pattern", "")).endswith("]*$"):
+                # llama.cpp ignores maxLength beside a pattern, so the id pattern's open repeat gets the bound.
+                out["pattern"] = f"{out['pattern'][:-2]}{{0,{limit - 1}}}$"
+        if out.get("type") == "array":
+            out.setdefault("maxItems", out.get("minItems", 1) + 1)
+        return out
+
+    return dict(walk(schema, ""))
+
+
+def _structured(llm: ChatOpenAI, schema: dict[str, Any], how: str) -> Any:
+    """A runnable that answers a prompt with a dict for `schema`, asked for in the way the server supports."""
+    if how == "json_grammar":
+        # llama.cpp's extension: the schema becomes a grammar that the sampler cannot leave.
+        bound = llm.bind(response_format={"type": "json_object", "schema": schema})
+        return bound | RunnableLambda(_json_object)
+    return llm.with_structured_output(schema, method="function_calling" if how == "tools" else "json_schema")
+
+
+def _json_object(message: BaseMessage) -> dict[str, Any]:
+    text = message.content if isinstance(message.content, str) else ""
+    # strict=False: llama.cpp's grammar lets a raw newline into a string, which is harmless here.
+    value = json.loads(text, strict=False)  # a ValueError here is an unusable answer, reported as one
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return value
 
 
 def _invoke(runnable: Any, prompt: str, who: str) -> Any:
