@@ -148,7 +148,7 @@ def bounded(schema: dict[str, Any]) -> dict[str, Any]:
             return [walk(item, name) for item in node]
         if not isinstance(node, dict):
             return node
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in node.items():
             if key == "properties":
                 out[key] = {field: walk(sub, field) for field, sub in value.items()}
