@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.adapters.openai_chat import OpenAIChatModel, OpenAIStructuredModel
-from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sql_store import SqlStore
 from simulator.adapters.tokens import count_tokens, prepare_cache
 from simulator.coach.model_coach import LLMCoach
 from simulator.config import REPO_ROOT, ModelSettings
@@ -82,9 +82,7 @@ def main() -> int:
         voice_model = Timed(OpenAIChatModel(ModelSettings.model_validate({"base_url": voice_url, **settings})))
         coach_model = Timed(OpenAIStructuredModel(ModelSettings.model_validate({"base_url": coach_url, **settings})))
         voice = LLMVoice(voice_model, count_tokens=lambda text: count_tokens(text, "gpt-4o-mini"))  # type: ignore[arg-type]
-        practice = Practice(
-            catalog, SqliteStore(Path(folder) / "bench.sqlite3"), coach=LLMCoach(coach_model), voice=voice
-        )
+        practice = Practice(catalog, SqlStore(Path(folder) / "bench.sqlite3"), coach=LLMCoach(coach_model), voice=voice)
         # Time to first token, on its own.
         start = time.perf_counter()
         next(iter(voice_model.inner.stream("Say hello.", 20)))  # type: ignore[union-attr]

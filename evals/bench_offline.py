@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sql_store import SqlStore
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
@@ -86,7 +86,7 @@ def main() -> None:
     catalog = load_folder(REPO_ROOT / "personas")
     with tempfile.TemporaryDirectory() as folder:
         # The turn as the app plays it: SQLite, Chroma transcript index, MiniLM for targets and tips.
-        store = SqliteStore(Path(folder) / "bench.sqlite3")
+        store = SqlStore(Path(folder) / "bench.sqlite3")
         practice = build_practice(Settings(data_dir=Path(folder), personas_dir=REPO_ROOT / "personas"), catalog, store)
         bench_turns(practice, 50)  # warm caches
         paced = bench_turns(practice, args.paced_turns, args.pause)

@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sql_store import SqlStore
 from simulator.coach.rule_coach import RuleCoach
 from simulator.config import REPO_ROOT, ModelSettings
 from simulator.counterpart.model_voice import LLMVoice
@@ -162,7 +162,7 @@ def run(voices: dict[str, Voice], out: Path, model_attacks: int = 100) -> dict[s
     rows: list[dict[str, Any]] = []
     findings: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
-        store = SqliteStore(Path(folder) / "redteam.sqlite3")
+        store = SqlStore(Path(folder) / "redteam.sqlite3")
         for voice_name, voice in voices.items():
             # A model answers in seconds, not microseconds: it may get a spread-out subset of the attacks.
             plan = every if voice_name == "scripted" else every[:: max(1, len(every) // max(1, model_attacks))]

@@ -110,6 +110,7 @@ class Settings:
     port: int = 7860
     max_message_chars: int = MAX_MESSAGE_CHARS
     chroma_url: str | None = None
+    database_url: str | None = None  # PARLEY_DATABASE_URL: a server database instead of the SQLite file
     counterpart_model: ModelSettings | None = None
     coach_model: ModelSettings | None = None
 
@@ -126,6 +127,11 @@ class Settings:
     def database_path(self) -> Path:
         return self.data_dir / "parley.sqlite3"
 
+    @property
+    def database(self) -> Path | str:
+        """What the store opens: PARLEY_DATABASE_URL when set, else the SQLite file in the data directory."""
+        return self.database_url or self.database_path
+
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
@@ -135,6 +141,7 @@ class Settings:
             host=os.environ.get("PARLEY_HOST", "").strip() or "127.0.0.1",
             port=_port(os.environ.get("PARLEY_PORT", "").strip()),
             chroma_url=os.environ.get("PARLEY_CHROMA_URL", "").strip() or None,
+            database_url=os.environ.get("PARLEY_DATABASE_URL", "").strip() or None,
             counterpart_model=ModelSettings.from_env("counterpart"),
             coach_model=ModelSettings.from_env("coach"),
         )

@@ -1,4 +1,4 @@
-"""The composition root: the one place where real adapters (SQLite, Chroma, MiniLM, OpenAI-compatible models)
+"""The composition root: the one place where real adapters (SQLite or PostgreSQL, Chroma, MiniLM, OpenAI-compatible models)
 are plugged into the services. The app, the CLI and the team CLI all start from `build_services`."""
 
 from __future__ import annotations
@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from simulator.adapters import sql_migrate
 from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
-from simulator.adapters.sqlite_personas import SqlitePersonaStore
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.adapters.sql_copy import CopyReport, copy_database
+from simulator.adapters.sql_personas import SqlPersonaStore
+from simulator.adapters.sql_store import SqlStore
+from simulator.adapters.sql_team import SqlTeamStore
 from simulator.coach.rule_coach import Coach, RuleCoach
 from simulator.config import Settings
 from simulator.counterpart.scripted import Voice
@@ -32,7 +34,7 @@ class Services:
     catalog: PersonaCatalog
     practice: Practice
     team: Team
-    store: SqliteStore
+    store: SqlStore
     studio: Studio
     search_off: str | None = None  # why transcript search and tip matching are off, when they are
     team_problems: tuple[str, ...] = ()  # team personas that could not be loaded
@@ -48,13 +50,13 @@ class Services:
 
 
 def build_services(settings: Settings, *, meaning: bool = True) -> Services:
-    """The practice and team services over one SQLite file. `meaning=False` skips Chroma and MiniLM (commands
+    """The practice and team services over one database (SQLite by default). `meaning=False` skips Chroma and MiniLM (commands
     that only read or write records). A database that cannot be opened raises `StorageError`: nothing starts
     on it, since starting without its accounts could serve a team's transcripts to anyone."""
     catalog = load_folders(settings.persona_dirs)
     from_files = set(catalog.personas)
-    store = SqliteStore(settings.database_path)
-    personas = SqlitePersonaStore(store)
+    store = SqlStore(settings.database)
+    personas = SqlPersonaStore(store)
     team_problems = load_team_personas(catalog, personas, from_files)
     search_off = None
     practice = Practice(catalog, store, max_message_chars=settings.max_message_chars)
@@ -81,11 +83,11 @@ def build_services(settings: Settings, *, meaning: bool = True) -> Services:
         on_publish=knowledge.learn if knowledge is not None else None,
         drafter=drafter,
     )
-    team = Team(practice, SqliteTeamStore(store))
+    team = Team(practice, SqlTeamStore(store))
     return Services(settings, catalog, practice, team, store, studio, search_off, tuple(team_problems))
 
 
-def load_team_personas(catalog: PersonaCatalog, store: SqlitePersonaStore, from_files: set[str]) -> list[str]:
+def load_team_personas(catalog: PersonaCatalog, store: SqlPersonaStore, from_files: set[str]) -> list[str]:
     """Every published team persona version into the catalog (archived ones only for their old sessions)."""
     problems = []
     for version in store.published():
@@ -104,7 +106,7 @@ def load_team_personas(catalog: PersonaCatalog, store: SqlitePersonaStore, from_
 
 
 def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | None = None) -> Practice:
-    """SQLite for transcripts, Chroma (embedded or server) for embeddings, MiniLM for meaning."""
+    """The database for transcripts, Chroma (embedded or server) for embeddings, MiniLM for meaning."""
     client = open_client(settings.data_dir, settings.chroma_url)
     knowledge = load_knowledge(client, catalog.ordered())
     voice: Voice | None = None
@@ -129,9 +131,39 @@ def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | N
         coach = LLMCoach(OpenAIStructuredModel(settings.coach_model), floor=RuleCoach(knowledge))
     return Practice(
         catalog,
-        store if store is not None else SqliteStore(settings.database_path),
+        store if store is not None else SqlStore(settings.database),
         coach=coach,
         voice=voice,
         transcripts=TranscriptIndex(client),
         max_message_chars=settings.max_message_chars,
     )
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    where: str  # the database, without its password
+    before: str | None  # its schema revision before (None: it was new)
+    after: str
+
+
+def upgrade_database(settings: Settings) -> Upgrade:
+    """`db upgrade`: bring the configured database to the newest schema (opening a store does it) and say how."""
+    store = SqlStore(settings.database)
+    try:
+        return Upgrade(store.where, store.upgraded_from, sql_migrate.head())
+    finally:
+        store.close()
+
+
+def copy_database_to(settings: Settings, url: str) -> tuple[str, str, CopyReport]:
+    """`db copy --to URL`: the configured database, whole, into an empty one (upgraded first). Returns where
+    from, where to, and what was verified."""
+    source = SqlStore(settings.database)
+    try:
+        target = SqlStore(url)
+        try:
+            return source.where, target.where, copy_database(source, target)
+        finally:
+            target.close()
+    finally:
+        source.close()

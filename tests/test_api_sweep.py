@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from gradio_client import Client
 
-from simulator.adapters.sqlite_personas import SqlitePersonaStore
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.adapters.sql_personas import SqlPersonaStore
+from simulator.adapters.sql_store import SqlStore
+from simulator.adapters.sql_team import SqlTeamStore
 from simulator.persona.files import PersonaCatalog, load_folder
 from simulator.session.practice import Practice
 from simulator.team.service import Team
@@ -41,8 +41,8 @@ SECRET_DRAFT = "Draft persona only trainers see"
 
 def seed(data: Path, catalog: PersonaCatalog) -> dict[str, str]:
     """Two trainers and two trainees; Bob (Tom's) has a session, an assignment and a comment."""
-    store = SqliteStore(data / "parley.sqlite3")
-    team = Team(Practice(catalog, store), SqliteTeamStore(store), rounds=4)
+    store = SqlStore(data / "parley.sqlite3")
+    team = Team(Practice(catalog, store), SqlTeamStore(store), rounds=4)
     team.add_user("tess", "trainer", PASSWORD)
     team.add_user("tom", "trainer", PASSWORD)
     team.add_user("ann", "trainee", PASSWORD, trainer="tess")
@@ -63,7 +63,7 @@ def seed(data: Path, catalog: PersonaCatalog) -> dict[str, str]:
     # A trainer's draft in the Studio: no trainee may read it, publish it or write beside it.
     draft = catalog.get("salary_offer").model_dump(mode="json")
     draft["id"], draft["name"] = "tess_draft", SECRET_DRAFT
-    SqlitePersonaStore(store).save_draft("tess_draft", draft, "tess")
+    SqlPersonaStore(store).save_draft("tess_draft", draft, "tess")
     store.close()
     return {
         "bob_session": handle.session_id,

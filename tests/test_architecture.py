@@ -68,6 +68,6 @@ def test_no_handler_or_command_reaches_a_store() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr in {"store", "_db"}:
                 found.append(f"{path.name}:{node.lineno} .{node.attr}")
-            if isinstance(node, ast.Name) and node.id in {"SqliteStore", "SqliteTeamStore", "Practice"}:
+            if isinstance(node, ast.Name) and node.id in {"SqlStore", "SqlTeamStore", "Practice"}:
                 found.append(f"{path.name}:{node.lineno} {node.id}")
     assert found == []

@@ -11,8 +11,8 @@ from typing import ClassVar
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.adapters.sql_store import SqlStore
+from simulator.adapters.sql_team import SqlTeamStore
 from simulator.persona.files import PersonaCatalog, load_folder
 from simulator.session.practice import Practice
 from simulator.team.service import Team
@@ -34,8 +34,8 @@ UNCOVER = [
 def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, PersonaCatalog]]:
     data = tmp_path_factory.mktemp("room-data")
     catalog = load_folder(PERSONAS_DIR)
-    store = SqliteStore(data / "parley.sqlite3")
-    team = Team(Practice(catalog, store), SqliteTeamStore(store), rounds=4)
+    store = SqlStore(data / "parley.sqlite3")
+    team = Team(Practice(catalog, store), SqlTeamStore(store), rounds=4)
     team.add_user("tess", "trainer", PASSWORD)
     team.add_user("ann", "trainee", PASSWORD, trainer="tess")
     team.add_user("bob", "trainee", PASSWORD, trainer="tess")

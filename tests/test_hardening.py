@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.adapters.sql_store import SqlStore
+from simulator.adapters.sql_team import SqlTeamStore
 from simulator.errors import SessionConflictError, SessionEndedError, SignInError, SimulatorError, StorageError
 from simulator.reports.exports import export_sessions
 from simulator.session.practice import Practice
@@ -40,8 +40,8 @@ OPENERS = [
 
 
 @pytest.fixture
-def team(practice: Practice, store: SqliteStore) -> Team:
-    return Team(practice, SqliteTeamStore(store), today=lambda: date(2026, 11, 26), rounds=4)
+def team(practice: Practice, store: SqlStore) -> Team:
+    return Team(practice, SqlTeamStore(store), today=lambda: date(2026, 11, 26), rounds=4)
 
 
 def _timed_ms(attempt: Callable[[], None]) -> float:
@@ -50,9 +50,9 @@ def _timed_ms(attempt: Callable[[], None]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def test_an_unknown_name_costs_the_same_bcrypt_work_as_a_wrong_password(practice: Practice, store: SqliteStore) -> None:
+def test_an_unknown_name_costs_the_same_bcrypt_work_as_a_wrong_password(practice: Practice, store: SqlStore) -> None:
     # Real cost (10 rounds, about 60 ms); no throttle, so every one of the 20 tries reaches bcrypt.
-    team = Team(practice, SqliteTeamStore(store), rounds=10, throttle=Throttle(limit=10**6))
+    team = Team(practice, SqlTeamStore(store), rounds=10, throttle=Throttle(limit=10**6))
     team.add_user("ann", "trainee", PASSWORD)
 
     def sign_in(name: str) -> None:
@@ -69,16 +69,16 @@ def test_an_unknown_name_costs_the_same_bcrypt_work_as_a_wrong_password(practice
 
 
 def test_a_write_that_fails_outside_sqlite_rolls_back_and_leaves_the_database_free(
-    practice: Practice, store: SqliteStore, data_dir: Path
+    practice: Practice, store: SqlStore, data_dir: Path
 ) -> None:
     handle = practice.start("salary_offer")
     with pytest.raises(StorageError) as caught:
         store.add_user_message(handle.session_id, 1, "a lone surrogate \ud800")
     assert "cannot be saved" in str(caught.value) and "\n" not in str(caught.value)
     with pytest.raises(RuntimeError), store._write() as db:
-        db.execute("UPDATE sessions SET outcome='x'")
+        db.exec_driver_sql("UPDATE sessions SET outcome='x'")
         raise RuntimeError("any exception, not only SQLite's")
-    assert not store._db.in_transaction
+    assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]  # the connection went back, rolled back
     # Another connection (another process: `users add`, a second app) can write at once, without waiting.
     other = sqlite3.connect(data_dir / "parley.sqlite3", timeout=0.5)
     other.execute("BEGIN IMMEDIATE")
@@ -187,12 +187,13 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(team: Team) -> N
 
 @pytest.mark.parametrize("damage", ["truncate", "overwrite", "replace"])
 def test_damage_while_running_stops_acknowledging_turns(
-    practice: Practice, store: SqliteStore, data_dir: Path, damage: str
+    practice: Practice, store: SqlStore, data_dir: Path, damage: str
 ) -> None:
     handle = practice.start("salary_offer")
     practice.send(handle, "What matters most to you in this offer?")
     path = data_dir / "parley.sqlite3"
-    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the main file holds everything: damage costs data
+    with store.engine.connect() as db:  # the main file holds everything: damage costs data
+        db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     if damage == "truncate":
         with path.open("r+b") as file:
             file.truncate(4096)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from simulator.adapters.openai_chat import OpenAIChatModel, OpenAIStructuredModel
-from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sql_store import SqlStore
 from simulator.coach.model_coach import LLMCoach
 from simulator.config import ModelSettings, Settings
 from simulator.counterpart.model_voice import LLMVoice
@@ -88,9 +88,7 @@ def test_streams_in_pieces_and_honours_max_tokens(llama_url: str) -> None:
     assert len("".join(pieces).split()) <= 30
 
 
-def test_whole_conversation_through_the_real_adapter(
-    llama_url: str, catalog: PersonaCatalog, store: SqliteStore
-) -> None:
+def test_whole_conversation_through_the_real_adapter(llama_url: str, catalog: PersonaCatalog, store: SqlStore) -> None:
     persona = catalog.get("procurement_discount")
     voice = LLMVoice(OpenAIChatModel(_settings(llama_url)), max_tokens=60)
     coach = LLMCoach(OpenAIStructuredModel(_settings(llama_url, max_tokens=300)))

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from simulator.adapters.openai_chat import OpenAIStructuredModel
-from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sql_store import SqlStore
 from simulator.coach.model_coach import LLMCoach
 from simulator.coach.reading import read_message
 from simulator.coach.suggestions import Visible
@@ -126,7 +126,7 @@ def test_each_turn_reports_only_its_own_coach_notice(dana: Persona, catalog, sto
 
 
 def test_a_turn_grades_by_the_rules_once_and_the_model_coach_builds_on_that_grade(
-    catalog: PersonaCatalog, store: SqliteStore
+    catalog: PersonaCatalog, store: SqlStore
 ) -> None:
     from simulator.coach.rule_coach import RuleCoach
     from simulator.session.practice import Practice

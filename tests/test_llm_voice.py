@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.adapters.sql_store import SqlStore
+from simulator.adapters.sql_team import SqlTeamStore
 from simulator.counterpart.model_voice import LLMVoice
 from simulator.counterpart.reply_checks import check_reply
 from simulator.errors import PromptError
@@ -30,7 +30,7 @@ def _secrets(persona: Persona, uncovered: set[str]) -> list[str]:
     return [t for i in persona.hidden_interests if i.id not in uncovered for t in (i.summary, i.reveal)]
 
 
-def test_prompt_never_holds_a_hidden_interest(catalog: PersonaCatalog, store: SqliteStore) -> None:
+def test_prompt_never_holds_a_hidden_interest(catalog: PersonaCatalog, store: SqlStore) -> None:
     for persona in catalog.personas.values():
         model = ScriptedChatModel(["Let us keep to the point."])
         practice = Practice(catalog, store, voice=LLMVoice(model))
@@ -48,7 +48,7 @@ def test_prompt_never_holds_a_hidden_interest(catalog: PersonaCatalog, store: Sq
                 break
 
 
-def test_leaking_reply_is_regenerated_then_replaced(dana: Persona, catalog: PersonaCatalog, store: SqliteStore) -> None:
+def test_leaking_reply_is_regenerated_then_replaced(dana: Persona, catalog: PersonaCatalog, store: SqlStore) -> None:
     secret = dana.interest("savings_target").reveal
     model = ScriptedChatModel([secret, secret])
     voice = LLMVoice(model)
@@ -63,7 +63,7 @@ def test_leaking_reply_is_regenerated_then_replaced(dana: Persona, catalog: Pers
     ]
 
 
-def test_good_reply_is_used_and_prompt_stays_small(dana: Persona, catalog: PersonaCatalog, store: SqliteStore) -> None:
+def test_good_reply_is_used_and_prompt_stays_small(dana: Persona, catalog: PersonaCatalog, store: SqlStore) -> None:
     model = ScriptedChatModel(["Look, the number is the number. Convince me otherwise."])
     practice = Practice(catalog, store, voice=LLMVoice(model))
     handle = practice.start(dana.id)
@@ -77,7 +77,7 @@ def test_good_reply_is_used_and_prompt_stays_small(dana: Persona, catalog: Perso
     assert sizes[-1] < sizes[4] * 1.3  # older turns fold into a summary
 
 
-def test_model_failure_falls_back_with_a_notice(dana: Persona, catalog: PersonaCatalog, store: SqliteStore) -> None:
+def test_model_failure_falls_back_with_a_notice(dana: Persona, catalog: PersonaCatalog, store: SqlStore) -> None:
     practice = Practice(catalog, store, voice=LLMVoice(ScriptedChatModel(["x"], fail_with="timed out after 3 tries")))
     handle = practice.start(dana.id)
     result = practice.send(handle, "What would a good outcome look like for you?")
@@ -109,7 +109,7 @@ def test_prompt_variables_must_match() -> None:
 
 
 def test_tokens_are_counted_offline_per_call_and_stored(
-    tmp_path, dana: Persona, catalog: PersonaCatalog, store: SqliteStore
+    tmp_path, dana: Persona, catalog: PersonaCatalog, store: SqlStore
 ) -> None:
     from simulator.adapters.tokens import count_tokens, prepare_cache
     from simulator.ui.handlers import Handlers
@@ -123,7 +123,7 @@ def test_tokens_are_counted_offline_per_call_and_stored(
     assert result.tokens is not None and result.tokens["prompt"] > 200 and result.tokens["completion"] == 8
     assert result.trainee_view()["tokens"] == result.tokens
     assert practice.store.get_session(handle.session_id).turns[0].tokens == result.tokens
-    screen = Handlers(Team(practice, SqliteTeamStore(practice.store)))._screen(handle, [], None)
+    screen = Handlers(Team(practice, SqlTeamStore(practice.store)))._screen(handle, [], None)
     assert "Model tokens this session" in screen.meters
 
 
@@ -167,7 +167,7 @@ def test_token_counter_fills_its_own_cache_before_first_use(tmp_path, monkeypatc
 
 
 def test_overlapping_turns_keep_their_own_notices_and_tokens(
-    dana: Persona, catalog: PersonaCatalog, store: SqliteStore
+    dana: Persona, catalog: PersonaCatalog, store: SqlStore
 ) -> None:
     """The voice is shared by every session; what one turn reports must not land on another's."""
     secret = dana.interest("savings_target").reveal
@@ -185,7 +185,7 @@ def test_overlapping_turns_keep_their_own_notices_and_tokens(
     assert result.tokens["completion"] == len("I am listening, so go on.".split())
 
 
-def test_the_shared_voice_keeps_nothing_per_turn(dana: Persona, catalog: PersonaCatalog, store: SqliteStore) -> None:
+def test_the_shared_voice_keeps_nothing_per_turn(dana: Persona, catalog: PersonaCatalog, store: SqlStore) -> None:
     """The app runs for days with one voice object: prompts and counts go to each turn's result, not the voice."""
 
     voice = LLMVoice(ScriptedChatModel(["Go on."] * 3), count_tokens=lambda text: len(text.split()))

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from simulator.adapters.openai_chat import OpenAIChatModel
-from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters.sql_store import SqlStore
 from simulator.config import ModelSettings
 from simulator.counterpart.model_voice import LLMVoice
 from simulator.errors import ModelError, SimulatorError
@@ -52,7 +52,7 @@ def test_endless_output_is_cut_off() -> None:
 
 
 @pytest.mark.parametrize("fault", ["stall", "junk", "endless", "429"])
-def test_every_fault_falls_back_and_the_turn_is_kept(fault: str, catalog: PersonaCatalog, store: SqliteStore) -> None:
+def test_every_fault_falls_back_and_the_turn_is_kept(fault: str, catalog: PersonaCatalog, store: SqlStore) -> None:
     with fake_openai([fault]) as (url, _fake):
         voice = LLMVoice(_model(url, retries=1), max_tokens=30)
         practice = Practice(catalog, store, voice=voice)

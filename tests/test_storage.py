@@ -1,4 +1,4 @@
-"""SQLite storage: committed before the reply, reopened after a restart, never overwriting a damaged file."""
+"""Storage on SQLite and PostgreSQL: committed before the reply, reopened after a restart, never overwriting a damaged file."""
 
 from __future__ import annotations
 
@@ -6,17 +6,20 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from simulator.adapters.sqlite_store import SqliteStore
+from simulator.adapters import sql_migrate
+from simulator.adapters.sql_store import SqlStore
 from simulator.counterpart.scripted import Said, ScriptedVoice
 from simulator.errors import StorageError, UnknownSessionError
 from simulator.game.state import GameState, Move
 from simulator.persona.files import PersonaCatalog
 from simulator.persona.model import Persona
 from simulator.session.practice import Practice
+from tests.db import read_rows, write_rows
 
 MESSAGES = [
     "I hear you. What would a good outcome look like for you?",
@@ -27,14 +30,13 @@ MESSAGES = [
 class PeekingVoice(ScriptedVoice):
     """Reads the database through its own connection at the moment the reply is being made."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.seen: list[tuple[str, str | None, str | None]] = []
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+        self.seen: list[tuple[object, ...]] = []
 
     def say(self, persona: Persona, state: GameState, moves: list[Move]) -> Said:
-        with sqlite3.connect(self.path) as other:
-            row = other.execute("SELECT user_text, grade_json, reply FROM turns ORDER BY turn DESC LIMIT 1").fetchone()
-        self.seen.append(row)
+        rows = read_rows(self.store, "SELECT user_text, grade_json, reply FROM turns ORDER BY turn DESC LIMIT 1")
+        self.seen.append(rows[0])
         return super().say(persona, state, moves)
 
 
@@ -43,50 +45,52 @@ class CrashingVoice(ScriptedVoice):
         raise RuntimeError("process died while replying")
 
 
-def test_message_and_grade_are_committed_before_the_reply(catalog: PersonaCatalog, store: SqliteStore) -> None:
-    voice = PeekingVoice(store.path)
+def test_message_and_grade_are_committed_before_the_reply(catalog: PersonaCatalog, store: SqlStore) -> None:
+    voice = PeekingVoice(store)
     practice = Practice(catalog, store, voice=voice)
     handle = practice.start("procurement_discount")
     for text in MESSAGES:
         practice.send(handle, text)
     assert [row[0] for row in voice.seen] == MESSAGES
-    assert all(row[1] and json.loads(row[1])["questions"]["score"] == 2 for row in voice.seen)
+    assert all(row[1] and json.loads(str(row[1]))["questions"]["score"] == 2 for row in voice.seen)
     assert all(row[2] is None for row in voice.seen)
 
 
-def test_crash_mid_turn_loses_nothing_and_resume_finishes_it(catalog: PersonaCatalog, data_dir: Path) -> None:
-    path = data_dir / "parley.sqlite3"
-    crashing = Practice(catalog, SqliteStore(path), voice=CrashingVoice())
+def test_crash_mid_turn_loses_nothing_and_resume_finishes_it(
+    catalog: PersonaCatalog, database: Path | str, new_database: Callable[[str], Path | str]
+) -> None:
+    path = database
+    crashing = Practice(catalog, SqlStore(path), voice=CrashingVoice())
     handle = crashing.start("procurement_discount")
     with pytest.raises(RuntimeError):
         crashing.send(handle, MESSAGES[0])
-    reopened = Practice(catalog, SqliteStore(path))
+    reopened = Practice(catalog, SqlStore(path))
     resumed, record = reopened.resume(handle.session_id)
     assert record.turns[0].user_text == MESSAGES[0] and record.turns[0].grade is not None
     assert record.turns[0].reply  # finished on resume, by the same deterministic rules
     # Exactly what an uninterrupted run produces.
-    clean = Practice(catalog, SqliteStore(data_dir / "clean.sqlite3"))
+    clean = Practice(catalog, SqlStore(new_database("clean.sqlite3")))
     fresh = clean.start("procurement_discount")
     expected = clean.send(fresh, MESSAGES[0])
     assert record.turns[0].reply == expected.reply
     assert resumed.state == expected.state
 
 
-def test_sessions_reopen_after_a_restart(catalog: PersonaCatalog, data_dir: Path) -> None:
-    path = data_dir / "parley.sqlite3"
-    first = Practice(catalog, SqliteStore(path))
+def test_sessions_reopen_after_a_restart(catalog: PersonaCatalog, database: Path | str) -> None:
+    path = database
+    first = Practice(catalog, SqlStore(path))
     handle = first.start("salary_offer")
     first.send(handle, MESSAGES[0])
     # A different process reads the same file.
     code = (
-        "import json,sys; from pathlib import Path; from simulator.adapters.sqlite_store import SqliteStore; "
-        "s=SqliteStore(Path(sys.argv[1])); print(json.dumps([x.id for x in s.list_sessions()]))"
+        "import json,sys; from pathlib import Path; from simulator.adapters.sql_store import SqlStore; "
+        "a=sys.argv[1]; s=SqlStore(a if '://' in a else Path(a)); print(json.dumps([x.id for x in s.list_sessions()]))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True, timeout=60
     )
     assert json.loads(out.stdout) == [handle.session_id]
-    second = Practice(catalog, SqliteStore(path))
+    second = Practice(catalog, SqlStore(path))
     resumed, _record = second.resume(handle.session_id)
     assert resumed.state == handle.state
     result = second.send(resumed, MESSAGES[1])
@@ -94,7 +98,7 @@ def test_sessions_reopen_after_a_restart(catalog: PersonaCatalog, data_dir: Path
     assert [t.turn for t in second.store.get_session(handle.session_id).turns] == [1, 2]
 
 
-def test_unknown_session(store: SqliteStore) -> None:
+def test_unknown_session(store: SqlStore) -> None:
     with pytest.raises(UnknownSessionError, match="python -m simulator sessions"):
         store.get_session("nope")
 
@@ -109,7 +113,7 @@ def test_corrupt_database_is_reported_and_left_untouched(data_dir: Path, damage:
     path = data_dir / "parley.sqlite3"
     path.write_bytes(damage)
     with pytest.raises(StorageError) as caught:
-        SqliteStore(path)
+        SqlStore(path)
     message = str(caught.value)
     assert str(path) in message and "left untouched" in message and "PARLEY_DATA_DIR" in message
     assert path.read_bytes() == damage
@@ -138,26 +142,25 @@ def test_version_1_database_is_upgraded_in_place(data_dir: Path) -> None:
             "INSERT INTO turns VALUES ('s1', 1, 'hello there', NULL, 'hi', '[]', NULL, '2026-01-01', NULL);"
             "PRAGMA user_version=1;"
         )
-    store = SqliteStore(path)
+    store = SqlStore(path)
     record = store.get_session("s1")
     assert record.turns[0].user_text == "hello there" and record.turns[0].tokens is None
     store.add_reply("s1", 1, "hi again", [], record.state, {"prompt": 5, "completion": 2})
     assert store.get_session("s1").turns[0].tokens == {"prompt": 5, "completion": 2}
     assert record.voice == "scripted" and record.assignment_id is None
     # Version 4 and 5 tables arrive with the upgrade: accounts and team personas can be added to an old database.
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 6
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == int(sql_migrate.head())
+    assert sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchall() == [
+        (sql_migrate.head(),)
+    ]
     assert store.list_sessions(10, users=["local"])[0].id == "s1"
     assert store.list_sessions(10, users=["someone else"]) == []
     store.close()
 
 
-def test_a_damaged_stored_state_names_its_session(data_dir: Path, catalog: PersonaCatalog) -> None:
-    data_dir.mkdir(parents=True)
-    store = SqliteStore(data_dir / "x.sqlite3")
+def test_a_damaged_stored_state_names_its_session(store: SqlStore, catalog: PersonaCatalog) -> None:
     practice = Practice(catalog, store)
     handle = practice.start(catalog.ordered()[0].id)
-    with sqlite3.connect(data_dir / "x.sqlite3") as db:
-        db.execute("UPDATE sessions SET state_json='{\"trust\": 1}' WHERE id=?", (handle.session_id,))
+    write_rows(store, "UPDATE sessions SET state_json='{\"trust\": 1}' WHERE id=:id", id=handle.session_id)
     with pytest.raises(StorageError, match=f"game state of session {handle.session_id} is damaged"):
         store.get_session(handle.session_id)
-    store.close()

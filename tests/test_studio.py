@@ -143,11 +143,11 @@ def test_bad_files_are_refused_with_the_file_and_the_problem(name: str, blob: by
     assert caught.value.path == name and expected in str(caught.value)
 
 
-# --- the Studio service over a real SQLite file ----------------------------------------------------------------
+# --- the Studio service over a real database (SQLite, then PostgreSQL) ----------------------------------------------------------------
 
 
 @pytest.fixture
-def services(data_dir: Path) -> Services:
+def services(database: Path | str) -> Services:
     built = build_services(Settings.from_env())
     yield built  # type: ignore[misc]
     built.close()
@@ -256,7 +256,7 @@ def test_test_play_shows_the_author_the_hidden_ledger_and_stores_nothing(service
     assert len(services.store.list_sessions(100)) == before
 
 
-def test_personas_commands_export_import_publish(tmp_path: Path, data_dir: Path) -> None:
+def test_personas_commands_export_import_publish(tmp_path: Path, database: Path | str) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "simulator", *args], capture_output=True, text=True, timeout=300, cwd=tmp_path

@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.adapters.sql_store import SqlStore
+from simulator.adapters.sql_team import SqlTeamStore
 from simulator.errors import NotAllowedError, SignInError, TeamInputError
 from simulator.persona.files import PersonaCatalog
 from simulator.reports.exports import export_cohort, export_sessions, read_json
@@ -22,6 +22,7 @@ from simulator.team.accounts import WRONG_SIGN_IN
 from simulator.team.model import LOCAL, Caller, Role, Status
 from simulator.team.passwords import Throttle
 from simulator.team.service import Team
+from tests.db import read_rows
 
 TODAY = date(2026, 11, 26)
 PASSWORD = "correct horse"
@@ -35,14 +36,14 @@ class Clock:
         return self.now
 
 
-def make_team(practice: Practice, store: SqliteStore, clock: Clock | None = None) -> Team:
+def make_team(practice: Practice, store: SqlStore, clock: Clock | None = None) -> Team:
     throttle = Throttle(clock=clock) if clock else Throttle()
     # Four bcrypt rounds keep the tests quick; the app uses twelve.
-    return Team(practice, SqliteTeamStore(store), throttle=throttle, today=lambda: TODAY, rounds=4)
+    return Team(practice, SqlTeamStore(store), throttle=throttle, today=lambda: TODAY, rounds=4)
 
 
 @pytest.fixture
-def team(practice: Practice, store: SqliteStore) -> Team:
+def team(practice: Practice, store: SqlStore) -> Team:
     t = make_team(practice, store)
     t.add_user("tess", "trainer", PASSWORD)
     t.add_user("tom", "trainer", PASSWORD)
@@ -72,8 +73,8 @@ def hidden_texts(catalog: PersonaCatalog, persona_id: str) -> list[str]:
 # --- accounts --------------------------------------------------------------------------------------------------
 
 
-def test_passwords_are_stored_as_bcrypt_hashes(team: Team, store: SqliteStore) -> None:
-    rows = sqlite3.connect(store.path).execute("SELECT name, password_hash FROM users").fetchall()
+def test_passwords_are_stored_as_bcrypt_hashes(team: Team, store: SqlStore) -> None:
+    rows = read_rows(store, "SELECT name, password_hash FROM users")
     assert len(rows) == 5
     for _, hashed in rows:
         assert hashed.startswith("$2b$") and PASSWORD not in hashed
@@ -93,7 +94,7 @@ def test_duplicate_names_bad_names_and_short_passwords_are_refused(team: Team) -
     assert len(team.users()) == 5
 
 
-def test_wrong_name_and_wrong_password_read_the_same_and_are_throttled(practice: Practice, store: SqliteStore) -> None:
+def test_wrong_name_and_wrong_password_read_the_same_and_are_throttled(practice: Practice, store: SqlStore) -> None:
     clock = Clock()
     team = make_team(practice, store, clock)
     team.add_user("ann", "trainee", PASSWORD)
@@ -115,7 +116,7 @@ def test_wrong_name_and_wrong_password_read_the_same_and_are_throttled(practice:
 
 
 def test_callers_without_a_sign_in_are_local_only_when_there_are_no_accounts(
-    practice: Practice, store: SqliteStore
+    practice: Practice, store: SqlStore
 ) -> None:
     team = make_team(practice, store)
     assert team.caller(None) is LOCAL
@@ -293,14 +294,16 @@ def test_trainer_comments_reach_the_trainee_and_nobody_else_can_comment(team: Te
 # --- exports ---------------------------------------------------------------------------------------------------
 
 
-def test_json_export_round_trips_into_a_fresh_database(team: Team, catalog: PersonaCatalog, tmp_path: Path) -> None:
+def test_json_export_round_trips_into_a_fresh_database(
+    team: Team, catalog: PersonaCatalog, new_database: Callable[[str], Path | str]
+) -> None:
     ann, tess = who(team, "ann"), who(team, "tess")
     handle = team.start(ann, "procurement_discount")
     play(team, ann, handle, good=True)
     team.comment(tess, handle.session_id, 2, "This is where trust turned.")
     name, content = export_sessions(team, tess, [handle.session_id], "json")
     assert name.endswith(".json")
-    fresh_store = SqliteStore(tmp_path / "fresh" / "parley.sqlite3")
+    fresh_store = SqlStore(new_database("fresh.sqlite3"))
     fresh = make_team(Practice(catalog, fresh_store), fresh_store)
     for record, comments in read_json(content, name):
         fresh.import_record(record, comments)

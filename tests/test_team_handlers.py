@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.adapters.sql_store import SqlStore
+from simulator.adapters.sql_team import SqlTeamStore
 from simulator.session.practice import Practice
 from simulator.team.service import Team
 from simulator.ui.team_handlers import TeamHandlers
@@ -17,8 +17,8 @@ PASSWORD = "correct horse"
 
 
 @pytest.fixture
-def team(practice: Practice, store: SqliteStore) -> Team:
-    return Team(practice, SqliteTeamStore(store), today=lambda: date(2026, 11, 26), rounds=4)
+def team(practice: Practice, store: SqlStore) -> Team:
+    return Team(practice, SqlTeamStore(store), today=lambda: date(2026, 11, 26), rounds=4)
 
 
 def test_landing_shows_each_caller_their_own_panels(team: Team) -> None:

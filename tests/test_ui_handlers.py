@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.adapters.sql_team import SqlTeamStore
 from simulator.persona.files import PersonaCatalog
 from simulator.session.practice import Practice
 from simulator.team.service import Team
@@ -13,7 +13,7 @@ from simulator.ui.handlers import Handlers
 
 
 def test_start_send_end(practice: Practice) -> None:
-    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
+    ui = Handlers(Team(practice, SqlTeamStore(practice.store)))
     screen = ui.start("salary_offer", None, None)
     assert screen.handle is not None and screen.chat[0]["role"] == "assistant"
     screen = ui.send("What would a good outcome look like for you?", screen.handle, screen.chat)
@@ -25,7 +25,7 @@ def test_start_send_end(practice: Practice) -> None:
 
 
 def test_bad_message_keeps_the_draft_and_the_chat(practice: Practice) -> None:
-    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
+    ui = Handlers(Team(practice, SqlTeamStore(practice.store)))
     screen = ui.start("salary_offer", None, None)
     huge = "please " * 1000
     after = ui.send(huge, screen.handle, screen.chat)
@@ -34,14 +34,14 @@ def test_bad_message_keeps_the_draft_and_the_chat(practice: Practice) -> None:
 
 
 def test_send_before_start_explains(practice: Practice) -> None:
-    screen = Handlers(Team(practice, SqliteTeamStore(practice.store))).send(
+    screen = Handlers(Team(practice, SqlTeamStore(practice.store))).send(
         "Hello there, what matters to you?", None, None
     )
     assert "Start a negotiation first" in screen.notice and screen.draft.startswith("Hello")
 
 
 def test_reopen_restores_chat_and_grades(practice: Practice) -> None:
-    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
+    ui = Handlers(Team(practice, SqlTeamStore(practice.store)))
     first = ui.start("launch_deadline", None, None)
     ui.send("What happens to your spring season if the launch moves?", first.handle, first.chat)
     choices = ui.session_choices()
@@ -52,7 +52,7 @@ def test_reopen_restores_chat_and_grades(practice: Practice) -> None:
 
 
 def test_hidden_targets_are_not_named_in_the_panel(practice: Practice) -> None:
-    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
+    ui = Handlers(Team(practice, SqlTeamStore(practice.store)))
     screen = ui.start("procurement_discount", None, None)
     screen = ui.send("How will your director see this deal?", screen.handle, screen.chat)
     assert "a need they have not shared yet" in screen.coach
@@ -60,14 +60,14 @@ def test_hidden_targets_are_not_named_in_the_panel(practice: Practice) -> None:
 
 
 def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalog, tmp_path: Path) -> None:
-    from simulator.adapters.sqlite_store import SqliteStore
+    from simulator.adapters.sql_store import SqlStore
     from simulator.counterpart.model_voice import LLMVoice
     from simulator.testing import ScriptedChatModel
     from simulator.ui.handlers import Screen
 
     reply = "Look, I hear you. The number has not moved for me. Give me a reason and we can talk."
-    practice = Practice(catalog, SqliteStore(tmp_path / "s.sqlite3"), voice=LLMVoice(ScriptedChatModel([reply])))
-    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
+    practice = Practice(catalog, SqlStore(tmp_path / "s.sqlite3"), voice=LLMVoice(ScriptedChatModel([reply])))
+    ui = Handlers(Team(practice, SqlTeamStore(practice.store)))
     screen = ui.start("procurement_discount", None, None)
     items = list(ui.send_stream("What would a good outcome look like for you?", screen.handle, screen.chat))
     partial = [i for i in items if not isinstance(i, Screen)]
@@ -82,12 +82,12 @@ def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalo
 
 
 def test_the_user_chooses_the_coach_when_a_model_coach_is_configured(catalog: PersonaCatalog, tmp_path: Path) -> None:
-    from simulator.adapters.sqlite_store import SqliteStore
+    from simulator.adapters.sql_store import SqlStore
     from simulator.coach.model_coach import LLMCoach
     from simulator.testing import FixedStructuredModel
 
-    practice = Practice(catalog, SqliteStore(tmp_path / "c.sqlite3"), coach=LLMCoach(FixedStructuredModel()))
-    ui = Handlers(Team(practice, SqliteTeamStore(practice.store)))
+    practice = Practice(catalog, SqlStore(tmp_path / "c.sqlite3"), coach=LLMCoach(FixedStructuredModel()))
+    ui = Handlers(Team(practice, SqlTeamStore(practice.store)))
     assert "Coaches: rules, llm" in ui.in_use()
     by_model = ui.start("salary_offer", None, None, None, "llm")
     by_rules = ui.start("salary_offer", None, None, None, "rules")
@@ -104,14 +104,12 @@ def test_the_user_chooses_the_coach_when_a_model_coach_is_configured(catalog: Pe
 
 
 def test_reopened_session_keeps_its_coach(catalog: PersonaCatalog, tmp_path: Path) -> None:
-    from simulator.adapters.sqlite_store import SqliteStore
+    from simulator.adapters.sql_store import SqlStore
     from simulator.coach.model_coach import LLMCoach
     from simulator.testing import FixedStructuredModel
 
     path = tmp_path / "keep.sqlite3"
-    first = Practice(catalog, SqliteStore(path), coach=LLMCoach(FixedStructuredModel()))
+    first = Practice(catalog, SqlStore(path), coach=LLMCoach(FixedStructuredModel()))
     handle = first.start("salary_offer", coach="rules")
-    again, _record = Practice(catalog, SqliteStore(path), coach=LLMCoach(FixedStructuredModel())).resume(
-        handle.session_id
-    )
+    again, _record = Practice(catalog, SqlStore(path), coach=LLMCoach(FixedStructuredModel())).resume(handle.session_id)
     assert again.coach == "rules" and again.voice == "scripted"

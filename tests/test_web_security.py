@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from simulator.adapters.sqlite_store import SqliteStore
-from simulator.adapters.sqlite_team import SqliteTeamStore
+from simulator.adapters.sql_store import SqlStore
+from simulator.adapters.sql_team import SqlTeamStore
 from simulator.config import REPO_ROOT
 from simulator.persona.files import load_folder
 from simulator.session.practice import Practice
@@ -40,8 +40,8 @@ KNOWN = [f"known{n}" for n in range(5)]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, dict[str, str]]]:
     data = tmp_path_factory.mktemp("security-data")
-    store = SqliteStore(data / "parley.sqlite3")
-    team = Team(Practice(load_folder(PERSONAS_DIR), store), SqliteTeamStore(store), rounds=12)
+    store = SqlStore(data / "parley.sqlite3")
+    team = Team(Practice(load_folder(PERSONAS_DIR), store), SqlTeamStore(store), rounds=12)
     team.add_user("tess", "trainer", PASSWORD)
     team.add_user("tom", "trainer", PASSWORD)
     team.add_user("ann", "trainee", PASSWORD, trainer="tess")

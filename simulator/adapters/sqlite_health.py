@@ -21,8 +21,10 @@ class Damaged(Exception):
     """Raised inside a write when the file on disk is no longer the database we opened."""
 
 
-def first_line(exc: BaseException, limit: int = 200) -> str:
+def first_line(exc: BaseException | None, limit: int = 200) -> str:
     """SQLite's integrity reports run to hundreds of lines; one short line is enough to say what happened."""
+    if exc is None:
+        return "the database driver gave no reason"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text if len(text) <= limit else text[:limit] + "…"
 

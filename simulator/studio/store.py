@@ -1,4 +1,4 @@
-"""The storage port for team personas and their versions; `adapters/sqlite_personas.py` implements it."""
+"""The storage port for team personas and their versions; `adapters/sql_personas.py` implements it."""
 
 from __future__ import annotations
 

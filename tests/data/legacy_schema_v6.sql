@@ -1,14 +1,5 @@
-"""The SQLite schema and the upgrades that bring an older file up to it, in place."""
-
-from __future__ import annotations
-
-import sqlite3
-from pathlib import Path
-
-from simulator.errors import StorageError
-
-SCHEMA_VERSION = 6
-SCHEMA = """
+-- The SQLite schema Parley wrote by hand before SQLAlchemy and Alembic (PRAGMA user_version 6),
+-- kept so a test can build a file exactly as that code left it and upgrade it.
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
     persona_id TEXT NOT NULL,
@@ -85,29 +76,3 @@ CREATE TABLE IF NOT EXISTS persona_versions (
 );
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user);
 CREATE INDEX IF NOT EXISTS sessions_assignment ON sessions(assignment_id);
-"""
-
-
-def migrate(db: sqlite3.Connection, path: Path) -> None:
-    """Upgrade the file at `path` to SCHEMA_VERSION, keeping every row; refuse one from a newer Parley."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise StorageError(f"the database {path} was written by a newer Parley (schema {version}); upgrade Parley")
-    if 0 < version < 2:
-        # Version 2 stores the tokens each turn's model calls used.
-        db.execute("ALTER TABLE turns ADD COLUMN tokens_json TEXT")
-    if 0 < version < 3:
-        # Version 3 remembers which voice and coach a session was started with.
-        db.execute("ALTER TABLE sessions ADD COLUMN voice TEXT NOT NULL DEFAULT 'scripted'")
-        db.execute("ALTER TABLE sessions ADD COLUMN coach TEXT NOT NULL DEFAULT 'rules'")
-    if 0 < version < 4:
-        # Version 4 adds accounts, assignments and trainer comments; a session may count toward an assignment.
-        db.execute("ALTER TABLE sessions ADD COLUMN assignment_id TEXT")
-    if 0 < version < 5:
-        # Version 5 adds team personas with versions; a session pins the version it was played with.
-        db.execute("ALTER TABLE sessions ADD COLUMN persona_version INTEGER")
-    if 3 < version < 6:
-        # Version 6 lets an assignment pin a team persona version (tables from before 4 are made new).
-        db.execute("ALTER TABLE assignments ADD COLUMN persona_version INTEGER")
-    db.executescript(SCHEMA)
-    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
