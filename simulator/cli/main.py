@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
+from simulator.cli.db import add_db_commands
 from simulator.cli.studio import add_commands as add_studio_commands
 from simulator.cli.team import add_commands as add_team_commands
 from simulator.coach.reading import read_message
@@ -352,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sessions)
     add_team_commands(sub)
+    add_db_commands(sub)
     return parser
 
 
