@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from simulator.adapters.sql_engine import _now
 from simulator.adapters.sql_schema import persona_versions, team_personas
-from simulator.adapters.sql_store import SqlStore, _now
+from simulator.adapters.sql_store import SqlStore
 from simulator.errors import StudioInputError
 from simulator.studio.model import PersonaVersion, Status
 from simulator.text import storable

@@ -13,13 +13,13 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, false, func, literal_column, select
+from sqlalchemy import Connection, false, func, literal_column, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from simulator.adapters import sql_migrate
+from simulator.adapters.sql_engine import _now, check_file, database_url, make_engine, shown
 from simulator.adapters.sql_schema import sessions, turns
 from simulator.adapters.sqlite_health import (
     NOT_READ,
@@ -40,23 +40,6 @@ from simulator.session.store import GradedMessage, SessionRecord, SessionSummary
 from simulator.text import storable
 
 log = logging.getLogger(__name__)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def database_url(target: Path | str) -> str:
-    """A path is a SQLite file; a string is a SQLAlchemy URL (`postgresql+psycopg://…`, `sqlite:///…`)."""
-    return f"sqlite:///{target}" if isinstance(target, Path) else target
-
-
-def shown(url: str) -> str:
-    """A URL fit for a message or a log: never its password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(an unreadable database URL)"
 
 
 class SqlStore:
@@ -80,11 +63,11 @@ class SqlStore:
         if self.sqlite:
             if self.path is None:
                 raise StorageError("a SQLite database URL needs a file: sqlite:///path/to/parley.sqlite3")
-            self._check_file(self.path)
+            check_file(self.path)
             self.where = str(self.path)
         # SQLite has one writer at a time: writers in this process queue on a lock instead of SQLite's busy wait.
         self._lock = threading.Lock() if self.sqlite else None
-        self.engine = self._engine(self.url)
+        self.engine = make_engine(self.url, self.where, self.sqlite)
         try:
             if self.sqlite:
                 with self.engine.connect() as db:
@@ -117,50 +100,6 @@ class SqlStore:
                 "It was left untouched: move it aside (or restore a backup) and start again, "
                 "or set PARLEY_DATA_DIR to another folder"
             ) from None
-
-    @staticmethod
-    def _check_file(path: Path) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(
-                f"cannot create the data folder {path.parent} ({exc}); set PARLEY_DATA_DIR to a writable folder"
-            ) from None
-        if path.exists() and path.stat().st_size == 0:
-            # SQLite would take an empty file for a new database, and an app whose accounts file was truncated
-            # would come up without sign-in. Only a person can tell a new install from lost data.
-            raise StorageError(
-                f"the database {path} is empty (0 bytes), so its accounts and transcripts are gone or were never "
-                "written. It was left untouched: restore a backup, or delete the file if this is a new installation"
-            )
-
-    def _engine(self, url: str) -> Engine:
-        try:
-            if not self.sqlite:
-                # pre_ping: a connection the server dropped (a restart, an idle timeout) is replaced, not failed.
-                return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
-        except (NoSuchModuleError, ImportError) as exc:
-            raise StorageError(
-                f"no driver for the database {self.where} ({first_line(exc)}): use postgresql+psycopg://… "
-                "(psycopg 3 is installed with Parley) or sqlite:///…"
-            ) from None
-
-        @event.listens_for(engine, "connect")
-        def _connect(dbapi: sqlite3.Connection, _record: Any) -> None:
-            dbapi.isolation_level = None  # SQLAlchemy begins transactions itself, below
-            # WAL with synchronous=NORMAL: a commit survives a crash of this process,
-            # which is the failure we guard against, at a fraction of FULL's cost.
-            dbapi.execute("PRAGMA journal_mode=WAL")
-            dbapi.execute("PRAGMA synchronous=NORMAL")
-            dbapi.execute("PRAGMA foreign_keys=ON")
-
-        @event.listens_for(engine, "begin")
-        def _begin(db: Connection) -> None:
-            # A writer takes the write lock at once, so a turn's check and its insert see the same database.
-            db.exec_driver_sql("BEGIN IMMEDIATE" if db.get_execution_options().get("parley_write") else "BEGIN")
-
-        return engine
 
     def _file_identity(self) -> tuple[int, int]:
         assert self.path is not None

@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy import RowMapping, Select, false, func, literal, select
 
+from simulator.adapters.sql_engine import _now
 from simulator.adapters.sql_schema import assignments as assignments_table
 from simulator.adapters.sql_schema import comments as comments_table
 from simulator.adapters.sql_schema import sessions, turns, users
-from simulator.adapters.sql_store import SqlStore, _now
+from simulator.adapters.sql_store import SqlStore
 from simulator.errors import StorageError, TeamInputError
 from simulator.session.store import SessionRecord
 from simulator.team.model import Account, Assignment, Attempt, Comment, Role
