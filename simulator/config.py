@@ -101,6 +101,18 @@ def _port(value: str) -> int:
     return int(value)
 
 
+def _hours(value: str) -> float:
+    if not value:
+        return 12.0
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = 0.0
+    if not 0.05 <= hours <= 24 * 30:
+        raise SimulatorError(f"PARLEY_SIGN_IN_HOURS '{value}' is not a number of hours from 0.05 to 720: e.g. 12")
+    return hours
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     data_dir: Path
@@ -111,6 +123,7 @@ class Settings:
     max_message_chars: int = MAX_MESSAGE_CHARS
     chroma_url: str | None = None
     database_url: str | None = None  # PARLEY_DATABASE_URL: a server database instead of the SQLite file
+    sign_in_hours: float = 12.0  # PARLEY_SIGN_IN_HOURS: how long a sign-in lasts
     counterpart_model: ModelSettings | None = None
     coach_model: ModelSettings | None = None
 
@@ -142,6 +155,7 @@ class Settings:
             port=_port(os.environ.get("PARLEY_PORT", "").strip()),
             chroma_url=os.environ.get("PARLEY_CHROMA_URL", "").strip() or None,
             database_url=os.environ.get("PARLEY_DATABASE_URL", "").strip() or None,
+            sign_in_hours=_hours(os.environ.get("PARLEY_SIGN_IN_HOURS", "").strip()),
             counterpart_model=ModelSettings.from_env("counterpart"),
             coach_model=ModelSettings.from_env("coach"),
         )

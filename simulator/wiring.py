@@ -4,12 +4,14 @@ are plugged into the services. The app, the CLI and the team CLI all start from 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simulator.adapters import sql_migrate
 from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
+from simulator.adapters.metrics import Metrics
 from simulator.adapters.sql_copy import CopyReport, copy_database
 from simulator.adapters.sql_personas import SqlPersonaStore
+from simulator.adapters.sql_sign_in import SqlFailureLog, SqlSignIns
 from simulator.adapters.sql_store import SqlStore
 from simulator.adapters.sql_team import SqlTeamStore
 from simulator.coach.rule_coach import Coach, RuleCoach
@@ -21,6 +23,7 @@ from simulator.persona.model import Persona
 from simulator.session.practice import Practice
 from simulator.session.store import Store
 from simulator.studio.service import Studio
+from simulator.team.passwords import Throttle
 from simulator.team.service import Team
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,18 @@ class Services:
     studio: Studio
     search_off: str | None = None  # why transcript search and tip matching are off, when they are
     team_problems: tuple[str, ...] = ()  # team personas that could not be loaded
+    metrics: Metrics = field(default_factory=Metrics)
+    sign_ins: SqlSignIns | None = None  # who each sign-in token belongs to, shared by every instance
+
+    def health(self) -> dict[str, str]:
+        """What `/healthz` reports: "ok", or what is wrong, for the database and the embedding store."""
+        report = {"database": self.store.reachable() or "ok"}
+        index = self.practice.transcripts
+        if self.search_off:
+            report["chroma"] = self.search_off
+        elif isinstance(index, TranscriptIndex):
+            report["chroma"] = index.reachable() or "ok"
+        return report
 
     @property
     def problems(self) -> list[str]:
@@ -83,8 +98,22 @@ def build_services(settings: Settings, *, meaning: bool = True) -> Services:
         on_publish=knowledge.learn if knowledge is not None else None,
         drafter=drafter,
     )
-    team = Team(practice, SqlTeamStore(store))
-    return Services(settings, catalog, practice, team, store, studio, search_off, tuple(team_problems))
+    metrics = Metrics()
+    practice.observer = metrics.turn_played
+    throttle = Throttle(log=SqlFailureLog(store), on_failure=metrics.sign_in_failed)
+    team = Team(practice, SqlTeamStore(store), throttle=throttle)
+    return Services(
+        settings,
+        catalog,
+        practice,
+        team,
+        store,
+        studio,
+        search_off,
+        tuple(team_problems),
+        metrics,
+        SqlSignIns(store, hours=settings.sign_in_hours),
+    )
 
 
 def load_team_personas(catalog: PersonaCatalog, store: SqlPersonaStore, from_files: set[str]) -> list[str]:

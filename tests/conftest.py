@@ -17,7 +17,7 @@ from tests.postgres import PostgresServer
 
 PERSONAS_DIR = REPO_ROOT / "personas"
 # The tests that run on both databases; `@pytest.mark.sqlite_only` keeps one that opens the SQLite file itself.
-BOTH_DATABASES = {"test_storage", "test_team", "test_practice", "test_studio"}
+BOTH_DATABASES = {"test_storage", "test_team", "test_practice", "test_studio", "test_sign_in"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -14,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeOpenAI:
-    """Plays a queue of behaviours, one per request: 'ok:TEXT', 'tool:JSON', '429', '500', 'stall', 'junk', 'endless'.
+    """Plays a queue of behaviours, one per request: 'ok:TEXT', 'tool:JSON', '429', '500', 'stall', 'junk', 'endless',
+    'hold:TEXT' (answers TEXT only once `release` is set: a model still thinking while its caller is killed).
 
     `delay` adds a fixed wait before every answer (for benchmarks); `piece_delay` a wait between streamed
     pieces (a slow model, for the streaming browser test); the last behaviour repeats.
@@ -25,6 +26,7 @@ class FakeOpenAI:
         self.delay = delay
         self.piece_delay = piece_delay
         self.requests: list[dict[str, object]] = []
+        self.release = threading.Event()
 
     def next(self) -> str:
         return self.plan.pop(0) if len(self.plan) > 1 else self.plan[0]
@@ -85,6 +87,9 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+            elif behaviour.startswith("hold:"):
+                fake.release.wait(60)
+                self._sse(iter([behaviour[5:]]))
             elif behaviour.startswith("ok:"):
                 words = behaviour[3:].split(" ")
                 self._sse(iter([w if n == 0 else " " + w for n, w in enumerate(words)]))

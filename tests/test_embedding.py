@@ -79,7 +79,8 @@ def test_persisted_collections_reopen_in_a_new_process(tmp_path: Path, catalog: 
         "import simulator.adapters.chroma_index  # registers our embedding function\n"
         "from simulator.adapters.chroma_index import open_client\n"
         "client = open_client(Path(sys.argv[1]))\n"
-        "tips = client.get_collection('coaching_tips')\n"
+        "name = next(c.name for c in client.list_collections() if c.name.startswith('coaching_tips-'))\n"
+        "tips = client.get_collection(name)\n"
         "found = tips.query(query_texts=['They threatened to walk away to a competitor'], n_results=3)\n"
         "print(json.dumps({'count': tips.count(), 'ids': found['ids'][0]}))\n"
     )

@@ -139,7 +139,7 @@ def test_version_1_database_is_upgraded_in_place(data_dir: Path) -> None:
             " PRIMARY KEY (session_id, turn));"
             "INSERT INTO sessions VALUES ('s1', 'p', 'P', 'local', 'hi', '2026-01-01', NULL, NULL, "
             f"'{json.dumps(GameState(trust=40, patience=60).to_dict())}', NULL);"
-            "INSERT INTO turns VALUES ('s1', 1, 'hello there', NULL, 'hi', '[]', NULL, '2026-01-01', NULL);"
+            "INSERT INTO turns VALUES ('s1', 1, 'hello there', NULL, NULL, '[]', NULL, '2026-01-01', NULL);"
             "PRAGMA user_version=1;"
         )
     store = SqlStore(path)

@@ -105,20 +105,24 @@ def _collection(client: ClientAPI, name: str) -> Collection:
 
 
 def _sync(client: ClientAPI, name: str, ids: list[str], docs: list[str], metas: list[dict[str, Any]]) -> Collection:
-    """Make the collection hold exactly these documents; re-embed only when the content changed."""
+    """A collection holding exactly these documents, named by their digest, so that app instances starting
+    together on one Chroma server fill the same collection (upserts, so a second filler changes nothing) and
+    an instance still running older content keeps its own. Re-embeds only when the content changed."""
     digest = _digest([ids, docs, metas])
-    collection = _collection(client, name)
-    if (collection.metadata or {}).get("digest") == digest and collection.count() == len(ids):
-        return collection
-    client.delete_collection(name)
-    collection = client.create_collection(
-        name,
-        embedding_function=_function(),
-        metadata={"hnsw:space": "cosine", "digest": digest},
+    full = f"{name}-{digest}"
+    collection = client.get_or_create_collection(
+        full, embedding_function=_function(), metadata={"hnsw:space": "cosine", "digest": digest}
     )
-    for start in range(0, len(ids), 500):
-        batch: Any = metas[start : start + 500]
-        collection.add(ids=ids[start : start + 500], documents=docs[start : start + 500], metadatas=batch)
+    if collection.count() != len(ids):
+        for start in range(0, len(ids), 500):
+            batch: Any = metas[start : start + 500]
+            collection.upsert(ids=ids[start : start + 500], documents=docs[start : start + 500], metadatas=batch)
+    if "fastapi" not in str(client.get_settings().chroma_api_impl).lower():
+        # Embedded, one app owns the store: older content's collections go (on a server they may be in use).
+        # Persona ids are [a-z0-9_], so '-' only ever precedes a digest.
+        for stale in client.list_collections():
+            if stale.name != full and (stale.name == name or stale.name.startswith(f"{name}-")):
+                client.delete_collection(stale.name)
     return collection
 
 
@@ -238,6 +242,14 @@ class TranscriptIndex:
     def count(self) -> int:
         self.flush()
         return self._collection.count()
+
+    def reachable(self) -> str | None:
+        """None when the store answers now (a Chroma server, or the embedded files); else why not (/healthz)."""
+        try:
+            self._collection.count()
+        except Exception as exc:  # chromadb raises many kinds; each means the store does not answer
+            return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None
 
     def catch_up(self, messages: Sequence[GradedMessage]) -> int:
         """Index the recorded messages that search does not hold yet (a failed write, sessions imported from a file,

@@ -6,7 +6,7 @@ every value byte for byte."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, MetaData, Table, Text, func
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, MetaData, Table, Text, func
 
 metadata = MetaData()
 
@@ -59,6 +59,7 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("trainer", NAME, ForeignKey("users.name")),
     Column("created_at", Text, nullable=False),
+    Column("disabled", Integer, nullable=False, server_default="0"),  # 1: may not sign in
     CheckConstraint("role IN ('trainer', 'trainee')"),
 )
 Index("users_name_lower", func.lower(users.c.name), unique=True)
@@ -119,10 +120,22 @@ sign_in_failures = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("key", Text, nullable=False),
-    Column("at", Integer, nullable=False),  # milliseconds since the epoch
+    Column("at", BigInteger, nullable=False),  # milliseconds since the epoch
     Index("sign_in_failures_key", "key", "at"),
     sqlite_autoincrement=True,
 )
 
-# Every table `db copy` moves, parents before children (the throttle's rows are transient and stay behind).
+# Who is signed in: the sha256 of each sign-in cookie's token, so any app instance knows the browser and a
+# copy of the database gives nobody a live sign-in.
+sign_in_tokens = Table(
+    "sign_in_tokens",
+    metadata,
+    Column("token_hash", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),  # milliseconds since the epoch
+    Column("expires_at", BigInteger, nullable=False),
+    Index("sign_in_tokens_name", "name"),
+)
+
+# Every table `db copy` moves, parents before children (the throttle's and sign-ins' rows are transient and stay behind).
 TABLES = (users, sessions, turns, assignments, comments, team_personas, persona_versions)

@@ -268,6 +268,12 @@ class SqlStore:
         payload = json.dumps(state.to_dict())
         with self._write() as db:
             self._expect(db, session_id, turn)
+            replied = db.execute(
+                select(turns.c.reply).where(turns.c.session_id == session_id, turns.c.turn == turn)
+            ).scalar()
+            if replied is not None:
+                # Another instance finished this turn first (a retry after a cut-off): one reply is kept.
+                raise SessionConflictError(STALE)
             db.execute(
                 turns.update()
                 .where(turns.c.session_id == session_id, turns.c.turn == turn)

@@ -36,7 +36,7 @@ def _assignment(row: RowMapping) -> Assignment:
 
 
 def _account(row: RowMapping) -> Account:
-    return Account(row["name"], Role(row["role"]), row["trainer"] or None, row["created_at"])
+    return Account(row["name"], Role(row["role"]), row["trainer"] or None, row["created_at"], bool(row["disabled"]))
 
 
 def _lower(column: Any, names: Collection[str]) -> Any:
@@ -88,7 +88,12 @@ class SqlTeamStore:
 
     def newest_password_hash(self) -> str | None:
         with self.store._reading() as db:
-            found = db.execute(select(users.c.password_hash).order_by(users.c.created_at.desc()).limit(1)).first()
+            found = db.execute(
+                select(users.c.password_hash)
+                .where(users.c.password_hash.like("$2%"))
+                .order_by(users.c.created_at.desc())
+                .limit(1)
+            ).first()
         return str(found[0]) if found else None
 
     def accounts(self) -> list[Account]:
@@ -98,6 +103,14 @@ class SqlTeamStore:
     def set_password(self, name: str, password_hash: str) -> None:
         with self.store._write() as db:
             db.execute(users.update().where(_named(name)).values(password_hash=password_hash))
+
+    def set_role(self, name: str, role: Role) -> None:
+        with self.store._write() as db:
+            db.execute(users.update().where(_named(name)).values(role=role.value))
+
+    def set_disabled(self, name: str, disabled: bool) -> None:
+        with self.store._write() as db:
+            db.execute(users.update().where(_named(name)).values(disabled=int(disabled)))
 
     def remove_account(self, name: str) -> None:
         with self.store._write() as db:

@@ -53,12 +53,17 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     elif args.action == "remove":
         team.remove_user(args.name)
         print(f"removed {args.name}")
+    elif args.action in ("disable", "enable"):
+        account = team.set_disabled(args.name, args.action == "disable")
+        done = "disabled (signed out everywhere; sessions kept)" if account.disabled else "enabled"
+        print(f"{account.name}: {done}")
     else:
         accounts = team.users()
         if not accounts:
             print("no accounts: the app runs in local single-user mode (add one with `users add NAME --role trainer`)")
         for a in accounts:
-            print(f"{a.name:<20} {a.role.value:<8} {a.trainer or '':<20} {a.created_at[:10]}")
+            off = "  disabled" if a.disabled else ""
+            print(f"{a.name:<20} {a.role.value:<8} {a.trainer or '':<20} {a.created_at[:10]}{off}")
     return 0
 
 
@@ -142,6 +147,9 @@ def add_commands(sub: Any) -> None:
     a.add_argument("--password-stdin", action="store_true")
     a = actions.add_parser("remove", help="remove an account that has no sessions or assignments")
     a.add_argument("name")
+    for action, text in (("disable", "stop an account signing in (its sessions are kept)"), ("enable", "undo disable")):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("name")
     actions.add_parser("list", help="list the accounts")
     p.set_defaults(func=cmd_users)
 

@@ -111,6 +111,7 @@ class LLMVoice:
             if problem.startswith("the model"):
                 break  # the endpoint itself failed after its retries: no second try this turn
         report.notices.append(f"The model's reply was not used ({problem}); the scripted line was used instead.")
+        report.fell_back = True
         yield scripted
 
 

@@ -28,6 +28,7 @@ class TurnReport:
     usage: list[dict[str, int]] = field(default_factory=list)  # one entry per model call
     prompts: list[str] = field(default_factory=list)  # every prompt sent this turn, in order
     lines: list[str] = field(default_factory=list)  # keys of the written lines used, so the next turn varies
+    fell_back: bool = False  # a model voice's reply was not used: the scripted line was (operators count these)
 
 
 class Voice(Protocol):

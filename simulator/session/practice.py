@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from simulator.coach.rule_coach import Coach, RuleCoach
 from simulator.coach.suggestions import Visible
 from simulator.config import MAX_MESSAGE_CHARS
 from simulator.counterpart.scripted import Exchange, ScriptedVoice, TurnReport, Voice
-from simulator.errors import SessionEndedError, SimulatorError
+from simulator.errors import SessionConflictError, SessionEndedError, SimulatorError
 from simulator.game.rules import advance, initial_state
 from simulator.game.state import GameState, Move, MoveKind, Outcome
 from simulator.game.visibility import find_leak, trainee_grade
@@ -49,6 +50,8 @@ class TurnResult:
     notices: tuple[str, ...] = ()
     tokens: dict[str, int] | None = None  # prompt and completion tokens this turn's model calls used
     prompts: tuple[str, ...] = ()  # the prompts this turn's voice sent, for inspection (never shown to a trainee)
+    fallbacks: tuple[str, ...] = ()  # "voice" and/or "coach": a model's answer was not used this turn
+    seconds: float = 0.0  # from the message stored to the reply stored
 
     def trainee_view(self) -> dict[str, Any]:
         """The turn as the trainee may see it (the `play --json` line)."""
@@ -89,7 +92,9 @@ class Practice:
         voice: Voice | None = None,
         max_message_chars: int = MAX_MESSAGE_CHARS,
         transcripts: TranscriptSink | None = None,
+        observer: Callable[[TurnResult], None] | None = None,
     ) -> None:
+        self.observer = observer  # told of every played turn (the operators' metrics); never changes one
         self.catalog = catalog
         self.store = store
         self.transcripts = transcripts
@@ -163,6 +168,7 @@ class Practice:
     ) -> Iterator[str | TurnResult]:
         """Reply pieces as they pass the voice's checks, then the stored TurnResult."""
         turn = handle.state.turn + 1
+        began = time.perf_counter()
         reading = read_message(text)
         visible = visible_to_coach(persona, handle.state)
         # The moves come from the deterministic rule reading; a model coach only writes the feedback.
@@ -214,7 +220,24 @@ class Practice:
         self.store.add_reply(handle.session_id, turn, reply, [m.kind.value for m in moves], state, tokens)
         handle.state = state
         debrief = self._finish(handle, persona, state) if state.ended else None
-        yield TurnResult(turn, text, reply, grade, moves, state, debrief, notices, tokens, tuple(report.prompts))
+        fallbacks = (("voice",) if report.fell_back else ()) + (("coach",) if grade.coach != coach.name else ())
+        result = TurnResult(
+            turn,
+            text,
+            reply,
+            grade,
+            moves,
+            state,
+            debrief,
+            notices,
+            tokens,
+            tuple(report.prompts),
+            fallbacks,
+            time.perf_counter() - began,
+        )
+        if self.observer is not None:
+            self.observer(result)
+        yield result
 
     def _store_grade(self, handle: Handle, turn: int, text: str, grade: Grade, report: TurnReport) -> None:
         self.store.add_grade(handle.session_id, turn, grade)
@@ -285,7 +308,11 @@ class Practice:
         )
         pending = record.turns[-1] if record.turns and record.turns[-1].reply is None else None
         if pending is not None and not handle.state.ended:
-            self._play(handle, persona, pending.user_text, pending.grade)
+            try:
+                self._play(handle, persona, pending.user_text, pending.grade)
+            except SessionConflictError:
+                # Another instance (the one it was sent to, or a retry) finished the turn meanwhile.
+                return self.resume(session_id)
             record = self.store.get_session(session_id)
         return handle, record
 

@@ -9,6 +9,8 @@ from simulator.team.passwords import Throttle, cost_of, decoy_hash, hash_passwor
 from simulator.team.store import TeamStore
 
 WRONG_SIGN_IN = "Sign-in failed: the name or the password is wrong."
+DISABLED = "This account is disabled: ask your trainer or the operator to enable it."
+NO_PASSWORD = "!external"  # not a bcrypt hash, so no password ever matches it (single sign-on accounts)
 
 
 class Accounts:
@@ -81,7 +83,43 @@ class Accounts:
             self.throttle.failed(name)
             raise SignInError(WRONG_SIGN_IN)
         self.throttle.succeeded(name)
+        if found[0].disabled:
+            # Said only to whoever knows the password, so it tells a stranger nothing.
+            raise SignInError(DISABLED)
         return Caller(found[0].name, found[0].role)
+
+    def sign_in_external(self, name: str, role: Role | str) -> Caller:
+        """A sign-in the identity provider vouched for (single sign-on): the first one creates the account,
+        with a password nobody knows; later ones follow the provider's role. A disabled account is refused."""
+        name = check_name(name)
+        try:
+            role = Role(role)
+        except ValueError:
+            raise SignInError(
+                f"the identity provider gave the role '{role}': it must map to trainer or trainee"
+            ) from None
+        found = self.store.account(name)
+        if found is None:
+            account = self.store.add_account(name, role, NO_PASSWORD, None)
+            return Caller(account.name, account.role)
+        if found[0].disabled:
+            raise SignInError(DISABLED)
+        if found[0].role is not role:
+            if any(a.trainer == found[0].name for a in self.store.accounts()) or found[0].trainer is not None:
+                raise SignInError(
+                    f"the identity provider now says '{found[0].name}' is a {role.value}, but the account is a "
+                    f"{found[0].role.value} with trainees or a trainer: a trainer must change it"
+                )
+            self.store.set_role(found[0].name, role)
+        return Caller(found[0].name, role)
+
+    def set_disabled(self, name: str, disabled: bool) -> Account:
+        """For the operator (the CLI). A disabled account keeps its sessions and cannot sign in."""
+        found = self.store.account(name)
+        if found is None:
+            raise TeamInputError(f"no account named '{name}' (`python -m simulator users list` shows them)")
+        self.store.set_disabled(found[0].name, disabled)
+        return self.store.account(found[0].name)[0]  # type: ignore[index]
 
     def check_credentials(self, name: str, password: str) -> bool:
         """Gradio's login hook: True or False, with throttling applied."""
@@ -102,6 +140,8 @@ class Accounts:
         found = self.store.account(username)
         if found is None:
             raise NotAllowedError("your account no longer exists: ask a trainer")
+        if found[0].disabled:
+            raise NotAllowedError(DISABLED)
         return Caller(found[0].name, found[0].role)
 
     def trainees_of(self, caller: Caller) -> list[Account]:

@@ -44,6 +44,7 @@ class Account:
     role: Role
     trainer: str | None  # a trainee's own trainer; None puts them in the pool every trainer sees
     created_at: str
+    disabled: bool = False  # may not sign in (by password or single sign-on); their work is kept
 
 
 @dataclass(frozen=True)

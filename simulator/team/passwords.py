@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import bcrypt
 
@@ -40,37 +41,78 @@ def verify(password: str, hashed: str | None, rounds: int = ROUNDS) -> bool:
     """Whether `password` matches `hashed`; with no hash (an unknown name) the same work is done on a decoy."""
     # surrogatepass: a password no browser could type (sent through the API) is just a wrong one.
     encoded = password.encode("utf-8", "surrogatepass")[:72]
-    if hashed is None:
+    if hashed is None or not hashed.startswith("$2"):
+        # No hash, or an account that signs in elsewhere only (single sign-on): the same work on a decoy.
         bcrypt.checkpw(encoded, decoy_hash(rounds))
         return False
     return bcrypt.checkpw(encoded, hashed.encode())
 
 
+class FailureLog(Protocol):
+    """Where failed sign-ins are counted: the database, so every app instance throttles alike
+    (`adapters/sql_team.py`), or one process's memory (`MemoryFailures`, for a store-less service)."""
+
+    def failures_since(self, key: str, since: float) -> list[float]:
+        """The times (seconds since the epoch) of `key`'s failures at or after `since`, oldest first."""
+        ...
+
+    def add_failure(self, key: str, at: float) -> None: ...
+
+    def clear_failures(self, key: str, before: float | None = None) -> None:
+        """Forget `key`'s failures (all of them, or those before `before`)."""
+        ...
+
+
+@dataclass
+class MemoryFailures:
+    _failures: dict[str, list[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def failures_since(self, key: str, since: float) -> list[float]:
+        with self._lock:
+            return [t for t in self._failures.get(key, []) if t >= since]
+
+    def add_failure(self, key: str, at: float) -> None:
+        with self._lock:
+            self._failures.setdefault(key, []).append(at)
+
+    def clear_failures(self, key: str, before: float | None = None) -> None:
+        with self._lock:
+            if before is None:
+                self._failures.pop(key, None)
+            else:
+                self._failures[key] = [t for t in self._failures.get(key, []) if t >= before]
+
+
 @dataclass
 class Throttle:
-    """After `limit` failures within `window` seconds a name is refused for `pause` seconds, right or wrong."""
+    """After `limit` failures within `window` seconds a name is refused for `pause` seconds, right or wrong.
+    Wall-clock time, since instances on different machines compare the times they wrote."""
 
     limit: int = 5
     window: float = 900.0
     pause: float = 300.0
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: Callable[[], float] = time.time
+    log: FailureLog = field(default_factory=MemoryFailures)
+    on_failure: Callable[[], None] | None = None  # told of each failed sign-in (the operators' metrics)
 
     def wait_left(self, name: str) -> float:
         """Seconds until `name` may try again (0 when it may now)."""
         now = self.clock()
-        with self._lock:
-            recent = [t for t in self._failures.get(name.lower(), []) if now - t < self.window]
-            self._failures[name.lower()] = recent
-            if len(recent) >= self.limit:
-                return max(0.0, recent[-1] + self.pause - now)
-            return 0.0
+        key = name.lower()
+        recent = self.log.failures_since(key, now - self.window)
+        if len(recent) >= self.limit:
+            return max(0.0, recent[-1] + self.pause - now)
+        return 0.0
 
     def failed(self, name: str) -> None:
-        with self._lock:
-            self._failures.setdefault(name.lower(), []).append(self.clock())
+        now = self.clock()
+        key = name.lower()
+        self.log.add_failure(key, now)
+        if self.on_failure is not None:
+            self.on_failure()
+        # Rows older than the window no longer count; dropping them keeps the table small.
+        self.log.clear_failures(key, before=now - self.window)
 
     def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name.lower(), None)
+        self.log.clear_failures(name.lower())

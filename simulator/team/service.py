@@ -14,7 +14,14 @@ from statistics import mean
 from typing import Any
 
 from simulator.coach.grade import CRITERIA
-from simulator.errors import NotAllowedError, SimulatorError, TeamInputError, UnknownPersonaError, UnknownSessionError
+from simulator.errors import (
+    NotAllowedError,
+    SessionConflictError,
+    SimulatorError,
+    TeamInputError,
+    UnknownPersonaError,
+    UnknownSessionError,
+)
 from simulator.game.visibility import trainee_grade
 from simulator.persona.model import Persona
 from simulator.session.debrief import Debrief
@@ -35,7 +42,7 @@ from simulator.team.model import (
 from simulator.team.passwords import Throttle
 from simulator.team.store import TeamStore
 from simulator.team.views import AssignmentView, ReviewRow, TranscriptView, cohort_table
-from simulator.text import storable
+from simulator.text import clean_message, storable
 
 MAX_COMMENT = 2000
 
@@ -132,6 +139,26 @@ class Team(Accounts):
     def resume(self, caller: Caller, session_id: str) -> tuple[Handle, SessionRecord]:
         self._own(caller, session_id)
         return self.practice.resume(session_id)
+
+    def play_turn(self, caller: Caller, session_id: str, turn: int, text: str) -> tuple[SessionRecord, bool]:
+        """Turn `turn` of a session, by number, from the database alone, so any app instance can take it and a
+        client may retry it anywhere: a turn already stored with this message is answered from the record (a
+        cut-off one is finished first); another message for a stored turn, or a turn out of order, is refused.
+        Returns the session as stored after the turn, and whether the turn had been played before (a retry)."""
+        handle, record = self.resume(caller, session_id)
+        stored = next((t for t in record.turns if t.turn == turn), None)
+        if stored is not None:
+            if stored.user_text != clean_message(text, self.practice.max_message_chars):
+                raise SessionConflictError(
+                    f"turn {turn} of this session was already played with another message: reload the session"
+                )
+            return record, True
+        if turn != handle.state.turn + 1:
+            raise SessionConflictError(
+                f"this session is at turn {handle.state.turn}: send turn {handle.state.turn + 1}, not {turn}"
+            )
+        self.practice.send(handle, text)
+        return self.practice.store.get_session(session_id), False
 
     def check_handle(self, caller: Caller, handle: Handle) -> None:
         """A live conversation may be played only by whoever started it."""

@@ -1,4 +1,4 @@
-"""The storage interface for accounts, assignments and comments; `simulator/storage/` implements it."""
+"""The storage interface for accounts, assignments and comments; `adapters/sql_team.py` implements it."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ class TeamStore(Protocol):
         ...
 
     def set_password(self, name: str, password_hash: str) -> None: ...
+
+    def set_role(self, name: str, role: Role) -> None: ...
+
+    def set_disabled(self, name: str, disabled: bool) -> None: ...
 
     def remove_account(self, name: str) -> None: ...
 

@@ -18,14 +18,15 @@ from simulator.config import Settings
 from simulator.errors import SimulatorError
 from simulator.team.service import Team
 from simulator.ui.downloads import Downloads
-from simulator.ui.guard import Guard, Importer
+from simulator.ui.guard import Guard, Importer, signed_in_user
 from simulator.ui.handlers import Handlers, Screen
+from simulator.ui.server import make_app
 from simulator.ui.studio_handlers import StudioHandlers
 from simulator.ui.studio_tab import build_studio_tab
 from simulator.ui.style import CSS
 from simulator.ui.team_handlers import TeamHandlers
 from simulator.ui.widgets import any_persona, choice_radio, export_format, id_picker, user_of
-from simulator.wiring import build_services
+from simulator.wiring import Services, build_services
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class Built:
     team: Team
     downloads: Downloads
     importer: Importer | None = None  # the Studio's file import route
+    services: Services | None = None
 
 
 def build(settings: Settings) -> Built:
@@ -326,7 +328,7 @@ def build(settings: Settings) -> Built:
             [assign_notice, assigned_table],
             api_name="assign",
         )
-    return Built(app, team, downloads, studio.upload)
+    return Built(app, team, downloads, studio.upload, services)
 
 
 def build_app(settings: Settings) -> gr.Blocks:
@@ -340,17 +342,19 @@ def launch_options(built: Built) -> dict[str, Any]:
     it would stall every other user's requests); the guard sits in front of every route."""
     team = built.team
     auth_required = team.accounts_exist()
+    guard = Middleware(Guard, auth_required=auth_required, downloads=built.downloads, importer=built.importer)
     options: dict[str, Any] = {
         # Gradio's run history keeps every call's inputs and outputs in the browser's localStorage.
         "run_history": False,
         # The app has no upload component; the guard closes the upload route, and this caps it besides.
         "max_file_size": "16kb",
-        "app_kwargs": {
-            "middleware": [
-                Middleware(Guard, auth_required=auth_required, downloads=built.downloads, importer=built.importer)
-            ]
-        },
     }
+    if built.services is not None:
+        # Gradio's own app class, given the shared sign-in table and the operators' and API routes
+        # (`server.py`). `_app` is how launch() takes a prepared app; Gradio is pinned below 7.
+        options["_app"] = make_app(built.services, [guard], lambda request: signed_in_user(request.scope))
+    else:
+        options["app_kwargs"] = {"middleware": [guard]}
     if auth_required:
 
         async def check_credentials(name: str, password: str) -> bool:

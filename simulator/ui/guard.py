@@ -36,6 +36,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger(__name__)
 
 API = "/gradio_api"
+API_V1 = "/parley/api/v1"  # the JSON API (server.py)
 # The Studio's file import (a card PNG cannot be pasted). Gradio's own upload route stays closed: this one
 # hands the bytes straight to the Studio service as the signed-in caller, and writes nothing to disk.
 STUDIO_IMPORT = "/parley/studio/import"
@@ -60,6 +61,9 @@ PUBLIC = frozenset(
         f"{API}/app_id",
         f"{API}/app_id/",
         f"{API}/startup-events",  # Gradio's launch calls it itself, unsigned; it only starts the queue, once
+        "/healthz",  # operators' probes: whether the database and Chroma answer, no personal data
+        "/metrics",  # counts only; deploy/ keeps it off the public proxy
+        f"{API_V1}/sign-in",
     }
 )
 PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/", f"{API}/assets/", f"{API}/static/")
@@ -108,13 +112,26 @@ def _headers(scope: Scope) -> dict[bytes, bytes]:
     return {k.lower(): v for k, v in scope.get("headers", [])}
 
 
+USER = "parley.user"  # where the guard leaves the signed-in name for the routes behind it (server.py)
+
+
+def signed_in_user(scope: Scope) -> str | None:
+    return scope.get(USER)
+
+
 def _user(scope: Scope) -> str | None:
-    """The signed-in name as Gradio knows it, from its access-token cookie."""
+    """The signed-in name as Gradio knows it, from its access-token cookie (or, for the JSON API, the same
+    token table's bearer token)."""
     app = scope.get("app")
     tokens = getattr(app, "tokens", None)
     cookie_id = getattr(app, "cookie_id", None)
-    raw = _headers(scope).get(b"cookie")
-    if not tokens or cookie_id is None or raw is None:
+    headers = _headers(scope)
+    bearer = headers.get(b"authorization", b"")
+    if tokens is not None and bearer[:7].lower() == b"bearer " and str(scope.get("path", "")).startswith(API_V1):
+        found = tokens.get(bearer[7:].strip().decode("latin-1"))
+        return str(found) if found else None
+    raw = headers.get(b"cookie")
+    if tokens is None or cookie_id is None or raw is None:
         return None
     jar: SimpleCookie = SimpleCookie()
     try:
@@ -178,7 +195,8 @@ class Guard:
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        user = _user(scope)
+        user = await anyio.to_thread.run_sync(_user, scope)  # the token table may be in the database
+        scope[USER] = user
         if scope["type"] == "websocket":
             if self.auth_required and user is None:
                 await send({"type": "websocket.close", "code": 1008})
@@ -212,6 +230,9 @@ class Guard:
             await _respond(send, 403, REFUSED)
             return
         if path == "/logout":
+            forget = getattr(getattr(scope.get("app"), "tokens", None), "forget", None)
+            if user is not None and forget is not None:
+                await anyio.to_thread.run_sync(forget, user)  # every browser of theirs, on every instance
             send = _signed_out(send)
         elif self.auth_required and user is None and path == "/" and scope.get("method") == "GET":
             send = _without_api_info(send)

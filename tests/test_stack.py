@@ -1,0 +1,172 @@
+"""The team server stack, from real parts: PostgreSQL, a `chroma run` server, two app instances (`python app.py`)
+and an OpenAI-protocol model server for the counterpart's voice (the fake one, since a model that is still
+thinking when its caller is killed is a fault no real server can be made to produce on cue).
+
+Turns alternate between the instances with no stickiness; a trainee signed in on one instance is signed in on
+the other; a turn whose instance is killed mid-turn is retried on the other, and nothing is lost or doubled."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from tests.fake_openai_server import FakeOpenAI, fake_openai
+from tests.postgres import PostgresServer
+from tests.teamstack import API, SCRIPT, ApiError, Process, Trainee, add_user, call, start_chroma, start_instance
+
+pytestmark = pytest.mark.timeout(600)
+PASSWORD = "a long enough password"
+REPLY = "ok:Fair enough. Tell me more about what you need."
+
+
+class Stack:
+    def __init__(self, database: str, chroma: Process, fake: FakeOpenAI, a: Process, b: Process) -> None:
+        self.database, self.chroma, self.fake, self.a, self.b = database, chroma, fake, a, b
+
+    def turns(self, session_id: str) -> list[tuple[int, str, str | None]]:
+        with psycopg.connect(self.database.replace("+psycopg", "")) as db:
+            rows = db.execute(
+                "SELECT turn, user_text, reply FROM turns WHERE session_id = %s ORDER BY turn", (session_id,)
+            ).fetchall()
+        return [(int(t), str(u), r) for t, u, r in rows]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer) -> Iterator[Stack]:
+    root = tmp_path_factory.mktemp("stack")
+    database = postgres_server.new_database()
+    chroma = start_chroma(root / "chroma")
+    with fake_openai([REPLY]) as (model_url, fake):
+        env = {
+            "PARLEY_DATABASE_URL": database,
+            "PARLEY_CHROMA_URL": chroma.url,
+            "PARLEY_COUNTERPART_BASE_URL": model_url,
+            "PARLEY_COUNTERPART_MODEL": "fake",
+            "PARLEY_COUNTERPART_TIMEOUT": "30",
+            "PARLEY_COUNTERPART_RETRIES": "0",
+        }
+        add_user(env, "ann", "trainee", PASSWORD)
+        add_user(env, "bea", "trainee", PASSWORD)
+        a, b = start_instance(root / "a", env), start_instance(root / "b", env)
+        try:
+            yield Stack(database, chroma, fake, a.ready(), b.ready())
+        finally:
+            fake.release.set()
+            for p in (a, b, chroma):
+                p.stop()
+
+
+def test_whole_conversations_alternate_between_instances_and_sign_in_holds_on_both(stack: Stack) -> None:
+    ann = Trainee([stack.a.url, stack.b.url], "ann", PASSWORD)
+    ann.sign_in()  # on instance a
+    session_id, played = ann.play("salary_offer")  # turn 1 on b, 2 on a, …
+    assert [t["turn"] for t in played] == list(range(1, len(played) + 1)) and len(played) >= 4
+    assert all(t["reply"] and t["grade"] for t in played) and ann.retries == 0
+    assert [(n, u) for n, u, _ in stack.turns(session_id)] == [(t["turn"], t["user"]) for t in played]
+    # Either instance reads the whole session; the other trainee cannot.
+    assert call(stack.b.url, "GET", f"{API}/sessions/{session_id}", token=ann.token)["ended"] is True
+    bea = Trainee([stack.b.url], "bea", PASSWORD)
+    bea.sign_in()
+    with pytest.raises(ApiError) as refused:
+        call(stack.a.url, "GET", f"{API}/sessions/{session_id}", token=bea.token)
+    assert refused.value.status == 403
+    # The browser's way in: Gradio's own /login on a, its cookie then accepted by b, until sign-out on b.
+    import http.cookiejar
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = urllib.parse.urlencode({"username": "bea", "password": PASSWORD}).encode()
+    browser.open(urllib.request.Request(stack.a.url + "login", data=form), timeout=30).close()
+    with browser.open(stack.b.url + "gradio_api/login_check", timeout=30) as response:
+        assert response.status == 200
+    browser.open(stack.b.url + "logout", timeout=30).close()
+    for cookie in list(jar):  # a browser that kept its cookie anyway gets nothing after sign-out
+        jar.set_cookie(cookie)
+    time.sleep(2.5)  # past each instance's short token cache
+    with (
+        pytest.raises(urllib.error.HTTPError) as signed_out,
+        urllib.request.urlopen(
+            urllib.request.Request(
+                stack.a.url + "gradio_api/login_check",
+                headers={"Cookie": "; ".join(f"{c.name}={c.value}" for c in jar)},
+            ),
+            timeout=30,
+        ),
+    ):
+        pass
+    assert signed_out.value.code == 401
+
+
+def test_two_tabs_sending_the_same_turn_to_both_instances_store_it_once(stack: Stack) -> None:
+    ann = Trainee([stack.a.url], "ann", PASSWORD)
+    ann.sign_in()
+    session_id = ann.start("failed_delivery")["session_id"]
+    answers: list[object] = []
+
+    def tab(url: str, text: str) -> None:
+        try:
+            answers.append(
+                call(url, "POST", f"{API}/sessions/{session_id}/turns", {"turn": 1, "text": text}, ann.token)
+            )
+        except ApiError as exc:
+            answers.append(exc.status)
+
+    tabs = [
+        threading.Thread(target=tab, args=(u, f"What matters most to you, {n}?"))
+        for n, u in enumerate([stack.a.url, stack.b.url])
+    ]
+    for t in tabs:
+        t.start()
+    for t in tabs:
+        t.join()
+    stored = stack.turns(session_id)
+    assert len(stored) == 1 and stored[0][2]  # one turn 1, answered
+    played = [a for a in answers if isinstance(a, dict)]
+    assert len(played) == 1 and answers.count(409) == 1 and played[0]["user"] == stored[0][1]
+
+
+def test_a_turn_survives_its_instance_being_killed_mid_turn(stack: Stack) -> None:
+    ann = Trainee([stack.a.url, stack.b.url], "ann", PASSWORD)
+    ann.sign_in()
+    session_id = ann.start("launch_deadline")["session_id"]  # on b; turn 1 goes to a
+    seen = len(stack.fake.requests)
+    stack.fake.plan = ["hold:This one never arrives.", REPLY]  # a's model call thinks until a is gone
+    outcome: dict[str, object] = {}
+    client = threading.Thread(target=lambda: outcome.update(ann.turn(session_id, 1, SCRIPT[0])))
+    client.start()
+    deadline = time.monotonic() + 30
+    while len(stack.fake.requests) == seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(stack.fake.requests) > seen, "instance a never reached the model"
+    assert stack.turns(session_id) == [(1, SCRIPT[0], None)]  # the message is stored before the model answers
+    stack.a.kill()
+    client.join(60)
+    stack.fake.release.set()
+    assert outcome["turn"] == 1 and outcome["reply"] and ann.retries >= 1
+    # b finished the cut-off turn; the next turns go on, on b alone, numbered on from it.
+    ann.instances = [stack.b.url]
+    for number, text in enumerate(SCRIPT[1:3], start=2):
+        assert ann.turn(session_id, number, text)["turn"] == number
+    stored = stack.turns(session_id)
+    assert [n for n, _, _ in stored] == [1, 2, 3] and all(r for _, _, r in stored)
+    assert [u for _, u, _ in stored] == list(SCRIPT[:3])
+    # Operators see it: b is healthy and counted its turns; with Chroma gone, /healthz says so.
+    health = call(stack.b.url, "GET", "healthz")
+    assert health == {"status": "ok", "database": "ok", "chroma": "ok"}
+    import urllib.request
+
+    with urllib.request.urlopen(stack.b.url + "metrics", timeout=10) as response:
+        metrics = response.read().decode()
+    turns = next(float(line.split()[-1]) for line in metrics.splitlines() if line.startswith("parley_turns_total"))
+    assert turns >= 3 and 'parley_model_fallbacks_total{part="voice"}' in metrics
+    assert "parley_turn_seconds_bucket" in metrics
+    stack.chroma.kill()
+    with pytest.raises(ApiError) as failing:
+        call(stack.b.url, "GET", "healthz")
+    assert failing.value.status == 503 and failing.value.body["database"] == "ok"
+    assert failing.value.body["chroma"] != "ok"
