@@ -113,6 +113,43 @@ def _hours(value: str) -> float:
     return hours
 
 
+@dataclass(frozen=True)
+class OidcSettings:
+    """Single sign-on through an OpenID Connect provider (`PARLEY_OIDC_*`)."""
+
+    issuer: str  # its discovery document is at ISSUER/.well-known/openid-configuration
+    client_id: str
+    client_secret: str
+    role_claim: str = "parley_role"  # the claim that says who is a trainer
+    trainer_values: tuple[str, ...] = ("trainer",)  # a claim holding any of these (or a list with one) → trainer
+    name_claim: str = "preferred_username"  # the account name; `email`, then `sub`, when it is missing
+    label: str = "your organisation's sign-in"
+
+    @classmethod
+    def from_env(cls) -> OidcSettings | None:
+        def get(name: str) -> str:
+            return os.environ.get(f"PARLEY_OIDC_{name}", "").strip()
+
+        issuer = get("ISSUER")
+        if not issuer:
+            return None
+        if not issuer.startswith(("http://", "https://")):
+            raise SimulatorError(f"PARLEY_OIDC_ISSUER '{issuer}' is not a URL: use the form https://id.example.com")
+        missing = [f"PARLEY_OIDC_{n}" for n in ("CLIENT_ID", "CLIENT_SECRET") if not get(n)]
+        if missing:
+            raise SimulatorError(f"PARLEY_OIDC_ISSUER is set, so {' and '.join(missing)} must be set too")
+        trainers = tuple(v.strip() for v in get("TRAINER_VALUES").split(",") if v.strip()) or ("trainer",)
+        return cls(
+            issuer=issuer.rstrip("/"),
+            client_id=get("CLIENT_ID"),
+            client_secret=get("CLIENT_SECRET"),
+            role_claim=get("ROLE_CLAIM") or "parley_role",
+            trainer_values=trainers,
+            name_claim=get("NAME_CLAIM") or "preferred_username",
+            label=get("LABEL") or "your organisation's sign-in",
+        )
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     data_dir: Path
@@ -124,6 +161,7 @@ class Settings:
     chroma_url: str | None = None
     database_url: str | None = None  # PARLEY_DATABASE_URL: a server database instead of the SQLite file
     sign_in_hours: float = 12.0  # PARLEY_SIGN_IN_HOURS: how long a sign-in lasts
+    oidc: OidcSettings | None = None  # single sign-on, when PARLEY_OIDC_ISSUER is set
     counterpart_model: ModelSettings | None = None
     coach_model: ModelSettings | None = None
 
@@ -156,6 +194,7 @@ class Settings:
             chroma_url=os.environ.get("PARLEY_CHROMA_URL", "").strip() or None,
             database_url=os.environ.get("PARLEY_DATABASE_URL", "").strip() or None,
             sign_in_hours=_hours(os.environ.get("PARLEY_SIGN_IN_HOURS", "").strip()),
+            oidc=OidcSettings.from_env(),
             counterpart_model=ModelSettings.from_env("counterpart"),
             coach_model=ModelSettings.from_env("coach"),
         )

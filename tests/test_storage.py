@@ -164,3 +164,28 @@ def test_a_damaged_stored_state_names_its_session(store: SqlStore, catalog: Pers
     write_rows(store, "UPDATE sessions SET state_json='{\"trust\": 1}' WHERE id=:id", id=handle.session_id)
     with pytest.raises(StorageError, match=f"game state of session {handle.session_id} is damaged"):
         store.get_session(handle.session_id)
+
+
+def test_another_process_closing_the_file_leaves_a_running_store_its_wal(data_dir: Path) -> None:
+    """The store's own file checks must not drop SQLite's locks (closing any descriptor of a file drops all of
+    a process's POSIX locks on it). Without the locks, a CLI command that closes its connection believes it
+    is the file's last user and deletes the WAL under the running app, whose later commits are then lost."""
+    from simulator.adapters.sql_team import SqlTeamStore
+    from simulator.team.model import Role
+
+    path = data_dir / "parley.sqlite3"
+    team = SqlTeamStore(SqlStore(path))
+    team.add_account("ann", Role.TRAINEE, "h", None)  # a commit: the file is checked before it
+    other = (
+        "import sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1])\n"
+        "db.execute(\"INSERT INTO users (name, role, password_hash, created_at) VALUES ('bob', 'trainee', 'h', 'x')\")\n"
+        "db.commit()\n"
+        "db.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", other, str(path)], check=True, timeout=60)
+    assert path.with_name("parley.sqlite3-wal").exists()
+    assert team.account("bob") is not None  # the store sees the other process's commit
+    team.add_account("cy", Role.TRAINEE, "h", None)
+    with sqlite3.connect(path) as fresh:
+        assert [n for (n,) in fresh.execute("SELECT name FROM users ORDER BY name")] == ["ann", "bob", "cy"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 # What a user sees; the detail (file, SQLite's words) goes to the log and the operator's CLI.
@@ -34,6 +35,29 @@ def is_damage(exc: sqlite3.DatabaseError) -> bool:
     return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_IOERR)
 
 
+_HELD: dict[tuple[int, int], int] = {}
+_HELD_LOCK = threading.Lock()
+
+
+def _held(path: Path, identity: tuple[int, int]) -> int:
+    """A descriptor of the database file kept open for the life of the process, never closed.
+
+    Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's included
+    (SQLite works around this for its own opens only). A header read through a fresh open() and close()
+    would silently release the app's locks: another process (the CLI) then believes it is the file's last
+    user, checkpoints and deletes the WAL under the running app, whose later commits go to a deleted file."""
+    with _HELD_LOCK:
+        fd = _HELD.get(identity)
+        if fd is None:
+            fd = os.open(path, os.O_RDONLY)
+            opened = os.fstat(fd)
+            if (opened.st_dev, opened.st_ino) != identity:
+                os.close(fd)  # not the database file (replaced between stat and open): nothing of ours is on it
+                raise OSError(0, "the file was replaced while it was being checked")
+            _HELD[identity] = fd
+        return fd
+
+
 def file_problem(path: Path, identity: tuple[int, int]) -> str | None:
     """What is wrong with the database file on disk, if anything: cheap enough to ask before every commit.
 
@@ -41,12 +65,11 @@ def file_problem(path: Path, identity: tuple[int, int]) -> str | None:
     replaced under it; the damage shows only at the next checkpoint or start, when those turns are lost."""
     try:
         found = os.stat(path)
-        with open(path, "rb") as file:
-            header = file.read(100)
+        if (found.st_dev, found.st_ino) != identity:
+            return "the file was replaced by another one"
+        header = os.pread(_held(path, identity), 100, 0)
     except OSError as exc:
         return f"the file cannot be read ({exc.strerror})"
-    if (found.st_dev, found.st_ino) != identity:
-        return "the file was replaced by another one"
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         return "the file's header is gone (it was truncated or overwritten)"
     page_size = int.from_bytes(header[16:18], "big")

@@ -341,7 +341,9 @@ def launch_options(built: Built) -> dict[str, Any]:
     Password checks run in a worker thread (bcrypt takes a quarter of a second by design, and on the event loop
     it would stall every other user's requests); the guard sits in front of every route."""
     team = built.team
-    auth_required = team.accounts_exist()
+    oidc = built.services.settings.oidc if built.services is not None else None
+    # With single sign-on the first person arrives before any account exists: sign-in is on from the start.
+    auth_required = team.accounts_exist() or oidc is not None
     guard = Middleware(Guard, auth_required=auth_required, downloads=built.downloads, importer=built.importer)
     options: dict[str, Any] = {
         # Gradio's run history keeps every call's inputs and outputs in the browser's localStorage.
@@ -360,7 +362,10 @@ def launch_options(built: Built) -> dict[str, Any]:
         async def check_credentials(name: str, password: str) -> bool:
             return await anyio.to_thread.run_sync(team.check_credentials, name, password)
 
-        options |= {"auth": check_credentials, "auth_message": AUTH_MESSAGE}
+        message = AUTH_MESSAGE
+        if oidc is not None:
+            message = f"[Sign in with {oidc.label}](/parley/sso/login) or, with a Parley password: " + message
+        options |= {"auth": check_credentials, "auth_message": message}
     return options
 
 

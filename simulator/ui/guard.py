@@ -64,6 +64,8 @@ PUBLIC = frozenset(
         "/healthz",  # operators' probes: whether the database and Chroma answer, no personal data
         "/metrics",  # counts only; deploy/ keeps it off the public proxy
         f"{API_V1}/sign-in",
+        "/parley/sso/login",  # single sign-on (sso.py): the way to the provider, and its answer
+        "/parley/sso/callback",
     }
 )
 PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/", f"{API}/assets/", f"{API}/static/")

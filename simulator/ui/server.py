@@ -41,6 +41,7 @@ from simulator.errors import (
 from simulator.game.visibility import trainee_grade
 from simulator.session.store import SessionRecord
 from simulator.team.service import Team
+from simulator.ui.sso import add_sso_routes, handshake_middleware
 from simulator.wiring import Services
 
 API_V1 = "/parley/api/v1"
@@ -176,7 +177,14 @@ def add_routes(app: App, services: Services, user_of: Any) -> None:
 
     async def session(request: Request) -> Response:
         session_id = request.path_params["session_id"]
-        return await run(request, lambda caller, _: _session_view(team.resume(caller, session_id)[1]))
+
+        def read(caller: Any, _: dict[str, Any]) -> dict[str, Any]:
+            record = team.record(caller, session_id)  # the player, or their trainer
+            if record.user == caller.name and record.turns and record.turns[-1].reply is None:
+                record = team.resume(caller, session_id)[1]  # the player's own cut-off turn is finished first
+            return _session_view(record)
+
+        return await run(request, read)
 
     async def turn(request: Request) -> Response:
         session_id = request.path_params["session_id"]
@@ -200,6 +208,27 @@ def add_routes(app: App, services: Services, user_of: Any) -> None:
 
         return await run(request, finish)
 
+    def me(caller: Any, _: dict[str, Any]) -> dict[str, Any]:
+        return {"name": caller.name, "role": caller.role.value}
+
+    async def whoami(request: Request) -> Response:
+        return await run(request, me)
+
+    def assign(caller: Any, body: dict[str, Any]) -> dict[str, Any]:
+        made = team.assign(
+            caller,
+            [str(body.get("trainee", ""))],
+            [str(body.get("persona", ""))],
+            due=body.get("due"),
+            target=int(body.get("target", 70)),
+        )
+        return {"assignments": [{"id": a.id, "trainee": a.trainee, "persona_id": a.persona_id} for a in made]}
+
+    async def assignments(request: Request) -> Response:
+        return await run(request, assign)
+
+    app.add_api_route(f"{API_V1}/me", whoami, methods=["GET"], include_in_schema=False)
+    app.add_api_route(f"{API_V1}/assignments", assignments, methods=["POST"], include_in_schema=False)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
     app.add_api_route(SIGN_IN_ROUTE, sign_in, methods=["POST"], include_in_schema=False)
@@ -215,8 +244,13 @@ def make_app(services: Services, middleware: list[Middleware], user_of: Any) -> 
     # Gradio's own choice of response class (as its launch() makes it); FastAPI warns about it on every call.
     warnings.filterwarnings("ignore", message="ORJSONResponse is deprecated")
 
+    oidc = services.settings.oidc
+    if oidc is not None:
+        middleware = [*middleware, handshake_middleware(oidc)]  # inside the guard: only the SSO routes use it
     app = ParleyApp(
         services.sign_ins, cookie_id(services), middleware=middleware, default_response_class=ORJSONResponse
     )
     add_routes(app, services, user_of)
+    if oidc is not None:
+        add_sso_routes(app, oidc, services.team, services.sign_ins, app.cookie_id)
     return app

@@ -1,0 +1,117 @@
+"""Single sign-on against a real OpenID Connect provider on 127.0.0.1 (`oidc-provider-mock`, which issues real
+signed ID tokens), through the real app (`python app.py`) over HTTP, as a browser goes through it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from oidc_provider_mock import User, run_server_in_thread
+
+from simulator.config import REPO_ROOT
+from tests.teamstack import Process, start_instance
+
+pytestmark = [
+    pytest.mark.timeout(300),
+    # The provider (in this process) runs on authlib's older API, which warns; Parley's side does not.
+    pytest.mark.filterwarnings("ignore:get_jwt_config:DeprecationWarning"),
+]
+PEOPLE = [
+    User(sub="s-tess", claims={"preferred_username": "tess", "groups": ["staff", "coaches"]}),
+    User(sub="s-tom", claims={"preferred_username": "tom", "groups": ["staff"]}),
+    User(sub="s-dora", claims={"email": "dora@example.com"}),
+]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Process, dict[str, str]]]:
+    with run_server_in_thread(user_claims=PEOPLE) as provider:
+        env = {
+            "PARLEY_OIDC_ISSUER": f"http://127.0.0.1:{provider.server_port}",
+            "PARLEY_OIDC_CLIENT_ID": "parley",
+            "PARLEY_OIDC_CLIENT_SECRET": "a client secret",
+            "PARLEY_OIDC_ROLE_CLAIM": "groups",
+            "PARLEY_OIDC_TRAINER_VALUES": "coaches",
+        }
+        data = tmp_path_factory.mktemp("sso")
+        env["PARLEY_DATA_DIR"] = str(data)
+        process = start_instance(data, env).ready()
+        try:
+            yield process, env
+        finally:
+            process.stop()
+
+
+def sso_sign_in(url: str, sub: str) -> tuple[httpx.Client, httpx.Response]:
+    """The browser's round trip: Parley → the provider's consent form (the person picks `sub`) → Parley."""
+    browser = httpx.Client(timeout=30)
+    to_provider = browser.get(url + "parley/sso/login")
+    assert to_provider.status_code == 302 and "/oauth2/authorize" in to_provider.headers["location"]
+    form = browser.post(to_provider.headers["location"], data={"sub": sub})
+    assert form.status_code == 302 and "/parley/sso/callback" in form.headers["location"]
+    return browser, browser.get(form.headers["location"])
+
+
+def test_trainer_and_trainee_sign_in_with_their_roles_and_sign_out(app: tuple[Process, dict[str, str]]) -> None:
+    process, _ = app
+    url = process.url
+    # No account exists yet, and still nobody gets in unsigned: the provider's people create theirs.
+    assert httpx.get(url + "gradio_api/login_check").status_code == 401
+    assert "parley/sso/login" in httpx.get(url).text
+
+    tess, landed = sso_sign_in(url, "s-tess")
+    assert landed.status_code == 302 and landed.headers["location"] == "/"
+    assert tess.get(url + "gradio_api/login_check").status_code == 200
+    assert tess.get(url + "parley/api/v1/me").json() == {"name": "tess", "role": "trainer"}
+    tom, _ = sso_sign_in(url, "s-tom")
+    assert tom.get(url + "parley/api/v1/me").json() == {"name": "tom", "role": "trainee"}
+
+    # A trainee cannot do a trainer's work; the trainer can, for the trainee the provider created.
+    refused = tom.post(url + "parley/api/v1/assignments", json={"trainee": "tom", "persona": "salary_offer"})
+    assert refused.status_code == 403 and "only a trainer" in refused.json()["error"]
+    made = tess.post(url + "parley/api/v1/assignments", json={"trainee": "tom", "persona": "salary_offer"})
+    assert made.status_code == 200 and made.json()["assignments"][0]["trainee"] == "tom"
+    session = tom.post(url + "parley/api/v1/sessions", json={"persona": "salary_offer"}).json()
+    assert tess.get(url + f"parley/api/v1/sessions/{session['session_id']}").status_code == 200
+
+    # Sign-out: the cookie the browser still holds opens nothing.
+    kept = dict(tom.cookies)
+    tom.get(url + "logout")
+    after = httpx.get(url + "parley/api/v1/me", cookies=kept)
+    assert after.status_code == 401
+    assert httpx.get(url + "gradio_api/login_check", cookies=kept).status_code == 401
+
+
+def test_a_disabled_account_cannot_sign_in_and_passwords_still_work(app: tuple[Process, dict[str, str]]) -> None:
+    process, env = app
+    url = process.url
+    dora, _ = sso_sign_in(url, "s-dora")
+    assert dora.get(url + "parley/api/v1/me").json() == {"name": "dora_example.com", "role": "trainee"}
+    cli = {**os.environ, **env}
+    run = [sys.executable, "-m", "simulator", "users"]
+    out = subprocess.run(
+        [*run, "disable", "dora_example.com"], env=cli, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0 and "disabled" in out.stdout
+    _, again = sso_sign_in(url, "s-dora")
+    assert again.status_code == 403 and "disabled" in again.text
+    subprocess.run(
+        [*run, "add", "pat", "--role", "trainee", "--password-stdin"],
+        input="a long password\n",
+        env=cli,
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    password = httpx.Client(timeout=30)
+    signed = password.post(url + "login", data={"username": "pat", "password": "a long password"})
+    assert signed.status_code == 200, signed.text
+    assert password.get(url + "parley/api/v1/me").json() == {"name": "pat", "role": "trainee"}
+    assert Path(env["PARLEY_DATA_DIR"]).joinpath("parley.sqlite3").exists()
