@@ -104,6 +104,36 @@ def start_chroma(folder: Path) -> Process:
     return Process(proc, url, log)
 
 
+def start_proxy(folder: Path, instances: list[str]) -> Process:
+    """Debian's `caddy` running deploy/Caddyfile, the deployment's own proxy file, in front of `instances`
+    (host:port each)."""
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        raise RuntimeError("caddy is not installed: run `sh tests/setup.sh` (it installs Debian's caddy)")
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {
+        **os.environ,
+        "PARLEY_SITE": f"http://127.0.0.1:{port}",
+        "PARLEY_INSTANCES": " ".join(instances),
+        "PARLEY_CADDY_ADMIN": "off",
+        "XDG_DATA_HOME": str(folder / "data"),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+    }
+    log = folder / "caddy.log"
+    config = REPO_ROOT / "deploy" / "Caddyfile"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    _wait_for(url + "healthz", proc, log, 60)
+    return Process(proc, url, log)
+
+
 def start_instance(data: Path, env: dict[str, str]) -> Process:
     """One app instance with its own data folder (logs, caches) and the shared database and Chroma in `env`;
     call `ready()` to wait until it answers (start several first, so they boot side by side)."""
@@ -195,6 +225,9 @@ class Trainee:
     def session(self, session_id: str) -> dict[str, Any]:
         return self._send("GET", f"{API}/sessions/{session_id}")
 
+    def end(self, session_id: str) -> dict[str, Any]:
+        return self._send("POST", f"{API}/sessions/{session_id}/end", {})
+
     def play(self, persona: str, script: tuple[str, ...] = SCRIPT) -> tuple[str, list[dict[str, Any]]]:
         """A whole conversation: every line of the script until the counterpart ends it, then the debrief."""
         started = self.start(persona)
@@ -205,5 +238,5 @@ class Trainee:
             if result["ended"]:
                 break
         if not played or not played[-1]["ended"]:
-            self._send("POST", f"{API}/sessions/{started['session_id']}/end", {})
+            self.end(started["session_id"])
         return started["session_id"], played

@@ -9,14 +9,29 @@ from __future__ import annotations
 
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.fake_openai_server import FakeOpenAI, fake_openai
 from tests.postgres import PostgresServer
-from tests.teamstack import API, SCRIPT, ApiError, Process, Trainee, add_user, call, start_chroma, start_instance
+from tests.teamstack import (
+    API,
+    SCRIPT,
+    ApiError,
+    Process,
+    Trainee,
+    add_user,
+    call,
+    start_chroma,
+    start_instance,
+    start_proxy,
+)
 
 pytestmark = pytest.mark.timeout(600)
 PASSWORD = "a long enough password"
@@ -24,8 +39,8 @@ REPLY = "ok:Fair enough. Tell me more about what you need."
 
 
 class Stack:
-    def __init__(self, database: str, chroma: Process, fake: FakeOpenAI, a: Process, b: Process) -> None:
-        self.database, self.chroma, self.fake, self.a, self.b = database, chroma, fake, a, b
+    def __init__(self, database: str, chroma: Process, fake: FakeOpenAI, a: Process, b: Process, root: Path) -> None:
+        self.database, self.chroma, self.fake, self.a, self.b, self.root = database, chroma, fake, a, b, root
 
     def turns(self, session_id: str) -> list[tuple[int, str, str | None]]:
         with psycopg.connect(self.database.replace("+psycopg", "")) as db:
@@ -53,7 +68,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresSer
         add_user(env, "bea", "trainee", PASSWORD)
         a, b = start_instance(root / "a", env), start_instance(root / "b", env)
         try:
-            yield Stack(database, chroma, fake, a.ready(), b.ready())
+            yield Stack(database, chroma, fake, a.ready(), b.ready(), root)
         finally:
             fake.release.set()
             for p in (a, b, chroma):
@@ -128,6 +143,34 @@ def test_two_tabs_sending_the_same_turn_to_both_instances_store_it_once(stack: S
     assert len(stored) == 1 and stored[0][2]  # one turn 1, answered
     played = [a for a in answers if isinstance(a, dict)]
     assert len(played) == 1 and answers.count(409) == 1 and played[0]["user"] == stored[0][1]
+
+
+def _turns_counted(url: str) -> float:
+    with urllib.request.urlopen(url + "metrics", timeout=10) as response:
+        text = response.read().decode()
+    return next(float(line.split()[-1]) for line in text.splitlines() if line.startswith("parley_turns_total"))
+
+
+def test_the_deployments_proxy_spreads_api_turns_over_both_instances_and_hides_metrics(stack: Stack) -> None:
+    hosts = [urllib.parse.urlsplit(p.url).netloc for p in (stack.a, stack.b)]
+    proxy = start_proxy(stack.root / "proxy", hosts)
+    try:
+        before = [_turns_counted(p.url) for p in (stack.a, stack.b)]
+        bea = Trainee([proxy.url], "bea", PASSWORD)
+        bea.sign_in()
+        session_id, played = bea.play("shared_lab")
+        assert [t["turn"] for t in played] == list(range(1, len(played) + 1)) and bea.retries == 0
+        after = [_turns_counted(p.url) for p in (stack.a, stack.b)]
+        took = [n - m for n, m in zip(after, before, strict=True)]
+        assert sum(took) == len(played) and min(took) >= 1  # no stickiness: both instances played turns
+        assert [n for n, _, _ in stack.turns(session_id)] == [t["turn"] for t in played]
+        with pytest.raises(urllib.error.HTTPError) as hidden:
+            urllib.request.urlopen(proxy.url + "metrics", timeout=10)
+        assert hidden.value.code == 404
+        with urllib.request.urlopen(proxy.url, timeout=30) as page:  # the browser's way: pinned by a cookie
+            assert page.status == 200 and "parley_instance=" in (page.headers.get("Set-Cookie") or "")
+    finally:
+        proxy.stop()
 
 
 def test_a_turn_survives_its_instance_being_killed_mid_turn(stack: Stack) -> None:

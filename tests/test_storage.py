@@ -189,3 +189,37 @@ def test_another_process_closing_the_file_leaves_a_running_store_its_wal(data_di
     team.add_account("cy", Role.TRAINEE, "h", None)
     with sqlite3.connect(path) as fresh:
         assert [n for (n,) in fresh.execute("SELECT name FROM users ORDER BY name")] == ["ann", "bob", "cy"]
+
+
+def test_a_file_that_reads_short_only_while_a_checkpoint_grows_it_is_not_called_damaged(data_dir: Path) -> None:
+    """A checkpoint may write the header's new page count before the pages that grow the file; a check at
+    that moment must wait for the file to settle, while a file that stays short is still refused."""
+    import os
+    import threading
+
+    from simulator.adapters.sqlite_health import file_problem
+
+    path = data_dir / "parley.sqlite3"
+    SqlStore(path).close()
+    found = os.stat(path)
+    identity = (found.st_dev, found.st_ino)
+    header = path.read_bytes()[:100]
+    pages = int.from_bytes(header[28:32], "big")
+    page_size = int.from_bytes(header[16:18], "big")
+    with path.open("r+b") as f:  # the header now counts one page more than the file has
+        f.seek(28)
+        f.write((pages + 1).to_bytes(4, "big"))
+
+    def grow() -> None:
+        with path.open("ab") as f:
+            f.write(b"\0" * page_size)
+
+    late = threading.Timer(0.1, grow)
+    late.start()
+    assert file_problem(path, identity) is None  # the page arrived while the check looked again
+    late.join()
+    with path.open("r+b") as f:
+        f.seek(28)
+        f.write((pages + 5).to_bytes(4, "big"))
+    problem = file_problem(path, identity)
+    assert problem is not None and problem.startswith("the file is shorter")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 # What a user sees; the detail (file, SQLite's words) goes to the log and the operator's CLI.
@@ -62,7 +63,26 @@ def file_problem(path: Path, identity: tuple[int, int]) -> str | None:
     """What is wrong with the database file on disk, if anything: cheap enough to ask before every commit.
 
     SQLite keeps acknowledging commits into its WAL after the main file was truncated, overwritten or
-    replaced under it; the damage shows only at the next checkpoint or start, when those turns are lost."""
+    replaced under it; the damage shows only at the next checkpoint or start, when those turns are lost.
+
+    A checkpoint running at the same moment (another thread or app instance) may have written the header's
+    new page count before the pages that grow the file: a file that reads shorter is looked at again for
+    a moment, and reported only if it stays short, as a truncated file does."""
+    problem = _file_problem(path, identity)
+    for _ in range(SETTLE_TRIES):
+        if problem is None or not problem.startswith(SHORTER):
+            return problem
+        time.sleep(SETTLE_S)
+        problem = _file_problem(path, identity)
+    return problem
+
+
+SHORTER = "the file is shorter"
+SETTLE_TRIES = 20
+SETTLE_S = 0.025  # half a second in all: longer than a checkpoint's writes take, shorter than anyone waits
+
+
+def _file_problem(path: Path, identity: tuple[int, int]) -> str | None:
     try:
         found = os.stat(path)
         if (found.st_dev, found.st_ino) != identity:
@@ -77,5 +97,5 @@ def file_problem(path: Path, identity: tuple[int, int]) -> str | None:
     pages = int.from_bytes(header[28:32], "big")
     header_valid = header[24:28] == header[92:96]  # the page count is trustworthy only when these agree
     if header_valid and found.st_size < pages * page_size:
-        return f"the file is shorter ({found.st_size:,} bytes) than the {pages * page_size:,} it holds"
+        return f"{SHORTER} ({found.st_size:,} bytes) than the {pages * page_size:,} it holds"
     return None
