@@ -293,9 +293,10 @@ class Practice:
         self.store.finish(handle.session_id, outcome, state, debrief, turn=state.turn)
         return debrief
 
-    def resume(self, session_id: str) -> tuple[Handle, SessionRecord]:
-        """Reopen a stored session; a turn cut off before its reply is finished now, exactly as it would have been."""
-        record = self.store.get_session(session_id)
+    def resume(self, session_id: str, record: SessionRecord | None = None) -> tuple[Handle, SessionRecord]:
+        """Reopen a stored session (`record`: it, just read by the caller); a turn cut off before its reply is
+        finished now, exactly as it would have been."""
+        record = record if record is not None else self.store.get_session(session_id)
         persona = self.catalog.get(record.persona_id, record.persona_version)
         # The session's own voice and coach, when this app still offers them.
         handle = Handle(

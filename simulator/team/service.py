@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from statistics import mean
 from typing import Any
@@ -52,6 +53,19 @@ def _averages(record: SessionRecord) -> dict[str, float | None]:
     return {c: round(mean(getattr(g, c).score for g in grades), 2) if grades else None for c in CRITERIA}
 
 
+@dataclass(frozen=True)
+class PlayedTurn:
+    """One turn as its player may see it (hidden targets masked), and whether it had been played before."""
+
+    turn: int
+    user: str
+    reply: str | None
+    grade: dict[str, Any] | None
+    ended: bool
+    outcome: str | None
+    replayed: bool
+
+
 class Team(Accounts):
     """Sessions, assignments, review and comments, each call checked against its caller (see `Accounts`)."""
 
@@ -80,10 +94,11 @@ class Team(Accounts):
             raise NotAllowedError(f"you have no session '{session_id}'")
         return record
 
-    def _own(self, caller: Caller, session_id: str) -> None:
+    def _own(self, caller: Caller, session_id: str) -> SessionRecord:
         record = self._readable(caller, session_id)
         if caller.role is not Role.LOCAL and record.user != caller.name:
             raise NotAllowedError("only the person who negotiated this session can continue it")
+        return record
 
     # --- playing: the one door the UI's practice panel goes through -----------------------------------------
 
@@ -137,14 +152,12 @@ class Team(Accounts):
         return self.practice.start(persona_id, user=caller.name, voice=voice, coach=coach)
 
     def resume(self, caller: Caller, session_id: str) -> tuple[Handle, SessionRecord]:
-        self._own(caller, session_id)
-        return self.practice.resume(session_id)
+        return self.practice.resume(session_id, self._own(caller, session_id))
 
-    def play_turn(self, caller: Caller, session_id: str, turn: int, text: str) -> tuple[SessionRecord, bool]:
+    def play_turn(self, caller: Caller, session_id: str, turn: int, text: str) -> PlayedTurn:
         """Turn `turn` of a session, by number, from the database alone, so any app instance can take it and a
         client may retry it anywhere: a turn already stored with this message is answered from the record (a
-        cut-off one is finished first); another message for a stored turn, or a turn out of order, is refused.
-        Returns the session as stored after the turn, and whether the turn had been played before (a retry)."""
+        cut-off one is finished first); another message for a stored turn, or a turn out of order, is refused."""
         handle, record = self.resume(caller, session_id)
         stored = next((t for t in record.turns if t.turn == turn), None)
         if stored is not None:
@@ -152,13 +165,19 @@ class Team(Accounts):
                 raise SessionConflictError(
                     f"turn {turn} of this session was already played with another message: reload the session"
                 )
-            return record, True
+            uncovered = record.state.uncovered_ids
+            grade = trainee_grade(stored.grade, uncovered) if stored.grade is not None else None
+            return PlayedTurn(
+                turn, stored.user_text, stored.reply, grade, record.ended_at is not None, record.outcome, True
+            )
         if turn != handle.state.turn + 1:
             raise SessionConflictError(
                 f"this session is at turn {handle.state.turn}: send turn {handle.state.turn + 1}, not {turn}"
             )
-        self.practice.send(handle, text)
-        return self.practice.store.get_session(session_id), False
+        result = self.practice.send(handle, text)
+        outcome = result.state.outcome.value if result.state.outcome else None
+        view = trainee_grade(result.grade, result.state.uncovered_ids)
+        return PlayedTurn(turn, result.user, result.reply, view, result.state.ended, outcome, False)
 
     def check_handle(self, caller: Caller, handle: Handle) -> None:
         """A live conversation may be played only by whoever started it."""

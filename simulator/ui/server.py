@@ -21,6 +21,7 @@ import hashlib
 import json
 import warnings
 from collections.abc import MutableMapping
+from dataclasses import asdict
 from typing import Any
 
 import anyio
@@ -193,8 +194,7 @@ def add_routes(app: App, services: Services, user_of: Any) -> None:
             number = body.get("turn")
             if not isinstance(number, int) or isinstance(number, bool) or number < 1:
                 raise SimulatorError('say which turn this is: {"turn": 1, "text": "…"} (the first is 1)')
-            record, replayed = team.play_turn(caller, session_id, number, str(body.get("text", "")))
-            return {**_turn_view(record, number), "replayed": replayed}
+            return asdict(team.play_turn(caller, session_id, number, str(body.get("text", ""))))
 
         return await run(request, play)
 
