@@ -232,15 +232,20 @@ class SqlStore:
 
         The session's row is locked first (PostgreSQL; SQLite's writer lock does the same), so two tabs or two
         app instances sending to one session take turns: neither sees the other's half-written turn."""
-        ended = db.execute(
-            select(sessions.c.ended_at, sessions.c.id).where(sessions.c.id == session_id).with_for_update()
+        last = (
+            select(func.coalesce(func.max(turns.c.turn), 0))
+            .where(turns.c.session_id == sessions.c.id)
+            .scalar_subquery()
+        )
+        # One round trip: the lock, whether it ended, and its last stored turn.
+        found = db.execute(
+            select(sessions.c.ended_at, last).where(sessions.c.id == session_id).with_for_update(of=sessions)
         ).first()
-        if ended is None:
+        if found is None:
             raise UnknownSessionError(session_id)
-        if ended[0] is not None:
+        if found[0] is not None:
             raise SessionEndedError("this conversation has ended: start a new one to keep practising")
-        last = db.execute(select(func.coalesce(func.max(turns.c.turn), 0)).where(turns.c.session_id == session_id))
-        if last.scalar() != last_turn:
+        if found[1] != last_turn:
             raise SessionConflictError(STALE)
 
     def add_user_message(self, session_id: str, turn: int, text: str) -> None:
@@ -268,15 +273,9 @@ class SqlStore:
         payload = json.dumps(state.to_dict())
         with self._write() as db:
             self._expect(db, session_id, turn)
-            replied = db.execute(
-                select(turns.c.reply).where(turns.c.session_id == session_id, turns.c.turn == turn)
-            ).scalar()
-            if replied is not None:
-                # Another instance finished this turn first (a retry after a cut-off): one reply is kept.
-                raise SessionConflictError(STALE)
-            db.execute(
+            written = db.execute(
                 turns.update()
-                .where(turns.c.session_id == session_id, turns.c.turn == turn)
+                .where(turns.c.session_id == session_id, turns.c.turn == turn, turns.c.reply.is_(None))
                 .values(
                     reply=reply,
                     moves_json=json.dumps(moves),
@@ -285,6 +284,9 @@ class SqlStore:
                     tokens_json=json.dumps(tokens) if tokens else None,
                 )
             )
+            if written.rowcount != 1:
+                # Another instance finished this turn first (a retry after a cut-off): one reply is kept.
+                raise SessionConflictError(STALE)
             db.execute(sessions.update().where(sessions.c.id == session_id).values(state_json=payload))
 
     def finish(self, session_id: str, outcome: str, state: GameState, debrief: Debrief, *, turn: int) -> None:
