@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.fake_openai_server import FakeOpenAI, fake_openai
 from tests.postgres import PostgresServer
@@ -32,6 +33,7 @@ from tests.teamstack import (
     start_instance,
     start_proxy,
 )
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.timeout(600)
 PASSWORD = "a long enough password"
@@ -173,26 +175,84 @@ def test_the_deployments_proxy_spreads_api_turns_over_both_instances_and_hides_m
         proxy.stop()
 
 
+def _browser_turn(page: Page, text: str, replies: int) -> None:
+    page.locator("#draft textarea").fill(text)
+    page.locator("#send").click()
+    expect(page.locator("[data-testid='bot']")).to_have_count(replies, timeout=20_000)
+
+
 def test_a_turn_survives_its_instance_being_killed_mid_turn(stack: Stack) -> None:
-    ann = Trainee([stack.a.url, stack.b.url], "ann", PASSWORD)
-    ann.sign_in()
-    session_id = ann.start("launch_deadline")["session_id"]  # on b; turn 1 goes to a
-    seen = len(stack.fake.requests)
-    stack.fake.plan = ["hold:This one never arrives.", REPLY]  # a's model call thinks until a is gone
-    outcome: dict[str, object] = {}
-    client = threading.Thread(target=lambda: outcome.update(ann.turn(session_id, 1, SCRIPT[0])))
-    client.start()
-    deadline = time.monotonic() + 30
-    while len(stack.fake.requests) == seen and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(stack.fake.requests) > seen, "instance a never reached the model"
-    assert stack.turns(session_id) == [(1, SCRIPT[0], None)]  # the message is stored before the model answers
-    stack.a.kill()
-    client.join(60)
-    stack.fake.release.set()
-    assert outcome["turn"] == 1 and outcome["reply"] and ann.retries >= 1
-    # b finished the cut-off turn; the next turns go on, on b alone, numbered on from it.
-    ann.instances = [stack.b.url]
+    """A browser through the deployment's proxy and an API client both lose the instance they were using:
+    the API client's turn, cut off while the model was thinking, is finished on the other instance; the browser,
+    reloaded, is still signed in there and reopens its conversation where it was."""
+    hosts = [urllib.parse.urlsplit(p.url).netloc for p in (stack.a, stack.b)]
+    proxy = start_proxy(stack.root / "proxy-browser", hosts)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(proxy.url)
+            page.locator("input[data-testid='textbox']").fill("ann")
+            page.locator("input[type='password']").fill(PASSWORD)
+            page.get_by_role("button", name="Login").click()
+            expect(page.locator("#who")).to_contain_text("Signed in as ann")
+            picker = page.locator("#persona-picker input")
+            picker.click()
+            picker.fill("Kwame Asante")
+            page.get_by_role("option", name="Kwame Asante", exact=False).first.click()
+            before = [_turns_counted(p.url) for p in (stack.a, stack.b)]
+            page.locator("#start").click()
+            expect(page.locator("[data-testid='bot']")).to_have_count(1, timeout=20_000)
+            _browser_turn(page, SCRIPT[0], 2)
+            after = [_turns_counted(p.url) for p in (stack.a, stack.b)]
+            pinned, other = (stack.a, stack.b) if after[0] > before[0] else (stack.b, stack.a)
+            assert sum(after) - sum(before) == 1  # the tab's turn was played on one instance: `pinned`
+
+            # The API client's turn goes to `pinned`, whose model call thinks until `pinned` is killed.
+            ann = Trainee([pinned.url, other.url], "ann", PASSWORD)
+            ann.sign_in()
+            ann._next = 1  # sessions/start goes to `other`, turn 1 to `pinned`
+            session_id = ann.start("launch_deadline")["session_id"]
+            seen = len(stack.fake.requests)
+            stack.fake.plan = ["hold:This one never arrives.", REPLY]
+            outcome: dict[str, object] = {}
+            client = threading.Thread(target=lambda: outcome.update(ann.turn(session_id, 1, SCRIPT[0])))
+            client.start()
+            deadline = time.monotonic() + 30
+            while len(stack.fake.requests) == seen and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert len(stack.fake.requests) > seen, "the instance never reached the model"
+            assert stack.turns(session_id) == [(1, SCRIPT[0], None)]  # stored before the model answers
+            pinned.kill()
+            client.join(60)
+            stack.fake.release.set()
+            assert outcome["turn"] == 1 and outcome["reply"] and ann.retries >= 1
+
+            # The browser, reloaded, lands on the other instance, still signed in, and picks up its session.
+            page.reload()
+            expect(page.locator("#who")).to_contain_text("Signed in as ann", timeout=30_000)
+            with psycopg.connect(stack.database.replace("+psycopg", "")) as db:
+                (mine,) = db.execute(
+                    "SELECT id FROM sessions WHERE persona_id = 'failed_delivery' AND \"user\" = 'ann' "
+                    "ORDER BY started_at DESC LIMIT 1"
+                ).fetchone()
+            page.get_by_text("Past sessions").click()
+            past = page.locator("#past-sessions input")
+            past.fill(mine)
+            past.press("Enter")
+            page.locator("#reopen").click()
+            expect(page.locator("[data-testid='user']")).to_have_count(1, timeout=20_000)
+            expect(page.locator("[data-testid='user']").first).to_contain_text(SCRIPT[0][:30])
+            _browser_turn(page, SCRIPT[1], 3)
+            page.screenshot(path=str(stack.root / "after-failover.png"))
+            assert [n for n, _, _ in stack.turns(mine)] == [1, 2]
+        finally:
+            browser.close()
+            proxy.stop()
+
+    # The API client's next turns go on, on the surviving instance alone, numbered on from the finished one.
+    stack.b = other  # what is left, for the checks below
+    ann.instances = [other.url]
     for number, text in enumerate(SCRIPT[1:3], start=2):
         assert ann.turn(session_id, number, text)["turn"] == number
     stored = stack.turns(session_id)
@@ -201,8 +261,6 @@ def test_a_turn_survives_its_instance_being_killed_mid_turn(stack: Stack) -> Non
     # Operators see it: b is healthy and counted its turns; with Chroma gone, /healthz says so.
     health = call(stack.b.url, "GET", "healthz")
     assert health == {"status": "ok", "database": "ok", "chroma": "ok"}
-    import urllib.request
-
     with urllib.request.urlopen(stack.b.url + "metrics", timeout=10) as response:
         metrics = response.read().decode()
     turns = next(float(line.split()[-1]) for line in metrics.splitlines() if line.startswith("parley_turns_total"))
