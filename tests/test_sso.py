@@ -115,3 +115,28 @@ def test_a_disabled_account_cannot_sign_in_and_passwords_still_work(app: tuple[P
     assert signed.status_code == 200, signed.text
     assert password.get(url + "parley/api/v1/me").json() == {"name": "pat", "role": "trainee"}
     assert Path(env["PARLEY_DATA_DIR"]).joinpath("parley.sqlite3").exists()
+
+
+def test_the_sign_in_page_offers_the_provider_and_a_browser_signs_in_through_it(
+    app: tuple[Process, dict[str, str]],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    process, _ = app
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(process.url)
+            link = page.locator("a#sso-sign-in")
+            expect(link).to_contain_text("Sign in with", timeout=20_000)
+            link.click()
+            page.get_by_role("button", name="s-tess").click()  # the provider's own page: pick the person
+            expect(page.locator("#who")).to_contain_text("Signed in as tess", timeout=30_000)
+            expect(page.get_by_role("tab", name="Studio")).to_be_visible()  # a trainer's tabs
+            page.get_by_role("link", name="Sign out").click()
+            expect(page.locator("a#sso-sign-in")).to_be_visible(timeout=20_000)
+        finally:
+            browser.close()

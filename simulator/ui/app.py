@@ -364,7 +364,8 @@ def launch_options(built: Built) -> dict[str, Any]:
 
         message = AUTH_MESSAGE
         if oidc is not None:
-            message = f"[Sign in with {oidc.label}](/parley/sso/login) or, with a Parley password: " + message
+            link = f'<a id="sso-sign-in" href="/parley/sso/login">Sign in with {escape(oidc.label)}</a>'
+            message = f"{link}, or with a Parley password: " + message
         options |= {"auth": check_credentials, "auth_message": message}
     return options
 

@@ -16,4 +16,5 @@ CSS = """
 #transcript .comment { background: #fff8e1; padding: .3em .5em; margin: .3em 0; }
 #transcript .reply { color: #444; margin-left: 1.5em; }
 .library td, .library th { padding: .2em .5em; border-bottom: 1px solid #ddd; text-align: left; }
+#sso-sign-in { text-decoration: underline; font-weight: 600; }
 """
