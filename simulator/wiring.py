@@ -134,6 +134,16 @@ def load_team_personas(catalog: PersonaCatalog, store: SqlPersonaStore, from_fil
     return sorted(set(problems))
 
 
+def build_rule_coach(settings: Settings, catalog: PersonaCatalog) -> RuleCoach:
+    """The rule coach with meaning (Chroma and MiniLM), for commands that grade without playing (`grade`)."""
+    return RuleCoach(load_knowledge(open_client(settings.data_dir, settings.chroma_url), catalog.ordered()))
+
+
+def build_transcript_index(settings: Settings) -> TranscriptIndex:
+    """Transcript search on its own (`search`)."""
+    return TranscriptIndex(open_client(settings.data_dir, settings.chroma_url))
+
+
 def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | None = None) -> Practice:
     """The database for transcripts, Chroma (embedded or server) for embeddings, MiniLM for meaning."""
     client = open_client(settings.data_dir, settings.chroma_url)

@@ -16,6 +16,8 @@ BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 
 
 
 class Metrics:
+    content_type = CONTENT_TYPE
+
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.turns = Counter("parley_turns", "Turns played (a message graded and answered).", registry=self.registry)

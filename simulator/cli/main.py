@@ -10,24 +10,22 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
 from simulator.cli.db import add_db_commands
 from simulator.cli.studio import add_commands as add_studio_commands
 from simulator.cli.team import add_commands as add_team_commands
 from simulator.coach.reading import read_message
-from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.suggestions import Visible
 from simulator.coach.transcript import grade_conversation, parse_conversation, summary
 from simulator.config import ModelSettings, Settings
 from simulator.errors import InvalidMessageError, PersonaFileError, SimulatorError
-from simulator.persona.files import PersonaCatalog, load_folders, load_persona, persona_json_schema, persona_paths
+from simulator.persona.files import load_folders, load_persona, persona_json_schema, persona_paths
 from simulator.reports.exports import session_export
 from simulator.session.debrief import Debrief
 from simulator.session.practice import Handle, TurnResult
 from simulator.team.model import LOCAL, Caller, Role
 from simulator.team.service import Team
 from simulator.text import clean_message
-from simulator.wiring import Services, build_services
+from simulator.wiring import Services, build_rule_coach, build_services, build_transcript_index
 
 END_COMMANDS = {"/end", "/quit", "/exit"}
 
@@ -42,11 +40,6 @@ def _services(settings: Settings) -> Services:
     for problem in services.problems:
         print(problem, file=sys.stderr)
     return services
-
-
-def _coach(settings: Settings, persona_catalog: PersonaCatalog) -> RuleCoach:
-    client = open_client(settings.data_dir, settings.chroma_url)
-    return RuleCoach(load_knowledge(client, persona_catalog.ordered()))
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -213,7 +206,7 @@ def _grade_inputs(source: Iterable[str]) -> Iterator[str | None]:
 def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     catalog = load_folders(settings.persona_dirs)
     persona = catalog.get(args.persona) if args.persona else None
-    coach = _coach(settings, catalog)
+    coach = build_rule_coach(settings, catalog)
     source = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8")  # noqa: SIM115
     with source:
         lines = source.read().splitlines()
@@ -250,7 +243,7 @@ def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    index = TranscriptIndex(open_client(settings.data_dir, settings.chroma_url))
+    index = build_transcript_index(settings)
     # SQLite is the record: messages search missed (a failed write, imported sessions) are indexed first.
     services = build_services(settings, meaning=False)
     try:

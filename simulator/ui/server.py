@@ -150,9 +150,7 @@ def add_routes(app: App, services: Services, user_of: Any) -> None:
         return JSONResponse({"status": "ok" if ok else "failing", **report}, status_code=200 if ok else 503)
 
     async def metrics(request: Request) -> Response:
-        from simulator.adapters.metrics import CONTENT_TYPE
-
-        return Response(services.metrics.render(), media_type=CONTENT_TYPE)
+        return Response(services.metrics.render(), media_type=services.metrics.content_type)
 
     async def sign_in(request: Request) -> Response:
         if services.sign_ins is None:
