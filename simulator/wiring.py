@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from simulator.adapters import sql_migrate
-from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
 from simulator.adapters.metrics import Metrics
 from simulator.adapters.sql_copy import CopyReport, copy_database
 from simulator.adapters.sql_personas import SqlPersonaStore
@@ -25,6 +25,9 @@ from simulator.session.store import Store
 from simulator.studio.service import Studio
 from simulator.team.passwords import Throttle
 from simulator.team.service import Team
+
+if TYPE_CHECKING:
+    from simulator.adapters.chroma_index import TranscriptIndex
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ class Services:
         index = self.practice.transcripts
         if self.search_off:
             report["chroma"] = self.search_off
-        elif isinstance(index, TranscriptIndex):
+        elif index is not None and hasattr(index, "reachable"):  # the Chroma index (imported only when used)
             report["chroma"] = index.reachable() or "ok"
         return report
 
@@ -136,16 +139,23 @@ def load_team_personas(catalog: PersonaCatalog, store: SqlPersonaStore, from_fil
 
 def build_rule_coach(settings: Settings, catalog: PersonaCatalog) -> RuleCoach:
     """The rule coach with meaning (Chroma and MiniLM), for commands that grade without playing (`grade`)."""
+    from simulator.adapters.chroma_index import load_knowledge, open_client
+
     return RuleCoach(load_knowledge(open_client(settings.data_dir, settings.chroma_url), catalog.ordered()))
 
 
 def build_transcript_index(settings: Settings) -> TranscriptIndex:
     """Transcript search on its own (`search`)."""
+    from simulator.adapters.chroma_index import TranscriptIndex, open_client
+
     return TranscriptIndex(open_client(settings.data_dir, settings.chroma_url))
 
 
 def build_practice(settings: Settings, catalog: PersonaCatalog, store: Store | None = None) -> Practice:
     """The database for transcripts, Chroma (embedded or server) for embeddings, MiniLM for meaning."""
+    # Imported here: commands that only read or write records (`users`, `db`, `export`) start faster.
+    from simulator.adapters.chroma_index import TranscriptIndex, load_knowledge, open_client
+
     client = open_client(settings.data_dir, settings.chroma_url)
     knowledge = load_knowledge(client, catalog.ordered())
     voice: Voice | None = None
