@@ -13,7 +13,7 @@ import pytest
 
 from simulator.adapters.sql_store import SqlStore
 from simulator.adapters.sql_team import SqlTeamStore
-from simulator.errors import NotAllowedError, SignInError, TeamInputError
+from simulator.errors import NotAllowedError, SessionConflictError, SignInError, TeamInputError
 from simulator.persona.files import PersonaCatalog
 from simulator.reports.exports import export_cohort, export_sessions, read_json
 from simulator.session.practice import Handle, Practice
@@ -341,3 +341,24 @@ def test_csv_has_one_row_per_turn_and_html_carries_the_plots(team: Team) -> None
     assert name == "parley-cohort.json" and data["cohort"][0]["trainee"] == "ann" and len(data["sessions"]) == 1
     _, cohort_page = export_cohort(team, tess, "html")
     assert "id='cohort-table'" in cohort_page and "id='progress-ann'" in cohort_page
+
+
+def test_a_turn_by_number_is_answered_once_however_it_is_retried(practice: Practice, store: SqlStore) -> None:
+    """`play_turn` (the JSON API): a retry gets the stored answer; a cut-off turn is finished by its retry
+    only; while a turn waits for its answer, another message for the next turn is refused."""
+    team = make_team(practice, store)
+    caller = LOCAL
+    handle = team.start(caller, "procurement_discount")
+    first = team.play_turn(caller, handle.session_id, 1, "What would a good outcome look like for you?")
+    again = team.play_turn(caller, handle.session_id, 1, "What would a good outcome look like for you?")
+    assert not first.replayed and again.replayed and again.reply == first.reply and again.grade == first.grade
+    with pytest.raises(SessionConflictError, match="another message"):
+        team.play_turn(caller, handle.session_id, 1, "Something else")
+    with pytest.raises(SessionConflictError, match="at turn 1"):
+        team.play_turn(caller, handle.session_id, 3, "Too far ahead")
+    store.add_user_message(handle.session_id, 2, "What worries you most?")  # an instance died after this
+    with pytest.raises(SessionConflictError, match="still being answered"):
+        team.play_turn(caller, handle.session_id, 3, "And the timing?")
+    finished = team.play_turn(caller, handle.session_id, 2, "What worries you most?")
+    assert finished.replayed and finished.reply and finished.grade is not None
+    assert [(t.turn, t.reply is not None) for t in store.get_session(handle.session_id).turns] == [(1, True), (2, True)]

@@ -157,27 +157,48 @@ class Team(Accounts):
     def play_turn(self, caller: Caller, session_id: str, turn: int, text: str) -> PlayedTurn:
         """Turn `turn` of a session, by number, from the database alone, so any app instance can take it and a
         client may retry it anywhere: a turn already stored with this message is answered from the record (a
-        cut-off one is finished first); another message for a stored turn, or a turn out of order, is refused."""
-        handle, record = self.resume(caller, session_id)
+        cut-off one, its instance gone, is finished first); another message for a stored turn, a turn out of
+        order, or a new turn while the last one is still being answered elsewhere, is refused (409)."""
+        record = self._own(caller, session_id)
+        cleaned = clean_message(text, self.practice.max_message_chars)
         stored = next((t for t in record.turns if t.turn == turn), None)
         if stored is not None:
-            if stored.user_text != clean_message(text, self.practice.max_message_chars):
+            if stored.user_text != cleaned:
                 raise SessionConflictError(
                     f"turn {turn} of this session was already played with another message: reload the session"
                 )
-            uncovered = record.state.uncovered_ids
-            grade = trainee_grade(stored.grade, uncovered) if stored.grade is not None else None
-            return PlayedTurn(
-                turn, stored.user_text, stored.reply, grade, record.ended_at is not None, record.outcome, True
+            if stored.reply is None:  # this very turn, sent again: its first instance is gone or slow
+                record = self.practice.resume(session_id, record)[1]
+            return self._replayed(record, turn)
+        if record.turns and record.turns[-1].reply is None:
+            raise SessionConflictError(
+                f"turn {record.turns[-1].turn} of this session is still being answered: wait, or reload the session"
             )
+        handle, record = self.practice.resume(session_id, record)
         if turn != handle.state.turn + 1:
             raise SessionConflictError(
                 f"this session is at turn {handle.state.turn}: send turn {handle.state.turn + 1}, not {turn}"
             )
-        result = self.practice.send(handle, text)
+        try:
+            result = self.practice.send(handle, text)
+        except SessionConflictError:
+            # A retry of this same turn on another instance finished it first: the stored answer is the answer.
+            record = self.practice.store.get_session(session_id)
+            again = next((t for t in record.turns if t.turn == turn), None)
+            if again is None or again.user_text != cleaned or again.reply is None:
+                raise
+            return self._replayed(record, turn)
         outcome = result.state.outcome.value if result.state.outcome else None
         view = trainee_grade(result.grade, result.state.uncovered_ids)
         return PlayedTurn(turn, result.user, result.reply, view, result.state.ended, outcome, False)
+
+    @staticmethod
+    def _replayed(record: SessionRecord, turn: int) -> PlayedTurn:
+        stored = next(t for t in record.turns if t.turn == turn)
+        grade = trainee_grade(stored.grade, record.state.uncovered_ids) if stored.grade is not None else None
+        return PlayedTurn(
+            turn, stored.user_text, stored.reply, grade, record.ended_at is not None, record.outcome, True
+        )
 
     def check_handle(self, caller: Caller, handle: Handle) -> None:
         """A live conversation may be played only by whoever started it."""
