@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, false, func, literal_column, select
@@ -31,6 +29,7 @@ from simulator.adapters.sqlite_health import (
     file_problem,
     first_line,
     is_damage,
+    save_wal,
 )
 from simulator.coach.grade import Grade
 from simulator.errors import SessionConflictError, SessionEndedError, StorageError, UnknownSessionError
@@ -123,16 +122,7 @@ class SqlStore:
         """Stop writing for good, and keep the WAL's acknowledged turns aside before anything checkpoints them."""
         if self._failure is None:
             self._failure = problem
-            kept = ""
-            if self.path is not None:
-                wal = self.path.with_name(self.path.name + "-wal")
-                if wal.exists():
-                    saved = wal.with_name(f"{wal.name}.saved-{datetime.now(UTC):%Y%m%dT%H%M%S}")
-                    try:
-                        shutil.copy2(wal, saved)
-                        kept = f"; the recent writes were copied to {saved}"
-                    except OSError:
-                        pass
+            kept = save_wal(self.path) if self.path is not None else ""
             log.error("database %s failed while running: %s%s. No more writes are accepted.", self.where, problem, kept)
         return StorageError(UNAVAILABLE, detail=f"{self.where}: {self._failure}")
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 # What a user sees; the detail (file, SQLite's words) goes to the log and the operator's CLI.
@@ -99,3 +101,16 @@ def _file_problem(path: Path, identity: tuple[int, int]) -> str | None:
     if header_valid and found.st_size < pages * page_size:
         return f"{SHORTER} ({found.st_size:,} bytes) than the {pages * page_size:,} it holds"
     return None
+
+
+def save_wal(path: Path) -> str:
+    """Copy the WAL (acknowledged commits not yet in the main file) beside it; what to tell, or "" if none."""
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists():
+        return ""
+    saved = wal.with_name(f"{wal.name}.saved-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    try:
+        shutil.copy2(wal, saved)
+    except OSError:
+        return ""
+    return f"; the recent writes were copied to {saved}"

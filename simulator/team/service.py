@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from statistics import mean
 from typing import Any
@@ -42,7 +41,15 @@ from simulator.team.model import (
 )
 from simulator.team.passwords import Throttle
 from simulator.team.store import TeamStore
-from simulator.team.views import AssignmentView, ReviewRow, TranscriptView, cohort_table
+from simulator.team.views import (
+    AssignmentView,
+    PlayedTurn,
+    ReviewRow,
+    TranscriptView,
+    cohort_table,
+    replayed,
+    transcript_view,
+)
 from simulator.text import clean_message, storable
 
 MAX_COMMENT = 2000
@@ -51,19 +58,6 @@ MAX_COMMENT = 2000
 def _averages(record: SessionRecord) -> dict[str, float | None]:
     grades = [t.grade for t in record.turns if t.grade is not None]
     return {c: round(mean(getattr(g, c).score for g in grades), 2) if grades else None for c in CRITERIA}
-
-
-@dataclass(frozen=True)
-class PlayedTurn:
-    """One turn as its player may see it (hidden targets masked), and whether it had been played before."""
-
-    turn: int
-    user: str
-    reply: str | None
-    grade: dict[str, Any] | None
-    ended: bool
-    outcome: str | None
-    replayed: bool
 
 
 class Team(Accounts):
@@ -155,10 +149,9 @@ class Team(Accounts):
         return self.practice.resume(session_id, self._own(caller, session_id))
 
     def play_turn(self, caller: Caller, session_id: str, turn: int, text: str) -> PlayedTurn:
-        """Turn `turn` of a session, by number, from the database alone, so any app instance can take it and a
-        client may retry it anywhere: a turn already stored with this message is answered from the record (a
-        cut-off one, its instance gone, is finished first); another message for a stored turn, a turn out of
-        order, or a new turn while the last one is still being answered elsewhere, is refused (409)."""
+        """Turn `turn`, by number, from the database alone: any instance may take it and a client may retry it
+        anywhere. A turn stored with this message is answered from the record (a cut-off one finished first);
+        another message for it, a turn out of order, or one while the last is still being answered: 409."""
         record = self._own(caller, session_id)
         cleaned = clean_message(text, self.practice.max_message_chars)
         stored = next((t for t in record.turns if t.turn == turn), None)
@@ -169,7 +162,7 @@ class Team(Accounts):
                 )
             if stored.reply is None:  # this very turn, sent again: its first instance is gone or slow
                 record = self.practice.resume(session_id, record)[1]
-            return self._replayed(record, turn)
+            return replayed(record, turn)
         if record.turns and record.turns[-1].reply is None:
             raise SessionConflictError(
                 f"turn {record.turns[-1].turn} of this session is still being answered: wait, or reload the session"
@@ -187,18 +180,10 @@ class Team(Accounts):
             again = next((t for t in record.turns if t.turn == turn), None)
             if again is None or again.user_text != cleaned or again.reply is None:
                 raise
-            return self._replayed(record, turn)
+            return replayed(record, turn)
         outcome = result.state.outcome.value if result.state.outcome else None
         view = trainee_grade(result.grade, result.state.uncovered_ids)
         return PlayedTurn(turn, result.user, result.reply, view, result.state.ended, outcome, False)
-
-    @staticmethod
-    def _replayed(record: SessionRecord, turn: int) -> PlayedTurn:
-        stored = next(t for t in record.turns if t.turn == turn)
-        grade = trainee_grade(stored.grade, record.state.uncovered_ids) if stored.grade is not None else None
-        return PlayedTurn(
-            turn, stored.user_text, stored.reply, grade, record.ended_at is not None, record.outcome, True
-        )
 
     def check_handle(self, caller: Caller, handle: Handle) -> None:
         """A live conversation may be played only by whoever started it."""
@@ -371,58 +356,8 @@ class Team(Accounts):
         record = self._readable(caller, session_id)
         full = caller.is_trainer and (caller.role is Role.LOCAL or record.user != caller.name)
         persona = self.practice.catalog.find(record.persona_id, record.persona_version)  # the version played
-        final = record.state
-        uncovered = final.uncovered_ids
-        turns = []
-        for t in record.turns:
-            grade: dict[str, Any] | None = None
-            if t.grade is not None:
-                grade = t.grade.model_dump(mode="json") if full else trainee_grade(t.grade, uncovered)
-            state = t.state.summary() if t.state is not None else None
-            turns.append({"turn": t.turn, "user": t.user_text, "grade": grade, "reply": t.reply, "state": state})
-        found = {u.interest_id: u for u in final.uncovered}
-        interests = []
-        if persona is not None:
-            for interest in persona.hidden_interests:
-                if interest.id not in found and not full:
-                    continue  # a trainee never sees an interest before their own session uncovered it
-                hit = found.get(interest.id)
-                interests.append(
-                    {
-                        "id": interest.id,
-                        "level": interest.level.value,
-                        "summary": interest.summary,
-                        "uncovered_turn": hit.turn if hit else None,
-                        "question": hit.question if hit else None,
-                    }
-                )
         assignment = self.store.assignment(record.assignment_id) if record.assignment_id else None
-        return TranscriptView(
-            session_id=record.id,
-            trainee=record.user,
-            persona_id=record.persona_id,
-            persona_name=record.persona_name,
-            started_at=record.started_at,
-            ended_at=record.ended_at,
-            outcome=record.outcome,
-            opening=record.opening,
-            turns=turns,
-            debrief=record.debrief,
-            interests=interests,
-            full=full,
-            assignment=(
-                {
-                    "id": assignment.id,
-                    "target": assignment.target,
-                    "due": str(assignment.due or ""),
-                    "note": assignment.note,
-                }
-                if assignment
-                else None
-            ),
-            comments=self.store.comments(record.id),
-            persona_version=record.persona_version,
-        )
+        return transcript_view(record, persona, full, assignment, self.store.comments(record.id))
 
     def comment(self, caller: Caller, session_id: str, turn: int, text: str) -> Comment:
         if not caller.is_trainer:

@@ -7,7 +7,10 @@ from statistics import mean
 from typing import Any
 
 from simulator.coach.grade import CRITERIA
+from simulator.game.visibility import trainee_grade
+from simulator.persona.model import Persona
 from simulator.session.debrief import Debrief
+from simulator.session.store import SessionRecord
 from simulator.team.model import Assignment, Attempt, Comment, Status
 
 
@@ -99,3 +102,84 @@ def cohort_table(review_rows: list[ReviewRow]) -> list[dict[str, Any]]:
             }
         )
     return table
+
+
+@dataclass(frozen=True)
+class PlayedTurn:
+    """One turn as its player may see it (hidden targets masked), and whether it had been played before."""
+
+    turn: int
+    user: str
+    reply: str | None
+    grade: dict[str, Any] | None
+    ended: bool
+    outcome: str | None
+    replayed: bool
+
+
+def replayed(record: SessionRecord, turn: int) -> PlayedTurn:
+    """A stored turn, answered again to a client that sent it before."""
+    stored = next(t for t in record.turns if t.turn == turn)
+    grade = trainee_grade(stored.grade, record.state.uncovered_ids) if stored.grade is not None else None
+    return PlayedTurn(turn, stored.user_text, stored.reply, grade, record.ended_at is not None, record.outcome, True)
+
+
+def transcript_view(
+    record: SessionRecord,
+    persona: Persona | None,
+    full: bool,
+    assignment: Assignment | None,
+    comments: list[Comment],
+) -> TranscriptView:
+    """A stored session for review: `full` for the trainee's trainer, else as the trainee may see it."""
+    final = record.state
+    uncovered = final.uncovered_ids
+    turns = []
+    for t in record.turns:
+        grade: dict[str, Any] | None = None
+        if t.grade is not None:
+            grade = t.grade.model_dump(mode="json") if full else trainee_grade(t.grade, uncovered)
+        state = t.state.summary() if t.state is not None else None
+        turns.append({"turn": t.turn, "user": t.user_text, "grade": grade, "reply": t.reply, "state": state})
+    found = {u.interest_id: u for u in final.uncovered}
+    interests = []
+    if persona is not None:
+        for interest in persona.hidden_interests:
+            if interest.id not in found and not full:
+                continue  # a trainee never sees an interest before their own session uncovered it
+            hit = found.get(interest.id)
+            interests.append(
+                {
+                    "id": interest.id,
+                    "level": interest.level.value,
+                    "summary": interest.summary,
+                    "uncovered_turn": hit.turn if hit else None,
+                    "question": hit.question if hit else None,
+                }
+            )
+    return TranscriptView(
+        session_id=record.id,
+        trainee=record.user,
+        persona_id=record.persona_id,
+        persona_name=record.persona_name,
+        started_at=record.started_at,
+        ended_at=record.ended_at,
+        outcome=record.outcome,
+        opening=record.opening,
+        turns=turns,
+        debrief=record.debrief,
+        interests=interests,
+        full=full,
+        assignment=(
+            {
+                "id": assignment.id,
+                "target": assignment.target,
+                "due": str(assignment.due or ""),
+                "note": assignment.note,
+            }
+            if assignment
+            else None
+        ),
+        comments=comments,
+        persona_version=record.persona_version,
+    )

@@ -17,7 +17,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from pathlib import PurePosixPath
 from typing import Any
@@ -25,13 +25,8 @@ from urllib.parse import parse_qs, quote
 
 import anyio
 
+from simulator.ui.asgi import ASGIApp, Message, Receive, Scope, Send, buffered, read_body, replay
 from simulator.ui.downloads import DOWNLOAD, MEDIA_TYPES, Downloads
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -219,12 +214,12 @@ class Guard:
             return
         body = b""
         if scope.get("method") == "POST" and path.startswith(API):
-            read = await _read_body(receive)
+            read = await read_body(receive, MAX_BODY)
             if read is None:
                 await _respond(send, 413, json.dumps({"detail": "Request too large."}).encode())
                 return
             body = read
-            receive = _replay(body, receive)
+            receive = replay(body, receive)
         if self.auth_required and user is not None and not self._allowed(scope, path, body, user):
             log.warning(
                 "refused %s %s for %s: the session or event belongs to someone else", scope["method"], path, user
@@ -293,7 +288,7 @@ class Guard:
         if self.importer is None or scope.get("method") != "POST" or headers.get(IMPORT_HEADER) != b"1":
             await _respond(send, 403, REFUSED)
             return
-        body = await _read_body(receive, MAX_IMPORT)
+        body = await read_body(receive, MAX_IMPORT)
         if body is None:
             await _respond(send, 413, json.dumps({"error": "the file is larger than 8 MiB"}).encode())
             return
@@ -320,36 +315,6 @@ class Guard:
         await send({"type": "http.response.body", "body": content})
 
 
-async def _read_body(receive: Receive, limit: int = 0) -> bytes | None:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > (limit or MAX_BODY):
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()  # a disconnect, for streaming routes
-
-    return replayed
-
-
 def _with_headers(send: Send, path: str) -> Send:
     """Security headers on every answer; nothing but static assets may be kept in the browser's cache."""
     cacheable = path.startswith(PUBLIC_PREFIXES) or path in {"/favicon.ico", "/theme.css", f"{API}/theme.css"}
@@ -366,40 +331,13 @@ def _with_headers(send: Send, path: str) -> Send:
     return wrapped
 
 
-def _buffered(
-    send: Send, rewrite: Callable[[int, list[tuple[bytes, bytes]], bytes], tuple[int, list[Any], bytes]]
-) -> Send:
-    """Collect a whole response, let `rewrite` change it, then send it with a correct length."""
-    start: Message | None = None
-    chunks: list[bytes] = []
-
-    async def wrapped(message: Message) -> None:
-        nonlocal start
-        if message["type"] == "http.response.start":
-            start = message
-            return
-        if message["type"] != "http.response.body" or start is None:
-            await send(message)
-            return
-        chunks.append(message.get("body", b""))
-        if message.get("more_body", False):
-            return
-        status, headers, body = rewrite(int(start["status"]), list(start.get("headers", [])), b"".join(chunks))
-        headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({**start, "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-    return wrapped
-
-
 def _without_api_info(send: Send) -> Send:
     """The anonymous sign-in page without the API description Gradio embeds in it."""
 
     def rewrite(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, list[Any], bytes]:
         return status, headers, _API_INFO.sub(b"window.gradio_api_info = {};</script>", body)
 
-    return _buffered(send, rewrite)
+    return buffered(send, rewrite)
 
 
 def _signed_out(send: Send) -> Send:
@@ -413,4 +351,4 @@ def _signed_out(send: Send) -> Send:
         kept += [(b"content-type", b"text/html; charset=utf-8"), (b"clear-site-data", b'"cache", "storage"')]
         return 200, kept, SIGNED_OUT_PAGE
 
-    return _buffered(send, rewrite)
+    return buffered(send, rewrite)
