@@ -39,9 +39,9 @@ from simulator.errors import (
     UnknownPersonaError,
     UnknownSessionError,
 )
-from simulator.game.visibility import trainee_grade
 from simulator.session.store import SessionRecord
 from simulator.team.service import Team
+from simulator.team.views import replayed
 from simulator.ui.sso import add_sso_routes, handshake_middleware
 from simulator.wiring import Services
 
@@ -93,16 +93,10 @@ def _status(exc: Exception) -> int:
 
 
 def _turn_view(record: SessionRecord, turn: int) -> dict[str, Any]:
-    stored = next(t for t in record.turns if t.turn == turn)
-    uncovered = record.state.uncovered_ids
-    return {
-        "turn": stored.turn,
-        "user": stored.user_text,
-        "reply": stored.reply,
-        "grade": trainee_grade(stored.grade, uncovered) if stored.grade is not None else None,
-        "ended": record.ended_at is not None,
-        "outcome": record.outcome,
-    }
+    """A stored turn as its player may see it: the same view a retried turn gets, without the retry flag."""
+    view = asdict(replayed(record, turn))
+    del view["replayed"]
+    return view
 
 
 def _session_view(record: SessionRecord) -> dict[str, Any]:
