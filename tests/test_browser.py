@@ -52,7 +52,7 @@ def choose(page: Page, name: str) -> None:
 def send(page: Page, text: str, replies: int) -> None:
     page.locator("#draft textarea").fill(text)
     page.locator("#send").click()
-    expect(page.locator("[data-testid='bot']")).to_have_count(replies, timeout=15_000)
+    expect(page.locator("[data-testid='bot']")).to_have_count(replies, timeout=30_000)
 
 
 def test_whole_conversation(app_url: tuple[str, Path], browser: Browser) -> None:

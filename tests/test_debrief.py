@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.game.rules import CLOSING_TURNS
 from simulator.session.practice import Practice
 from simulator.session.sparring import BadNegotiator, GoodNegotiator
 
@@ -55,6 +56,12 @@ def test_debrief_names_value_levers_and_durability(practice: Practice) -> None:
     ]
     for text in messages:
         result = practice.send(handle, text)
+    assert result.state.closing  # agreed in principle: they ask how it will work
+    closing = 0
+    while not result.state.ended:  # the trainee only says yes: the closing step seals it at its limit
+        result = practice.send(handle, "Fine. Agreed.")
+        closing += 1
+    assert closing == CLOSING_TURNS
     debrief = result.debrief
     assert debrief is not None and debrief.outcome == "agreement"
     levers = {v["lever"]: v for v in debrief.value_levers}

@@ -18,7 +18,8 @@ def play(persona: Persona, messages: list[str], state: GameState | None = None) 
     kinds: list[MoveKind] = []
     for text in messages:
         reading = read_message(text)
-        grade = RuleCoach().grade(reading, Visible(persona, state.uncovered_ids, tuple(state.terms), state.turn + 1))
+        visible = Visible(persona, state.uncovered_ids, tuple(state.terms), state.turn + 1, state.phase.value)
+        grade = RuleCoach().grade(reading, visible)
         state, moves = advance(persona, state, reading, grade)
         kinds += [m.kind for m in moves]
         if state.ended:
@@ -112,7 +113,7 @@ def test_unreasonable_softens_only_when_the_interest_behind_the_demand_is_met(ca
     assert behind.id in uncovered.uncovered_ids
     later, kinds = play(persona, [offer], uncovered)
     assert position.id in later.softened
-    assert kinds[0] in (MoveKind.SOFTEN, MoveKind.ACCEPT)
+    assert kinds[0] in (MoveKind.SOFTEN, MoveKind.IN_PRINCIPLE)
 
 
 def test_split_the_difference_never_agrees(catalog: PersonaCatalog) -> None:
@@ -134,8 +135,11 @@ def test_agreement_needs_uncovered_core_interests_met(dana: Persona) -> None:
     assert half.outcome is None and kinds[0] in (MoveKind.COUNTER, MoveKind.SOFTEN)
     assert half.phase is Phase.BUILDING
     done, kinds = play(dana, ["And we can lock the price for three years as a documented saving."], half)
-    assert done.outcome is Outcome.AGREEMENT and kinds == [MoveKind.ACCEPT]
+    # Agreed in principle: the closing step asks how it will work before anything is sealed.
+    assert done.outcome is None and done.closing and kinds == [MoveKind.IN_PRINCIPLE, MoveKind.ASK_TERM]
     assert set(done.terms) == {"budget_cap", "savings_target"}
+    sealed, kinds = play(dana, ["We'll measure success by the savings figure each quarter. Agreed?"], done)
+    assert sealed.outcome is Outcome.AGREEMENT and kinds == [MoveKind.NOTE_TERM, MoveKind.ACCEPT]
 
 
 def test_hostile_strikes_end_in_walk_away(dana: Persona) -> None:

@@ -292,3 +292,12 @@ ACRONYMS = frozenset(
         "FYI",
     ]
 )
+
+
+# An option put as a question ("what if we phased it?", "how would it work if…"): in the later phases of a
+# negotiation this explores; before their interests are known it is a proposal like any other.
+OPTION_QUESTION = re.compile(
+    r"^(?:(?:so|and|then|ok|okay|well|alright),?\s+)?(?:what if|how about|how would (?:it|that|this) work if|"
+    r"would it help(?: you)? if|how would you feel (?:if|about)|suppose we|supposing we|imagine we)\b",
+    re.I,
+)

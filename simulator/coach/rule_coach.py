@@ -14,6 +14,7 @@ from simulator.coach.grade import Criterion, Grade, InterestsCriterion
 from simulator.coach.interest_words import DETAIL, TIMING_ONLY
 from simulator.coach.knowledge import Knowledge
 from simulator.coach.lexicon import ADDRESSED
+from simulator.coach.phases import later_phase
 from simulator.coach.reading import Reading
 from simulator.coach.suggestions import SITUATION, Visible, suggest, topic_of
 from simulator.coach.targets import (
@@ -237,6 +238,7 @@ class RuleCoach:
                 reading, asked=tuple(replace(q, probe="meaning") if q is probe else q for q in reading.asked)
             )
         interests = _interests(reading, visible, ranked)
+        questions, interests = later_phase(reading, visible, questions, interests)
         collaboration = _collaboration(reading)
         notices = []
         if not reading.english:

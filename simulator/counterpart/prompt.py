@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from simulator.counterpart.scripted import Exchange
 from simulator.game.archetypes import STYLE
+from simulator.game.levers import PART_PHRASE
 from simulator.game.state import GameState, Move, MoveKind
 from simulator.persona.model import Persona
 from simulator.prompts import render
@@ -30,7 +31,22 @@ MOVE_TEXT: dict[MoveKind, str] = {
     MoveKind.WALK_AWAY: "end the conversation and leave",
     MoveKind.OUT_OF_TURNS: "say you are out of time",
     MoveKind.CLARIFY: "ask them to say that again plainly, in English",
+    MoveKind.IN_PRINCIPLE: "say you accept the substance in principle, but nothing is sealed yet",
+    MoveKind.ASK_TERM: "ask, in your own words, for the part of the deal that is still missing",
+    MoveKind.NOTE_TERM: "react briefly to the part of the deal they just put forward",
 }
+
+
+def move_text(move: Move) -> str:
+    """One move as an instruction to the model, with the part of a lasting deal it is about."""
+    if move.kind is MoveKind.ASK_TERM:
+        if move.part is None:
+            return "ask them to confirm the deal"
+        insist = "insist that you will not close without it: " if move.insisting else ""
+        return f"{insist}ask for {PART_PHRASE[move.part]}"
+    if move.kind is MoveKind.NOTE_TERM and move.part:
+        return f"react briefly to what they proposed about {PART_PHRASE[move.part]}"
+    return MOVE_TEXT[move.kind]
 
 
 def _bullets(lines: Sequence[str]) -> str:
@@ -61,7 +77,7 @@ def counterpart_prompt(
             "positions": _bullets([p.statement for p in persona.positions]),
             "uncovered": _bullets(uncovered),
             "guarded": _bullets(guarded),
-            "move": "; then ".join(MOVE_TEXT[m.kind] for m in moves),
+            "move": "; then ".join(move_text(m) for m in moves),
             "scripted_line": scripted_line,
             "summary": summary or "(nothing earlier)",
             "recent": conversation,

@@ -32,7 +32,7 @@ def check_reply(text: str, persona: Persona, uncovered: Collection[str], moves: 
         return "breaks character"
     if SPEAKS_FOR_THEM.search(text) or re.search(rf"^\s*{re.escape(persona.name)}\s*:", text, re.M):
         return "switches roles or writes a script"
-    accepting = any(m.kind is MoveKind.ACCEPT for m in moves)
+    accepting = any(m.kind in (MoveKind.ACCEPT, MoveKind.IN_PRINCIPLE, MoveKind.ASK_TERM) for m in moves)
     if not accepting and AGREES.search(text):
         # Every archetype here is hard: only the rules can grant agreement.
         return "softens below the archetype: agrees when the rules did not"

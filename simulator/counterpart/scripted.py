@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from simulator.counterpart.closing import closing_options
 from simulator.game.state import GameState, Move, MoveKind
 from simulator.persona.model import Persona
 
@@ -82,6 +83,9 @@ class ScriptedVoice:
         if move.kind is MoveKind.DEFLECT and move.interest_id:
             interest = persona.interest(move.interest_id)
             return pick(f"deflect:{interest.id}", interest.deflections)
+        closing = closing_options(persona, state, move)
+        if closing is not None:
+            return pick(*closing)
         if move.kind is MoveKind.SOFTEN and move.position_id:
             position = next(p for p in persona.positions if p.id == move.position_id)
             return position.softened, None

@@ -27,6 +27,7 @@ class Reactions:
     premature_proposal_patience: int
     turn_patience: int  # every turn costs a little
     proposal_needs_demand_met: bool  # an extreme demand blocks any deal until its interest is met
+    insists_on: str  # the part of a lasting deal (levers.DURABILITY) they will not close without
 
 
 REACTIONS: dict[Archetype, Reactions] = {
@@ -48,6 +49,7 @@ REACTIONS: dict[Archetype, Reactions] = {
         premature_proposal_patience=4,
         turn_patience=2,
         proposal_needs_demand_met=False,
+        insists_on="success metrics",  # wants something to hold the other side to
     ),
     # Extreme demands that ease only when the interest behind them is addressed.
     Archetype.UNREASONABLE: Reactions(
@@ -67,6 +69,7 @@ REACTIONS: dict[Archetype, Reactions] = {
         premature_proposal_patience=6,
         turn_patience=2,
         proposal_needs_demand_met=True,
+        insists_on="adjustment",  # a remedy if it fails again
     ),
     # Starts guarded; questions alone earn little, openness about your own side earns a lot.
     Archetype.LOW_TRUST: Reactions(
@@ -86,6 +89,7 @@ REACTIONS: dict[Archetype, Reactions] = {
         premature_proposal_patience=5,
         turn_patience=2,
         proposal_needs_demand_met=False,
+        insists_on="communication",  # a regular check-in: silence is what broke trust before
     ),
 }
 

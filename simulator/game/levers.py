@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from simulator.coach.reading import Reading
 from simulator.text import any_of, split_sentences
 
 VALUE_LEVERS: dict[str, re.Pattern[str]] = {
@@ -68,6 +69,7 @@ VALUE_LEVERS: dict[str, re.Pattern[str]] = {
 DURABILITY: dict[str, re.Pattern[str]] = {
     "expectations": any_of(
         r"\bwho (?:does|will do|owns|is responsible)\b",
+        r"\bby when\b",
         r"\bresponsib",
         r"\bin writing\b",
         r"\bwrite (?:it|this) (?:up|down)\b",
@@ -91,6 +93,8 @@ DURABILITY: dict[str, re.Pattern[str]] = {
     ),
     "communication": any_of(
         r"\bweekly\b",
+        r"\b(?:each|every) (?:week|fortnight|month)\b",
+        r"\b(?:stay|keep) in touch\b",
         r"\bmonthly\b",
         r"\bcheck[- ]?ins?\b",
         r"\bcall\b",
@@ -115,6 +119,39 @@ DURABILITY: dict[str, re.Pattern[str]] = {
         r"\bafter (?:three|six|3|6) months\b",
     ),
 }
+
+
+# The trainee closing the deal ("agreed", "let's shake on it"); read only once they have agreed in principle.
+CONFIRMS = any_of(
+    r"^(?:yes|yep|yeah|agreed|deal|done|confirmed|perfect|great)\b[.!]*",
+    r"\b(?:we have|it's|that's|then it's|you have) (?:a|our) deal\b",
+    r"\b(?:let's|let us|happy to|ready to|we can) (?:do it|sign|shake|close|agree|go ahead|proceed|move forward)\b",
+    r"\bshake on it\b",
+    r"\bi (?:agree|confirm|accept)\b",
+    r"\bwe(?:'re| are) agreed\b",
+    r"\bagreed\b",
+    r"\bsounds good\b",
+)
+
+
+# Each part of a lasting deal in plain words, for the trainee and for a model voice.
+PART_PHRASE = {
+    "expectations": "who does what by when",
+    "success metrics": "how you will measure success",
+    "communication": "how you will keep in touch",
+    "adjustment": "how you will adjust if things change",
+}
+
+
+def put_forward(reading: Reading) -> str:
+    """The sentences that put something on the table. A question about them ("what matters to you in this
+    renewal?", "how would you measure success?") names a lever or a term without offering it."""
+    asking = {q.text for q in reading.questions if q.kind == "open" or q.probe}
+    return " ".join(s for s in split_sentences(reading.text) if s not in asking)
+
+
+def confirms(reading: Reading) -> bool:
+    return any(CONFIRMS.search(s.strip()) for s in split_sentences(reading.plain)) and not reading.hostile
 
 
 def levers_in(text: str) -> list[str]:

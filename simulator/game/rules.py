@@ -5,11 +5,14 @@ from __future__ import annotations
 from simulator.coach.grade import Grade
 from simulator.coach.reading import Reading
 from simulator.game.archetypes import REACTIONS, Reactions
+from simulator.game.levers import DURABILITY, confirms, durability_in, put_forward
 from simulator.game.state import GameState, Move, MoveKind, Outcome, Phase, Proposal, Uncovering
 from simulator.persona.model import Persona
 from simulator.text import matching_cues, shorten
 
 MAX_TRUST_GAIN = 15  # per message: no single line buys a relationship
+CLOSING_TURNS = 4  # messages the closing step waits for the parts of a lasting deal before it seals what it has
+PARTS = tuple(DURABILITY)  # expectations, success metrics, communication, adjustment
 
 
 def initial_state(persona: Persona) -> GameState:
@@ -98,11 +101,44 @@ def _proposal(reading: Reading, persona: Persona, state: GameState, r: Reactions
     if state.terms:
         _enter(state, Phase.BUILDING)
     if met and _deal_ready(persona, state, r):
-        state.outcome = Outcome.AGREEMENT
-        return Move(MoveKind.ACCEPT)
+        state.closing_since = state.turn
+        if all(part in state.durability for part in PARTS):
+            state.outcome = Outcome.AGREEMENT  # it already says how it will last: nothing left to settle
+            return Move(MoveKind.ACCEPT)
+        return Move(MoveKind.IN_PRINCIPLE)
     if newly_softened:
         return Move(MoveKind.SOFTEN, position_id=newly_softened[0].id)
     return Move(MoveKind.COUNTER if met else MoveKind.REJECT_PROPOSAL)
+
+
+def _terms_given(reading: Reading, state: GameState) -> list[str]:
+    """Parts of a lasting deal this message puts forward for the first time (recorded in the state)."""
+    new = [part for part in durability_in(put_forward(reading)) if part not in state.durability]
+    for part in new:
+        state.durability[part] = state.turn
+    return new
+
+
+def _next_ask(state: GameState, r: Reactions) -> Move:
+    """What the counterpart asks for next while closing: the part they insist on first, then the others in order."""
+    order = [r.insists_on, *(p for p in PARTS if p != r.insists_on)]
+    missing = [p for p in order if p not in state.durability]
+    return Move(MoveKind.ASK_TERM, part=missing[0]) if missing else Move(MoveKind.ASK_TERM)
+
+
+def _settle(reading: Reading, persona: Persona, state: GameState, r: Reactions, new: list[str]) -> list[Move]:
+    """One message of the closing step: react to each part given, then seal, insist or ask for the next part."""
+    moves = [Move(MoveKind.NOTE_TERM, part=part) for part in new]
+    since = state.closing_since if state.closing_since is not None else state.turn
+    complete = all(p in state.durability for p in PARTS)
+    has_insisted = r.insists_on in state.durability
+    out_of_time = state.turn - since >= CLOSING_TURNS or state.turn >= persona.max_turns
+    if out_of_time or (has_insisted and (complete or confirms(reading))):
+        state.outcome = Outcome.AGREEMENT
+        return [*moves, Move(MoveKind.ACCEPT)]
+    if confirms(reading):  # closing without the one thing this counterpart needs to trust the deal
+        return [*moves, Move(MoveKind.ASK_TERM, part=r.insists_on, insisting=True)]
+    return [*moves, _next_ask(state, r)]
 
 
 def _closing(persona: Persona, state: GameState) -> Move | None:
@@ -130,7 +166,7 @@ def advance(persona: Persona, state: GameState, reading: Reading, grade: Grade) 
     state.turn += 1
     state.patience = _clamp(state.patience - r.turn_patience)
     move: Move | None
-    if not reading.english:
+    if not reading.english and not (state.closing and confirms(reading)):  # "Agreed, let's sign." is short
         move = Move(MoveKind.CLARIFY)
     elif reading.hostile:
         state.hostile_strikes += 1
@@ -142,6 +178,11 @@ def advance(persona: Persona, state: GameState, reading: Reading, grade: Grade) 
         state.trust = _clamp(state.trust - r.split_trust)
         state.patience = _clamp(state.patience - r.split_patience)
         move = Move(MoveKind.REJECT_SPLIT)
+    elif state.closing:
+        state.trust = _clamp(state.trust + _trust_change(reading, grade, persona, state, r))
+        moves = _settle(reading, persona, state, r, _terms_given(reading, state))
+        closing = _closing(persona, state)
+        return state, [*moves, closing] if closing else moves
     else:
         state.trust = _clamp(state.trust + _trust_change(reading, grade, persona, state, r))
         uncovered = _uncover(reading, grade, persona, state)
@@ -149,7 +190,12 @@ def advance(persona: Persona, state: GameState, reading: Reading, grade: Grade) 
             reading.exploring or reading.proposal or len(state.uncovered) >= persona.deal.min_uncovered
         ):
             _enter(state, Phase.EXPLORING)
+        new_terms = _terms_given(reading, state)
         offered = _proposal(reading, persona, state, r)
+        if offered and offered.kind is MoveKind.IN_PRINCIPLE:
+            # Agreed in principle: say so, note what they already put forward, ask for the next missing part.
+            notes = [Move(MoveKind.NOTE_TERM, part=part) for part in new_terms]
+            return state, [offered, *notes, _next_ask(state, r)]
         if offered and offered.kind is MoveKind.ACCEPT:
             move = offered
         else:
@@ -161,6 +207,11 @@ def advance(persona: Persona, state: GameState, reading: Reading, grade: Grade) 
                 move = Move(MoveKind.ANCHOR)
         if grade.questions.score == 0 and grade.interests.score == 0 and not reading.warm and not reading.proposal:
             state.patience = _clamp(state.patience - r.stall_patience)
+        if new_terms and move.kind is not MoveKind.ACCEPT:
+            # Terms of a lasting deal get a reaction at any phase, before the counterpart's main move.
+            moves = [Move(MoveKind.NOTE_TERM, part=new_terms[0]), move]
+            closing = _closing(persona, state)
+            return state, [*moves, closing] if closing else moves
     moves = [move]
     closing = _closing(persona, state)
     if closing:

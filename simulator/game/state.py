@@ -33,7 +33,10 @@ class MoveKind(StrEnum):
     REJECT_PROPOSAL = "reject_proposal"
     COUNTER = "counter"
     SOFTEN = "soften"
-    ACCEPT = "accept"
+    ACCEPT = "accept"  # the deal is sealed: the conversation ends in agreement
+    IN_PRINCIPLE = "in_principle"  # they accept the substance; the closing step settles how it will work
+    ASK_TERM = "ask_term"  # in closing, they ask for a missing part of a lasting deal (or to confirm)
+    NOTE_TERM = "note_term"  # they react to a part of a lasting deal the trainee put forward
     WALK_AWAY = "walk_away"
     OUT_OF_TURNS = "out_of_turns"
     CLARIFY = "clarify"
@@ -46,6 +49,8 @@ class Move:
     kind: MoveKind
     interest_id: str | None = None
     position_id: str | None = None
+    part: str | None = None  # a part of a lasting deal (levers.DURABILITY); None with ASK_TERM asks to confirm
+    insisting: bool = False  # ASK_TERM after the trainee tried to close without the part they insist on
 
 
 @dataclass
@@ -79,11 +84,18 @@ class GameState:
     escalations: int = 0
     premature_proposals: int = 0
     outcome: Outcome | None = None
+    closing_since: int | None = None  # the turn they accepted in principle; the closing step runs from there
+    durability: dict[str, int] = field(default_factory=dict)  # part of a lasting deal -> turn it was put forward
     lines_said: dict[str, int] = field(default_factory=dict)  # the scripted voice's memory, for variety
 
     @property
     def uncovered_ids(self) -> tuple[str, ...]:
         return tuple(u.interest_id for u in self.uncovered)
+
+    @property
+    def closing(self) -> bool:
+        """Agreed in principle, not yet sealed."""
+        return self.closing_since is not None and self.outcome is None
 
     @property
     def ended(self) -> bool:
@@ -123,5 +135,7 @@ class GameState:
             "patience": self.patience,
             "uncovered": list(self.uncovered_ids),
             "phase": self.phase.value,
+            "closing": self.closing,
+            "durability": sorted(self.durability),
             "outcome": self.outcome.value if self.outcome else None,
         }

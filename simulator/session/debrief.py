@@ -12,11 +12,11 @@ from pydantic import BaseModel, ConfigDict
 from simulator.coach.grade import CRITERIA, Grade
 from simulator.coach.reading import read_message
 from simulator.coach.suggestions import DEEPER
-from simulator.game.levers import DURABILITY, VALUE_LEVERS, durability_in, evidence, levers_in
+from simulator.game.levers import DURABILITY, PART_PHRASE, VALUE_LEVERS, durability_in, evidence, levers_in, put_forward
 from simulator.game.state import GameState, Outcome
 from simulator.game.visibility import ledger
-from simulator.persona.model import Persona
-from simulator.text import shorten, split_sentences
+from simulator.persona.model import Archetype, Persona
+from simulator.text import shorten
 
 OUTCOME_TEXT = {
     Outcome.AGREEMENT: "You reached an agreement that meets their core interests.",
@@ -56,77 +56,110 @@ class Debrief(BaseModel):
     try_next: list[str]
 
 
-def _try_next(persona: Persona, state: GameState, turns: list[GradedTurn], durability: dict[str, Any]) -> list[str]:
-    """Three habits to practise, most important first, from what happened."""
-    tips: list[str] = []
+def _try_next(
+    persona: Persona, state: GameState, turns: list[GradedTurn], durability: dict[str, Any], levers_used: list[str]
+) -> list[str]:
+    """Three habits to practise, most important first, from what happened. Each tip has a topic and no two
+    tips share one; a tip names only depths and levers this persona has."""
+    tips: dict[str, str] = {}
+
+    def tip(topic: str, text: str) -> None:
+        tips.setdefault(topic, text)
+
     reasons = Counter(t.grade.collaboration.reason for t in turns if t.grade.collaboration.score == 0)
     closed = sum(1 for t in turns if t.grade.questions.score == 1)
     no_question = sum(1 for t in turns if t.grade.questions.score == 0)
     probes = sum(1 for t in turns if t.grade.interests.score == 2)
     warm = sum(1 for t in turns if t.grade.collaboration.score == 2)
+    levels = [level for level in DEEPER if any(i.level is level for i in persona.hidden_interests)]
+    reached = {persona.interest(i).level for i in state.uncovered_ids}
+    unreached = [level for level in levels if level not in reached]
     if reasons:
         worst = reasons.most_common(1)[0][0]
-        tips.append(
-            f"Your lowest moment was {worst}. When they push, name what you hear and ask what they need, instead of pushing back."
+        tip(
+            "tone",
+            f"Your lowest moment was {worst}. When they push, name what you hear and ask what they need, instead of pushing back.",
         )
     if state.premature_proposals:
-        tips.append(
-            "You proposed before you knew why they wanted what they asked for. Spend the first turns only on questions."
+        tip(
+            "timing",
+            "You proposed before you knew why they wanted what they asked for. Spend the first turns only on questions.",
         )
     if no_question > len(turns) / 2:
-        tips.append(
-            "Most of your messages asked nothing. End each one with an open question that starts with 'what' or 'how'."
+        tip(
+            "questions",
+            "Most of your messages asked nothing. End each one with an open question that starts with 'what' or 'how'.",
         )
     elif closed > probes:
-        tips.append(
-            "Many of your questions could be answered in a word. Ask 'what would…' and 'how does…' to get stories, not facts."
+        tip(
+            "questions",
+            "Many of your questions could be answered in a word. Ask 'what would…' and 'how does…' to get stories, not facts.",
         )
     if probes and not state.uncovered:
-        tips.append(
+        tip(
+            "trust",
             "You asked good questions but they did not open up: they did not trust you enough yet. "
             + (
                 "Share your own constraints first; this counterpart trusts openness, not questions."
                 if persona.archetype.value == "low_trust"
                 else "Acknowledge their position before you probe."
-            )
+            ),
         )
     if warm < max(1, len(turns) // 3):
-        tips.append(
-            "Acknowledge their side more often ('I can see why that matters'); it costs nothing and buys trust."
+        tip(
+            "acknowledge",
+            "Acknowledge their side more often ('I can see why that matters'); it costs nothing and buys trust.",
         )
-    if len(state.uncovered) < len(persona.hidden_interests):
-        # Suggest a depth never reached: any of the four, so the tip says nothing of what stayed hidden.
-        reached = {persona.interest(i).level for i in state.uncovered_ids}
-        missing = next((level for level in DEEPER if level not in reached), None)
-        if missing is not None:
-            tips.append(
-                f"Some of their needs stayed hidden. You never reached {missing.value} needs: try '{DEEPER[missing]}'"
-            )
-    if state.outcome is Outcome.AGREEMENT and len(durability["missing"]) >= 2:
-        tips.append(
-            "Your deal may not last: before you close, agree who does what, how you will measure success, "
-            "how you will keep in touch, and how to adjust if things change."
+    if len(state.uncovered) < len(persona.hidden_interests) and unreached:
+        # A depth this persona has and the trainee never reached; not which interest stayed hidden.
+        tip(
+            "depth",
+            f"Some of their needs stayed hidden. You never reached {unreached[0].value} needs: try '{DEEPER[unreached[0]]}'",
+        )
+    missing = [PART_PHRASE[part] for part in durability["missing"]]
+    if state.outcome is Outcome.AGREEMENT and missing:
+        tip(
+            "durability",
+            f"Your deal may not last: it does not say {_listed(missing, 'or')}. Settle that before you confirm.",
         )
     if state.uncovered and not state.terms:
-        tips.append(
-            "You found their interests but never offered options that meet them. Try 'what if we…' built on what they told you."
+        tip(
+            "options",
+            "You found their interests but never offered options that meet them. Try 'what if we…' built on what they told you.",
         )
-    # Always three: the habits every negotiation rewards fill any gap.
-    tips += [
-        "Before you close, agree how you will measure success, keep in touch and adjust if things change.",
-        "Look for value to add, not only to split: timing, phasing, risk sharing or future work can cost you little.",
-        "Play the same counterpart again and try to uncover a need one level deeper than this time.",
-    ]
-    unique = list(dict.fromkeys(tips))
-    return unique[:3]
+    # Fill to three with habits this conversation did not already cover, in this persona's own terms.
+    if missing:
+        tip("durability", f"Before you close, agree {_listed(missing, 'and')}.")
+    unused = _persona_levers(persona, levers_used)
+    if unused:
+        tip(
+            "levers",
+            f"Look for value to add, not only to split: {_listed(unused, 'or')} could meet their needs at little cost to you.",
+        )
+    if unreached:
+        tip("depth", f"Play this counterpart again and reach for their {unreached[0].value} needs.")
+    else:
+        tip("again", "Play this counterpart again and uncover the same needs in fewer turns.")
+    others = [a.value.replace("_", "-") for a in Archetype if a is not persona.archetype]
+    tip(
+        "stretch",
+        f"Practise the same habits under different pressure: try a {others[0]} or a {others[1]} counterpart next.",
+    )
+    return list(tips.values())[:3]
+
+
+def _listed(items: list[str], last: str) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def _persona_levers(persona: Persona, used: list[str]) -> list[str]:
+    """Value levers that this persona's own satisfiers use and the trainee did not."""
+    theirs = dict.fromkeys(n for i in persona.hidden_interests for s in i.satisfiers for n in levers_in(s.description))
+    return [name for name in theirs if name not in used]
 
 
 def _put_forward(text: str) -> str:
-    """The sentences that put something on the table. A question about them ("what matters to you in this
-    renewal?", "how would you measure success?") names a lever or a term without offering it."""
-    reading = read_message(text)
-    asking = {q.text for q in reading.questions if q.kind == "open" or q.probe}
-    return " ".join(s for s in split_sentences(text) if s not in asking)
+    return put_forward(read_message(text))
 
 
 def _levers(offered: list[tuple[int, str]]) -> list[dict[str, Any]]:
@@ -164,6 +197,7 @@ def build_debrief(persona: Persona, state: GameState, turns: list[GradedTurn]) -
     found = ledger(persona, state)
     offered = [(t.turn, _put_forward(t.text)) for t in turns]  # each message read once for levers and terms
     durability = _durability(state, offered)
+    levers = _levers(offered)
     return Debrief(
         persona_id=persona.id,
         outcome=state.outcome.value if state.outcome else None,
@@ -180,7 +214,7 @@ def build_debrief(persona: Persona, state: GameState, turns: list[GradedTurn]) -
         premature_proposals=state.premature_proposals,
         trust=state.trust,
         proposal_before_understanding=state.premature_proposals > 0,
-        value_levers=_levers(offered),
+        value_levers=levers,
         durability=durability,
-        try_next=_try_next(persona, state, turns, durability),
+        try_next=_try_next(persona, state, turns, durability, [v["lever"] for v in levers]),
     )

@@ -31,6 +31,21 @@ BAD_LINES = (
 )
 
 
+# Closing: each part of a lasting deal, as a good negotiator puts it (levers.DURABILITY reads them).
+CLOSING_TERMS = {
+    "expectations": "Let's write down who does what by when, so each step has an owner.",
+    "success metrics": "We'll measure success against targets we set together.",
+    "communication": "We'll hold a weekly check-in with one point of contact on each side.",
+    "adjustment": "And we'll review it after three months and adjust if things change.",
+}
+
+
+def closing_message(state: GameState) -> str:
+    """Every part of a lasting deal not yet on the table, then a check that it works for them."""
+    missing = [line for part, line in CLOSING_TERMS.items() if part not in state.durability]
+    return " ".join([*missing, "Does that work for you?"])
+
+
 @dataclass
 class GoodNegotiator:
     """Asks open questions, acknowledges, is open about its own side, then proposes what meets their interests.
@@ -47,9 +62,11 @@ class GoodNegotiator:
         warm = OPENERS[turn % len(OPENERS)]
         if self.persona.archetype is Archetype.LOW_TRUST:
             warm = f"{warm} {OPENNESS[turn % len(OPENNESS)]}"
+        if state.closing:
+            return f"{warm} {closing_message(state)}"
         hidden = [i for i in self.persona.hidden_interests if i.id not in state.uncovered_ids]
         turns_left = self.persona.max_turns - turn
-        if hidden and turns_left > 2:
+        if hidden and turns_left > 3:
             target = hidden[0]
             n = self.asked.get(target.id, 0)
             self.asked[target.id] = n + 1
@@ -64,6 +81,21 @@ class GoodNegotiator:
                 f"{satisfier.description[0].lower()}{satisfier.description[1:].rstrip('.')} ({satisfier.cues[0]})"
             )
         return "What if we " + "; and we could also ".join(offers) + "?"
+
+
+@dataclass
+class StopsAsking(GoodNegotiator):
+    """Follows the method until it has found their interests, then stops asking: it states its proposals and
+    closes with a bare "agreed". The game may still reach a deal; the coach should see the difference."""
+
+    def next_message(self, state: GameState) -> str:
+        message = super().next_message(state)
+        if state.closing:
+            return "Agreed. Let's sign."
+        if " What if we " in f" {message}":
+            offers = message.split("What if we ", 1)[1].rstrip("?")
+            return f"We will {offers}. That is our offer."
+        return message
 
 
 @dataclass

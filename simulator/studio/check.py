@@ -290,6 +290,8 @@ def _options(persona: Persona, key: str) -> tuple[str, int]:
 def _repeats(persona: Persona, game: Playthrough, who: str) -> list[Finding]:
     findings = []
     for key, used in sorted(game.lines.items()):
+        if key.startswith("closing:"):
+            continue  # the closing step's lines are Parley's own, per archetype (simulator/data/closing.yaml)
         where, count = _options(persona, key)
         if used > count:
             findings.append(

@@ -218,6 +218,11 @@ class Handlers:
         ]
         outcome = result.state.outcome
         notice = f"Conversation over: {outcome.value.replace('_', ' ')}." if outcome else ""
+        if result.state.closing:
+            notice = (
+                "They agree in principle. Make it last: settle who does what by when, how you will measure success, "
+                "keep in touch and adjust, then confirm."
+            )
         notice = " ".join([notice, *result.notices]).strip()
         yield self._screen(handle, final, username, notice=notice)
 

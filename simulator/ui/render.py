@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from simulator.game.levers import PART_PHRASE
 from simulator.game.state import GameState
 from simulator.game.visibility import HIDDEN_TARGET, ledger, public_persona
 from simulator.persona.model import Persona
@@ -72,8 +73,20 @@ def meters(state: GameState | None, tokens: dict[str, int] | None = None) -> str
         f"<div id='trust-meter' data-trust='{state.trust}'>"
         f"<label>Trust {state.trust}/100</label><progress max='100' value='{state.trust}'></progress>"
         f"<label>Patience {state.patience}/100</label><progress max='100' value='{state.patience}'></progress>"
-        f"<p>Phase: <b>{state.phase.value}</b> · turn {state.turn}</p></div>"
+        f"<p>Phase: <b>{state.phase.value}</b> · turn {state.turn}</p>{closing_checklist(state)}</div>"
     )
+
+
+def closing_checklist(state: GameState) -> str:
+    """Once they agree in principle: the parts of a lasting deal settled so far."""
+    if state.closing_since is None:
+        return ""
+    items = "".join(
+        f"<li data-part='{escape(part)}' data-settled='{str(part in state.durability).lower()}'>"
+        f"{'✓' if part in state.durability else '○'} {escape(part)}: {escape(text)}</li>"
+        for part, text in PART_PHRASE.items()
+    )
+    return f"<div id='closing'><b>Making it last</b><ul>{items}</ul></div>"
 
 
 def ledger_panel(persona: Persona | None, state: GameState | None) -> str:
