@@ -119,6 +119,12 @@ def test_agreement_in_the_browser_and_separate_users(app_url: tuple[str, Path], 
     ]
     for n, text in enumerate(messages, start=2):
         send(alice, text, n)
+    # Agreed in principle: the closing step asks how the deal will work, with a checklist beside the chat.
+    expect(alice.locator("#notice")).to_contain_text("agree in principle")
+    expect(alice.locator("#closing li[data-settled='false']")).to_have_count(4)
+    send(alice, "Agreed.", 6)  # a bare yes: this counterpart insists on a measure of success first
+    expect(alice.locator("[data-testid='bot']").last).to_contain_text("measure of success")
+    send(alice, "We'll measure success by the documented saving each quarter and hold a monthly call. Agreed?", 7)
     expect(alice.locator("#notice")).to_contain_text("agreement")
     expect(alice.locator("#debrief")).to_contain_text("You reached an agreement")
     expect(alice.locator("#ledger li")).to_have_count(3)

@@ -20,6 +20,8 @@ AGREEMENT = [
     "That makes sense. What would you want other suppliers to take from how this deal was done?",
     "What if we spread the payments so next year's spend fits your budget, and lock the price for three years "
     "as a documented saving, in exchange for a reference?",
+    # The closing step: how the deal will last, then confirmed.
+    "We'll measure success by the documented saving each quarter and hold a monthly call. Agreed?",
 ]
 
 
