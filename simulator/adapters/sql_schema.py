@@ -31,7 +31,11 @@ sessions = Table(
     Column("coach", Text, nullable=False, server_default="rules"),
     Column("assignment_id", Text),
     Column("persona_version", Integer),
+    Column("parent_id", Text),  # an attempt branched from a turn of this session
+    Column("branch_turn", Integer),  # the parent's turn it replays (turns before it are copied)
+    Column("root_id", Text),  # the first session of the family, for the attempts tree
     Index("sessions_started", "started_at"),
+    Index("sessions_root", "root_id"),
     Index("sessions_user", "user"),
     Index("sessions_assignment", "assignment_id"),
 )
@@ -49,6 +53,21 @@ turns = Table(
     Column("created_at", Text, nullable=False),
     Column("replied_at", Text),
     Column("tokens_json", Text),
+)
+
+regrades = Table(
+    "regrades",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Text, ForeignKey("sessions.id"), nullable=False),
+    Column("turn", Integer, nullable=False),
+    Column("criterion", Text, nullable=False),
+    Column("before", Integer, nullable=False),
+    Column("after", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("by", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Index("regrades_session", "session_id", "turn"),
 )
 
 users = Table(

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from simulator.adapters import sql_migrate
+from simulator.adapters.sql_attempts import SqlAttempts
 from simulator.adapters.sql_engine import _now, check_file, database_url, make_engine, shown
 from simulator.adapters.sql_schema import sessions, turns
 from simulator.adapters.sqlite_health import (
@@ -41,7 +42,7 @@ from simulator.text import storable
 log = logging.getLogger(__name__)
 
 
-class SqlStore:
+class SqlStore(SqlAttempts):
     """Thread-safe: Gradio calls handlers from a pool, and each call takes its own pooled connection."""
 
     def __init__(self, target: Path | str) -> None:
@@ -318,6 +319,9 @@ class SqlStore:
             coach=row["coach"],
             assignment_id=row["assignment_id"],
             persona_version=row["persona_version"],
+            parent_id=row["parent_id"],
+            branch_turn=row["branch_turn"],
+            root_id=row["root_id"],
             turns=[
                 TurnRecord(
                     turn=t["turn"],
@@ -360,6 +364,8 @@ class SqlStore:
                 func.count(turns.c.turn),
                 sessions.c.outcome,
                 sessions.c.assignment_id,
+                sessions.c.parent_id,
+                sessions.c.branch_turn,
             )
             .select_from(sessions.outerjoin(turns, turns.c.session_id == sessions.c.id))
             .group_by(sessions.c.id)

@@ -211,6 +211,9 @@ class SqlTeamStore:
                         coach=record.coach,
                         assignment_id=record.assignment_id if known else None,
                         persona_version=record.persona_version,
+                        parent_id=record.parent_id,
+                        branch_turn=record.branch_turn,
+                        root_id=record.root_id,
                     )
                 )
                 if record.turns:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from simulator.coach.grade import CRITERIA
 from simulator.errors import SimulatorError
 from simulator.reports.html import cohort_html, page, transcript_body
-from simulator.session.store import SessionRecord
+from simulator.session.store import Regrade, SessionRecord
 from simulator.team.model import Caller, Comment
 from simulator.team.service import Team
 from simulator.team.views import TranscriptView
@@ -32,6 +33,20 @@ class CommentExport(BaseModel):
     created_at: str
 
 
+class RegradeExport(BaseModel):
+    """A trainer's change to one criterion of one turn."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    turn: int
+    criterion: str
+    before: int
+    after: int
+    reason: str
+    by: str
+    at: str
+
+
 class SessionExport(BaseModel):
     """One stored session exactly as the store holds it (pydantic validates the dataclasses), with its comments."""
 
@@ -39,6 +54,7 @@ class SessionExport(BaseModel):
 
     session: SessionRecord
     comments: list[CommentExport] = []
+    regrades: list[RegradeExport] = []  # trainers' re-grades; the coach's own grades stay in the session's turns
 
 
 class ExportFile(BaseModel):
@@ -51,10 +67,16 @@ class ExportFile(BaseModel):
     sessions: list[SessionExport]
 
 
-def session_export(record: SessionRecord, comments: list[Comment]) -> SessionExport:
+def session_export(record: SessionRecord, comments: list[Comment], regrades: Sequence[Regrade] = ()) -> SessionExport:
     return SessionExport(
         session=record,
         comments=[CommentExport(turn=c.turn, author=c.author, text=c.text, created_at=c.created_at) for c in comments],
+        regrades=[
+            RegradeExport(
+                turn=r.turn, criterion=r.criterion, before=r.before, after=r.after, reason=r.reason, by=r.by, at=r.at
+            )
+            for r in regrades
+        ],
     )
 
 
@@ -97,6 +119,7 @@ CSV_COLUMNS = [
     "patience",
     "uncovered",
     "comments",
+    "regrades",
 ]
 
 
@@ -138,6 +161,10 @@ def to_csv(views: list[TranscriptView]) -> str:
                 "patience": state.get("patience", ""),
                 "uncovered": " ".join(state.get("uncovered", [])),
                 "comments": " | ".join(notes.get(t["turn"], [])),
+                "regrades": " | ".join(
+                    f"{r['criterion']} {r['before']}->{r['after']} by {r['by']} at {r['at']}: {r['reason']}"
+                    for r in t.get("regrades", [])
+                ),
             }
             for c in CRITERIA:
                 row[f"{c}_score"] = grade.get(c, {}).get("score", "")
@@ -160,7 +187,8 @@ def export_sessions(team: Team, caller: Caller, session_ids: list[str], fmt: str
     views = [team.transcript(caller, sid) for sid in session_ids]
     stem = f"parley-{session_ids[0]}" if len(session_ids) == 1 else f"parley-{len(session_ids)}-sessions"
     if fmt == "json":
-        return f"{stem}.json", to_json([session_export(r, c) for r, c in records], _now())
+        exported = [session_export(r, c, team.regrades(caller, r.id)) for r, c in records]
+        return f"{stem}.json", to_json(exported, _now())
     if fmt == "csv":
         return f"{stem}.csv", to_csv(views)
     body = "".join(transcript_body(v) for v in views)
@@ -176,7 +204,9 @@ def export_cohort(team: Team, caller: Caller, fmt: str, persona_id: str | None =
     stem = f"parley-cohort-{persona_id}" if persona_id else "parley-cohort"
     if fmt == "json":
         records = [team.export_record(caller, sid) for sid in ids]
-        return f"{stem}.json", to_json([session_export(r, c) for r, c in records], _now(), cohort=rows)
+        return f"{stem}.json", to_json(
+            [session_export(r, c, team.regrades(caller, r.id)) for r, c in records], _now(), cohort=rows
+        )
     views = [team.transcript(caller, sid) for sid in ids]
     if fmt == "csv":
         return f"{stem}.csv", to_csv(views)

@@ -69,6 +69,12 @@ def transcript_body(view: TranscriptView) -> str:
         f"outcome: <b>{escape((view.outcome or 'still open').replace('_', ' '))}</b>"
         + (f" · overall {view.percent}%" if view.percent is not None else "")
         + (f" · assignment target {view.assignment['target']}%" if view.assignment else "")
+        + (
+            f" · <span class='branch'>an attempt from message {view.branch_turn} of "
+            f"<code>{escape(view.parent_id)}</code></span>"
+            if view.parent_id
+            else ""
+        )
         + "</p>"
     )
     plots = f"<div class='plots'>{score_chart(view)}{trust_chart(view)}</div>"
@@ -104,9 +110,16 @@ def transcript_body(view: TranscriptView) -> str:
             for c in notes.get(t["turn"], [])
         )
         reply = f"<p class='reply'><b>{escape(view.persona_name)}:</b> {escape(t['reply'])}</p>" if t["reply"] else ""
+        # Trainers' re-grades, beside the coach's score: who, when, from what to what, and why.
+        regrades = "".join(
+            f"<p class='regrade' data-criterion='{escape(r['criterion'])}'><b>{escape(r['by'])}</b> re-graded "
+            f"{LABELS[r['criterion']]} {r['before']}/2 → <b>{r['after']}/2</b> ({escape(r['at'][:16].replace('T', ' '))}): "
+            f"{escape(r['reason'])}</p>"
+            for r in t.get("regrades", [])
+        )
         items.append(
             f"<div class='turn' data-turn='{t['turn']}'><p><b>{t['turn']}. {escape(view.trainee)}:</b> "
-            f"{escape(t['user'])}</p>{graded}{meter}{comments}{reply}</div>"
+            f"{escape(t['user'])}</p>{graded}{regrades}{meter}{comments}{reply}</div>"
         )
     interests = "".join(
         f"<li><b>{escape(i['level'])}</b> {escape(i['summary'])} · "

@@ -317,6 +317,38 @@ class Practice:
             record = self.store.get_session(session_id)
         return handle, record
 
+    def branch(self, record: SessionRecord, branch_turn: int, user: str, *, assignment_id: str | None = None) -> Handle:
+        """A new attempt that replays `record` from its message `branch_turn`: the messages before it are kept,
+        and the game state is the one stored after the message before it (the rules are deterministic, so this is
+        exactly where the conversation stood)."""
+        answered = [t for t in record.turns if t.reply is not None and t.state is not None]
+        if not 1 <= branch_turn <= len(answered):
+            raise SimulatorError(
+                f"there is no message {branch_turn} to try again: choose one from 1 to {len(answered)}"
+                if answered
+                else "this conversation has no answered message to try again"
+            )
+        persona = self.catalog.get(record.persona_id, record.persona_version)
+        before = answered[branch_turn - 2].state if branch_turn > 1 else initial_state(persona)
+        assert before is not None  # answered turns have their state
+        handle = Handle(
+            session_id=uuid.uuid4().hex[:12],
+            persona_id=persona.id,
+            persona_version=record.persona_version,
+            state=before.copy(),
+            voice=record.voice if record.voice in self.voices else "scripted",
+            coach=record.coach if record.coach in self.coaches else self.rule_coach.name,
+        )
+        self.store.create_branch(
+            session_id=handle.session_id,
+            parent=record,
+            branch_turn=branch_turn,
+            user=user,
+            state=before,
+            assignment_id=assignment_id,
+        )
+        return handle
+
     def debrief(self, handle: Handle) -> Debrief:
         record = self.store.get_session(handle.session_id)
         if record.debrief is not None:

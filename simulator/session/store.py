@@ -44,6 +44,27 @@ class SessionRecord:
     coach: str = "rules"
     assignment_id: str | None = None
     persona_version: int | None = None  # the team persona version played; None for a persona from a file
+    parent_id: str | None = None  # the session this attempt branched from
+    branch_turn: int | None = None  # the parent's turn this attempt replays; its earlier turns are copied
+    root_id: str | None = None  # the first session of this family of attempts (None: this one)
+
+    @property
+    def family(self) -> str:
+        return self.root_id or self.id
+
+
+@dataclass(frozen=True)
+class Regrade:
+    """A trainer's change to one criterion of one turn's grade; every change is kept."""
+
+    session_id: str
+    turn: int
+    criterion: str
+    before: int
+    after: int
+    reason: str
+    by: str
+    at: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,8 @@ class SessionSummary:
     turns: int
     outcome: str | None
     assignment_id: str | None = None
+    parent_id: str | None = None
+    branch_turn: int | None = None
 
 
 class Store(Protocol):
@@ -104,6 +127,30 @@ class Store(Protocol):
     def finish(self, session_id: str, outcome: str, state: GameState, debrief: Debrief, *, turn: int) -> None: ...
 
     def get_session(self, session_id: str) -> SessionRecord: ...
+
+    def create_branch(
+        self,
+        *,
+        session_id: str,
+        parent: SessionRecord,
+        branch_turn: int,
+        user: str,
+        state: GameState,
+        assignment_id: str | None,
+    ) -> None:
+        """A new session that replays `parent` from its turn `branch_turn`: the turns before it are copied as
+        they were stored, and `state` (the parent's state before that turn) is its state. One transaction."""
+        ...
+
+    def family(self, root_id: str) -> list[SessionSummary]:
+        """Every session of one family of attempts (the root and all branches), oldest first."""
+        ...
+
+    def add_regrade(self, regrade: Regrade) -> None: ...
+
+    def regrades(self, session_id: str) -> list[Regrade]:
+        """Every re-grade of the session, oldest first."""
+        ...
 
     def list_sessions(self, limit: int = 50, users: Collection[str] | None = None) -> list[SessionSummary]: ...
 

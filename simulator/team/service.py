@@ -28,6 +28,7 @@ from simulator.session.debrief import Debrief
 from simulator.session.practice import Handle, Practice, TurnResult
 from simulator.session.store import GradedMessage, SessionRecord, SessionSummary
 from simulator.team.accounts import Accounts
+from simulator.team.attempts import Attempts
 from simulator.team.model import (
     Assignment,
     Attempt,
@@ -60,7 +61,7 @@ def _averages(record: SessionRecord) -> dict[str, float | None]:
     return {c: round(mean(getattr(g, c).score for g in grades), 2) if grades else None for c in CRITERIA}
 
 
-class Team(Accounts):
+class Team(Accounts, Attempts):
     """Sessions, assignments, review and comments, each call checked against its caller (see `Accounts`)."""
 
     def __init__(
@@ -357,7 +358,8 @@ class Team(Accounts):
         full = caller.is_trainer and (caller.role is Role.LOCAL or record.user != caller.name)
         persona = self.practice.catalog.find(record.persona_id, record.persona_version)  # the version played
         assignment = self.store.assignment(record.assignment_id) if record.assignment_id else None
-        return transcript_view(record, persona, full, assignment, self.store.comments(record.id))
+        regrades = self.practice.store.regrades(record.id)
+        return transcript_view(record, persona, full, assignment, self.store.comments(record.id), regrades)
 
     def comment(self, caller: Caller, session_id: str, turn: int, text: str) -> Comment:
         if not caller.is_trainer:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from statistics import mean
 from typing import Any
 
@@ -10,7 +10,7 @@ from simulator.coach.grade import CRITERIA
 from simulator.game.visibility import trainee_grade
 from simulator.persona.model import Persona
 from simulator.session.debrief import Debrief
-from simulator.session.store import SessionRecord
+from simulator.session.store import Regrade, SessionRecord
 from simulator.team.model import Assignment, Attempt, Comment, Status
 
 
@@ -65,6 +65,9 @@ class TranscriptView:
     assignment: dict[str, Any] | None = None
     comments: list[Comment] = field(default_factory=list)
     persona_version: int | None = None  # the team persona version played (None: a persona file)
+    parent_id: str | None = None  # the session this attempt branched from
+    branch_turn: int | None = None
+    regrades: list[Regrade] = field(default_factory=list)  # trainers' changes, oldest first
 
     @property
     def percent(self) -> int | None:
@@ -130,6 +133,7 @@ def transcript_view(
     full: bool,
     assignment: Assignment | None,
     comments: list[Comment],
+    regrades: list[Regrade] | None = None,
 ) -> TranscriptView:
     """A stored session for review: `full` for the trainee's trainer, else as the trainee may see it."""
     final = record.state
@@ -140,7 +144,10 @@ def transcript_view(
         if t.grade is not None:
             grade = t.grade.model_dump(mode="json") if full else trainee_grade(t.grade, uncovered)
         state = t.state.summary() if t.state is not None else None
-        turns.append({"turn": t.turn, "user": t.user_text, "grade": grade, "reply": t.reply, "state": state})
+        changed = [asdict(r) for r in regrades or [] if r.turn == t.turn]
+        turns.append(
+            {"turn": t.turn, "user": t.user_text, "grade": grade, "reply": t.reply, "state": state, "regrades": changed}
+        )
     found = {u.interest_id: u for u in final.uncovered}
     interests = []
     if persona is not None:
@@ -182,4 +189,7 @@ def transcript_view(
         ),
         comments=comments,
         persona_version=record.persona_version,
+        parent_id=record.parent_id,
+        branch_turn=record.branch_turn,
+        regrades=list(regrades or []),
     )

@@ -1,0 +1,158 @@
+"""Rewind and retry in branches, the attempts tree, side-by-side comparison, and trainers' re-grades."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from simulator.adapters.sql_store import SqlStore
+from simulator.errors import NotAllowedError, SimulatorError, TeamInputError
+from simulator.reports.exports import export_sessions
+from simulator.session.practice import Practice
+from simulator.session.sparring import GoodNegotiator
+from simulator.team.service import Team
+from tests.test_team import PASSWORD, make_team
+
+MESSAGES = [
+    "I hear you, and I know renewals are tough. What would a good outcome look like for you?",
+    "To be open with you, our margin is thin too. Who else in your organisation will judge how this renewal turns out?",
+    "Can you do 15%?",
+    "That makes sense. What would you want other suppliers to take from how this deal was done?",
+]
+
+
+@pytest.fixture
+def team(practice: Practice, store: SqlStore) -> Team:
+    t = make_team(practice, store)
+    t.add_user("tess", "trainer", PASSWORD)
+    t.add_user("tom", "trainer", PASSWORD)
+    t.add_user("ann", "trainee", PASSWORD, trainer="tess")
+    t.add_user("bob", "trainee", PASSWORD, trainer="tom")
+    return t
+
+
+def test_a_branch_restores_the_stored_state_and_replays_deterministically(team: Team) -> None:
+    ann = team.caller("ann")
+    handle = team.start(ann, "procurement_discount")
+    for text in MESSAGES:
+        team.send(ann, handle, text)
+    parent = team.record(ann, handle.session_id)
+    for at in range(1, len(MESSAGES) + 1):
+        branch, record = team.branch(ann, handle.session_id, at)
+        expected = parent.turns[at - 2].state if at > 1 else team.practice.start("procurement_discount").state
+        assert branch.state == expected and record.state == expected  # exactly where it stood
+        assert [t.user_text for t in record.turns] == MESSAGES[: at - 1]
+        assert [t.grade for t in record.turns] == [t.grade for t in parent.turns[: at - 1]]
+        assert record.parent_id == parent.id and record.branch_turn == at and record.family == parent.id
+        # The same message again gives the same state: the rules are deterministic.
+        again = team.send(ann, branch, MESSAGES[at - 1])
+        assert again.state == parent.turns[at - 1].state and again.reply == parent.turns[at - 1].reply
+    with pytest.raises(SimulatorError, match="no message 9"):
+        team.branch(ann, handle.session_id, 9)
+
+
+def test_two_branches_of_one_session_do_not_affect_each_other(team: Team) -> None:
+    ann = team.caller("ann")
+    handle = team.start(ann, "procurement_discount")
+    for text in MESSAGES[:3]:
+        team.send(ann, handle, text)
+    before = team.record(ann, handle.session_id)
+    first, _ = team.branch(ann, handle.session_id, 3)
+    second, _ = team.branch(ann, handle.session_id, 3)
+    a = team.send(
+        ann, first, "That makes sense. What would you want other suppliers to take from how this deal was done?"
+    )
+    b = team.send(ann, second, "Take it or leave it: 5% and not a penny more.")
+    assert a.state.trust > b.state.trust and a.state.uncovered != b.state.uncovered
+    assert team.record(ann, handle.session_id).turns == before.turns  # the parent is untouched
+    assert team.record(ann, second.session_id).turns[-1].user_text.startswith("Take it or leave it")
+    # A branch of a branch belongs to the same family; the tree lists all four, root first.
+    third, _ = team.branch(ann, first.session_id, 3)
+    family = team.attempts(ann, third.session_id)
+    assert [s.id for s in family] == [handle.session_id, first.session_id, second.session_id, third.session_id]
+    assert [(s.parent_id, s.branch_turn) for s in family] == [
+        (None, None),
+        (handle.session_id, 3),
+        (handle.session_id, 3),
+        (first.session_id, 3),
+    ]
+    sides = team.compare(ann, first.session_id, second.session_id)
+    assert [len(s["turns"]) for s in sides] == [3, 3]
+    assert sides[0]["turns"][:2] == sides[1]["turns"][:2]  # the shared part is the same
+    assert sides[0]["turns"][2]["scores"]["interests"] == 2 and sides[1]["turns"][2]["scores"]["collaboration"] == 0
+    assert sides[0]["percent"] > sides[1]["percent"]
+
+
+def test_who_may_branch_and_compare(team: Team) -> None:
+    ann, bob, tess, tom = (team.caller(n) for n in ("ann", "bob", "tess", "tom"))
+    handle = team.start(ann, "procurement_discount")
+    team.send(ann, handle, MESSAGES[0])
+    for stranger in (bob, tom):
+        with pytest.raises(NotAllowedError, match="you have no session"):
+            team.branch(stranger, handle.session_id, 1)
+        with pytest.raises(NotAllowedError, match="you have no session"):
+            team.compare(stranger, handle.session_id, handle.session_id)
+    # Ann's trainer may try her moment another way: the branch is Tess's own, not an attempt of Ann's.
+    branch, record = team.branch(tess, handle.session_id, 1)
+    assert record.user == "tess" and record.assignment_id is None
+    assert branch.session_id not in {s.id for s in team.attempts(ann, handle.session_id)}
+    assert branch.session_id in {s.id for s in team.attempts(tess, handle.session_id)}
+
+
+def test_a_trainer_regrades_a_trainees_turn_with_a_reason_and_every_change_is_kept(team: Team) -> None:
+    ann, bob, tess, tom = (team.caller(n) for n in ("ann", "bob", "tess", "tom"))
+    handle = team.start(ann, "procurement_discount")
+    for text in MESSAGES[:3]:
+        team.send(ann, handle, text)
+    sid = handle.session_id
+    coach = team.record(ann, sid).turns[2].grade
+    assert coach is not None and coach.questions.score == 0
+    for caller, problem in ((ann, "only a trainer"), (bob, "only a trainer"), (tom, "you have no session")):
+        with pytest.raises(NotAllowedError, match=problem):
+            team.regrade(caller, sid, 3, "questions", 1, "a closed question after all")
+    for args, problem in (
+        ((3, "tone", 1, "x"), "no criterion 'tone'"),
+        ((3, "questions", 3, "x"), "0, 1 or 2"),
+        ((3, "questions", 1, "   "), "say why"),
+        ((7, "questions", 1, "x"), "no graded message 7"),
+        ((3, "questions", 0, "x"), "already scores 0"),
+    ):
+        with pytest.raises(TeamInputError, match=problem):
+            team.regrade(tess, sid, *args)
+    assert team.regrades(tess, sid) == []
+    team.regrade(tess, sid, 3, "questions", 1, "It asks whether they can move: a closed question.")
+    changes = team.regrade(tess, sid, 3, "questions", 2, "On reflection it opened the talk about scope.")
+    assert [(c.before, c.after, c.by) for c in changes] == [(0, 1, "tess"), (1, 2, "tess")]
+    # The coach's own grade is untouched; the trainee sees both, with the reason.
+    assert team.record(ann, sid).turns[2].grade == coach
+    view = team.transcript(ann, sid)
+    assert [r["after"] for r in view.turns[2]["regrades"]] == [1, 2] and view.turns[2]["grade"]["questions"][
+        "score"
+    ] == 0
+    _name, text = export_sessions(team, tess, [sid], "json")
+    assert [r["after"] for r in json.loads(text)["sessions"][0]["regrades"]] == [1, 2]
+    _name, text = export_sessions(team, tess, [sid], "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert "questions 0->1 by tess" in rows[2]["regrades"] and rows[0]["regrades"] == ""
+    _name, text = export_sessions(team, tess, [sid], "html")
+    assert "re-graded Questions 1/2 → <b>2/2</b>" in text
+    # Comparing applies the latest re-grade.
+    assert team.compare(tess, sid, sid)[0]["turns"][2]["scores"]["questions"] == 2
+
+
+def test_the_good_negotiator_can_retry_its_last_message(team: Team) -> None:
+    """'Try another way': the last message replayed with a new one, in a branch."""
+    ann = team.caller("ann")
+    persona = team.persona("salary_offer")
+    handle = team.start(ann, persona.id)
+    bot = GoodNegotiator(persona)
+    team.send(ann, handle, bot.next_message(handle.state))
+    team.send(ann, handle, "Whatever. Just pay me more.")
+    branch, _record = team.branch(ann, handle.session_id, handle.state.turn)
+    better = team.send(ann, branch, bot.next_message(branch.state))
+    worse = team.record(ann, handle.session_id).turns[-1]
+    assert better.grade.total > (worse.grade.total if worse.grade else 0)
+    assert len(team.record(ann, branch.session_id).turns) == 2
