@@ -32,11 +32,12 @@ from tests.appserver import running_app, signed_in
 from tests.conftest import PERSONAS_DIR
 
 PASSWORD = "correct horse"
-TABLES = ("assignments", "comments", "team_personas", "persona_versions")
+TABLES = ("assignments", "comments", "team_personas", "persona_versions", "regrades")
 SECRET_MESSAGE = "Bob-only words: what keeps the quarterly figures awake at night?"
 SECRET_NOTE = "Note meant for Bob alone"
 SECRET_COMMENT = "Comment meant for Bob alone"
 SECRET_DRAFT = "Draft persona only trainers see"
+SECRET_REGRADE = "Re-grade reason meant for Bob alone"
 
 
 def seed(data: Path, catalog: PersonaCatalog) -> dict[str, str]:
@@ -59,6 +60,7 @@ def seed(data: Path, catalog: PersonaCatalog) -> dict[str, str]:
     ]:
         team.practice.send(handle, text)
     team.comment(tom, handle.session_id, 1, SECRET_COMMENT)
+    team.regrade(tom, handle.session_id, 1, "questions", 1, SECRET_REGRADE)
     ann_own = team.start(team.caller("ann"), "shared_lab")
     # A trainer's draft in the Studio: no trainee may read it, publish it or write beside it.
     draft = catalog.get("salary_offer").model_dump(mode="json")
@@ -75,7 +77,7 @@ def seed(data: Path, catalog: PersonaCatalog) -> dict[str, str]:
 
 def forbidden(catalog: PersonaCatalog) -> list[str]:
     """Strings a trainee who uncovered nothing must never receive."""
-    words = [SECRET_MESSAGE, SECRET_NOTE, SECRET_COMMENT, SECRET_DRAFT]
+    words = [SECRET_MESSAGE, SECRET_NOTE, SECRET_COMMENT, SECRET_DRAFT, SECRET_REGRADE]
     for persona in catalog.ordered():
         for interest in persona.hidden_interests:
             words += [interest.summary, interest.reveal, interest.id]
@@ -164,6 +166,7 @@ def test_a_trainee_gets_nothing_of_anyone_else_from_any_endpoint(
         bob_after = db.execute("SELECT count(*) FROM turns WHERE session_id=?", (ids["bob_session"],)).fetchone()[0]
     assert after == before, "a trainee's calls wrote assignments, comments or personas"
     assert sum("only a trainer can use the Studio" in t for t in texts) >= 10
+    assert sum("only a trainer can re-grade" in t for t in texts) >= 1  # the re-grade route refused her
     assert users == {"ann", "bob"} and bob_after == bob_turns
 
 

@@ -131,3 +131,66 @@ def test_agreement_in_the_browser_and_separate_users(app_url: tuple[str, Path], 
     # Bob's conversation is his own.
     expect(bob.locator("[data-testid='user']")).to_have_count(0)
     expect(bob.locator("[data-testid='bot']")).to_have_count(1)
+
+
+# --- rewind, try another way, compare ---------------------------------------------------------------------
+
+SHOTS = Path(os.environ.get("PARLEY_SCREENSHOTS", "tests/screenshots"))
+FIRST = "I hear you, and I know renewals are tough. What would a good outcome look like for you?"
+SECOND = "Can you do 15%?"
+BETTER = (
+    "To be open with you, our margin is thin too. Who else in your organisation will judge how this renewal turns out?"
+)
+OTHER = "That makes sense. What constraints are you working within on the budget?"
+
+
+def pick_option(page: Page, elem_id: str, option: str) -> None:
+    box = page.locator(f"#{elem_id} input").first
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=False).first.click()
+
+
+def test_rewind_retry_and_compare_in_the_browser(app_url: tuple[str, Path], browser: Browser) -> None:
+    url, db = app_url
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(url)
+    choose(page, "Dana Whitlock")
+    page.locator("#start").click()
+    expect(page.locator("[data-testid='bot']")).to_have_count(1)
+    send(page, FIRST, 2)
+    send(page, SECOND, 3)
+    first_id = page.locator("#notice").inner_text()
+    # Rewind to before message 2: the chat goes back, and message 2's words wait in the box to be said again.
+    page.locator("#rewind-to input").fill("2")
+    page.locator("#rewind").click()
+    expect(page.locator("#notice")).to_contain_text("Rewound to before message 2")
+    expect(page.locator("[data-testid='user']")).to_have_count(1)
+    expect(page.locator("#draft textarea")).to_have_value(SECOND)
+    send(page, BETTER, 3)
+    expect(page.locator("[data-testid='user']").last).to_contain_text("Who else in your organisation")
+    # Try another way: the last message replayed with new words, in a further attempt.
+    page.locator("#draft textarea").fill(OTHER)
+    page.locator("#retry").click()
+    expect(page.locator("[data-testid='user']").last).to_contain_text("What constraints", timeout=30_000)
+    expect(page.locator("[data-testid='user']")).to_have_count(2)
+    # The tree: the first attempt, its branch from message 2, and that branch's retry of message 2 under it.
+    page.locator("#attempts").get_by_text("Attempts").first.click()
+    tree = page.locator("#attempts-tree")
+    expect(tree.locator("li")).to_have_count(3)
+    expect(tree.locator("li li[data-branch-turn='2']")).to_have_count(2)
+    ids = tree.locator("li").evaluate_all("els => els.map(e => e.dataset.session)")
+    pick_option(page, "compare-a", ids[0])
+    pick_option(page, "compare-b", ids[1])
+    page.locator("#compare").click()
+    table = page.locator("#comparison")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table.locator("tbody tr.differs")).to_have_count(1)  # message 1 is shared; message 2 differs
+    expect(table.locator("tfoot")).to_contain_text("interests uncovered")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "attempts-compare-1280.png"), full_page=True)
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT parent_id, branch_turn FROM sessions WHERE id IN (?, ?, ?) ORDER BY started_at", ids
+        ).fetchall()
+    assert rows[0] == (None, None) and rows[1] == (ids[0], 2) and rows[2] == (ids[1], 2), (rows, first_id)

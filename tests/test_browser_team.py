@@ -116,6 +116,13 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     )
     trainer.locator("#add-comment").click()
     expect(transcript.locator(".comment[data-turn='2']")).to_contain_text("Naming your own margin built trust here.")
+    # A re-grade, with its reason, kept beside the coach's score.
+    pick(trainer, "regrade-criterion", "collaboration")
+    trainer.locator("#regrade-score input").fill("1")
+    trainer.locator("#regrade-reason textarea, #regrade-reason input").first.fill("Warm, but it conceded too early.")
+    trainer.locator("#regrade").click()
+    expect(trainer.locator("#review-notice")).to_contain_text("re-graded")
+    expect(transcript.locator(".turn[data-turn='2'] .regrade")).to_contain_text("Warm, but it conceded too early.")
 
     trainer.screenshot(path=str(data / "review.png"), full_page=True)
     trainer.locator("#export-format").get_by_text("html").click()
@@ -145,6 +152,9 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     pick(trainee, "review-session", "Dana")
     trainee.locator("#open-transcript").click()
     expect(trainee.locator("#transcript .comment")).to_contain_text("Naming your own margin built trust here.")
+    regrade = trainee.locator("#transcript .regrade[data-criterion='collaboration']")
+    expect(regrade).to_contain_text("tess re-graded Collaboration 2/2 → 1/2")  # both scores, and who
+    expect(trainee.locator("#regrade")).to_have_count(0)
     expect(trainee.locator("#transcript svg#progress-ann circle")).to_have_count(1)
     expect(trainee.locator("#add-comment")).to_have_count(0)
     trainee.screenshot(path=str(data / "trainee-review.png"), full_page=True)

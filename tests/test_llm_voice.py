@@ -123,7 +123,7 @@ def test_tokens_are_counted_offline_per_call_and_stored(
     assert result.tokens is not None and result.tokens["prompt"] > 200 and result.tokens["completion"] == 8
     assert result.trainee_view()["tokens"] == result.tokens
     assert practice.store.get_session(handle.session_id).turns[0].tokens == result.tokens
-    screen = Handlers(Team(practice, SqlTeamStore(practice.store)))._screen(handle, [], None)
+    screen = Handlers(Team(practice, SqlTeamStore(practice.store))).screen(handle, [], None)
     assert "Model tokens this session" in screen.meters
 
 

@@ -17,9 +17,11 @@ from starlette.middleware import Middleware
 from simulator.config import Settings
 from simulator.errors import SimulatorError
 from simulator.team.service import Team
+from simulator.ui.attempts import AttemptHandlers, build_attempts, wire_attempts
 from simulator.ui.downloads import Downloads
 from simulator.ui.guard import Guard, Importer, signed_in_user
 from simulator.ui.handlers import Handlers, Screen
+from simulator.ui.regrade import build_regrade, wire_regrade
 from simulator.ui.server import make_app
 from simulator.ui.studio_handlers import StudioHandlers
 from simulator.ui.studio_tab import build_studio_tab
@@ -105,6 +107,7 @@ def build(settings: Settings) -> Built:
                             send = gr.Button("Send", variant="primary", elem_id="send")
                             end = gr.Button("End and debrief", elem_id="end")
                         notice = gr.Markdown("", elem_id="notice")
+                        attempt_widgets = build_attempts()
                     with gr.Column(scale=2):
                         gr.Markdown("## Coach")
                         coach = gr.HTML(
@@ -140,6 +143,7 @@ def build(settings: Settings) -> Built:
                         turn = id_picker("Message", "comment-turn", scale=1)
                         comment_text = gr.Textbox(label="Comment for the trainee", elem_id="comment-text", scale=4)
                         add_comment = gr.Button("Add comment", elem_id="add-comment", scale=1)
+                    regrade_widgets = build_regrade()
                     with gr.Row():
                         fmt = export_format("html", "export-format")
                         export_btn = gr.Button("Export transcript", elem_id="export-transcript")
@@ -179,6 +183,7 @@ def build(settings: Settings) -> Built:
             studio_tab, studio_library, studio_picker = build_studio_tab(studio, user_of)
 
         screen = [chat, coach, meter, ledger, debrief, notice, handle, draft]
+        refresh_attempts = wire_attempts(AttemptHandlers(team, handlers), attempt_widgets, handle, draft, screen)
 
         def on_load(request: gr.Request) -> tuple[Any, ...]:
             user = user_of(request)
@@ -283,8 +288,9 @@ def build(settings: Settings) -> Built:
         ]
         for n, event in enumerate(moves_status):
             event.then(on_assignments, None, [assigned, assignment], api_name=f"my_assignments_{n}")
-        start.click(on_start, [persona, handle, chat, voice, coach_choice], screen, api_name="start")
-        reopen.click(on_reopen, [past, handle, chat], screen, api_name="reopen")
+            refresh_attempts(event)
+        refresh_attempts(start.click(on_start, [persona, handle, chat, voice, coach_choice], screen, api_name="start"))
+        refresh_attempts(reopen.click(on_reopen, [past, handle, chat], screen, api_name="reopen"))
         refresh.click(on_refresh, None, past, api_name="own_sessions")
 
         def on_filter(t: str | None, p: str | None, o: str | None, request: gr.Request) -> tuple[Any, ...]:
@@ -317,6 +323,7 @@ def build(settings: Settings) -> Built:
         add_comment.click(
             on_comment, [picked, turn, comment_text], [transcript, comment_text, review_notice], api_name="comment"
         )
+        wire_regrade(review, regrade_widgets, picked, turn, transcript, review_notice)
         export_btn.click(on_export, [picked, fmt], [export_file, review_notice], api_name="export_transcript")
         show_cohort.click(on_cohort, [cohort_persona], cohort_table, api_name="cohort")
         cohort_export.click(

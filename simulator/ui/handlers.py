@@ -97,7 +97,7 @@ class Handlers:
         """The coach panel with every grade stored so far (while the reply still streams)."""
         return render.coach_panel(self._graded(handle, username))
 
-    def _screen(self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str = "") -> Screen:
+    def screen(self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str = "") -> Screen:
         caller = self._caller(username)
         persona = self.team.persona(handle.persona_id)
         debrief = ""
@@ -117,7 +117,7 @@ class Handlers:
             draft=storable(draft),  # an unpaired surrogate would break the page's JSON
         )
 
-    def _blocked(
+    def blocked(
         self, message: str, handle: Handle | None, chat: Chat | None, username: str | None, draft: str = ""
     ) -> Screen:
         """Show a problem without touching anything else on the page."""
@@ -149,17 +149,17 @@ class Handlers:
         username: str | None = None,
     ) -> Screen:
         if not persona_id:
-            return self._blocked("Choose a counterpart first.", handle, chat, username)
+            return self.blocked("Choose a counterpart first.", handle, chat, username)
         try:
             new = self.team.start(self._caller(username), persona_id, voice=voice, coach=coach)
         except SimulatorError as exc:
-            return self._blocked(str(exc), handle, chat, username)
+            return self.blocked(str(exc), handle, chat, username)
         return self._opened(new, f"Session {new.session_id} started.", username)
 
     def _opened(self, new: Handle, notice: str, username: str | None) -> Screen:
         """A fresh conversation on screen: the counterpart's opening line and nothing else yet."""
         persona = self.team.persona(new.persona_id)
-        return self._screen(new, [said("assistant", persona.opening)], username, notice=notice)
+        return self.screen(new, [said("assistant", persona.opening)], username, notice=notice)
 
     def start_assignment(
         self,
@@ -172,11 +172,11 @@ class Handlers:
     ) -> Screen:
         """Start a session that counts toward one of the caller's assignments."""
         if not assignment_id:
-            return self._blocked("Choose one of your assignments first.", handle, chat, username)
+            return self.blocked("Choose one of your assignments first.", handle, chat, username)
         try:
             new = self.team.start_assignment(self._caller(username), assignment_id, voice=voice, coach=coach)
         except SimulatorError as exc:
-            return self._blocked(str(exc), handle, chat, username)
+            return self.blocked(str(exc), handle, chat, username)
         persona = self.team.persona(new.persona_id)
         return self._opened(new, f"Session {new.session_id} started for your assignment with {persona.name}.", username)
 
@@ -193,7 +193,7 @@ class Handlers:
     ) -> Iterator[Screen | Chat]:
         """The chat as the reply grows (lists of messages), then the whole page (a Screen)."""
         if handle is None:
-            yield self._blocked(
+            yield self.blocked(
                 "Start a negotiation first: choose a counterpart and press Start.", None, chat, username, draft=text
             )
             return
@@ -209,7 +209,7 @@ class Handlers:
                 yield list(shown)
         except SimulatorError as exc:
             # The draft stays in the box so nothing typed is lost.
-            yield self._blocked(str(exc), handle, chat, username, draft=text)
+            yield self.blocked(str(exc), handle, chat, username, draft=text)
             return
         final = [
             *(chat or []),
@@ -224,29 +224,29 @@ class Handlers:
                 "keep in touch and adjust, then confirm."
             )
         notice = " ".join([notice, *result.notices]).strip()
-        yield self._screen(handle, final, username, notice=notice)
+        yield self.screen(handle, final, username, notice=notice)
 
     def end(self, handle: Handle | None, chat: Chat | None, username: str | None = None) -> Screen:
         if handle is None:
-            return self._blocked("There is no conversation to end.", None, chat, username)
+            return self.blocked("There is no conversation to end.", None, chat, username)
         try:
             self.team.end(self._caller(username), handle)
         except SimulatorError as exc:
-            return self._blocked(str(exc), handle, chat, username)
-        return self._screen(handle, chat or [], username, notice="You ended the conversation.")
+            return self.blocked(str(exc), handle, chat, username)
+        return self.screen(handle, chat or [], username, notice="You ended the conversation.")
 
     def reopen(
         self, session_id: str | None, handle: Handle | None, chat: Chat | None, username: str | None = None
     ) -> Screen:
         if not session_id:
-            return self._blocked("Choose a stored session to reopen.", handle, chat, username)
+            return self.blocked("Choose a stored session to reopen.", handle, chat, username)
         try:
             new, record = self.team.resume(self._caller(username), session_id)
         except SimulatorError as exc:
-            return self._blocked(str(exc), handle, chat, username)
+            return self.blocked(str(exc), handle, chat, username)
         history: Chat = [said("assistant", record.opening)]
         for t in record.turns:
             history.append(said("user", t.user_text))
             if t.reply is not None:
                 history.append(said("assistant", t.reply))
-        return self._screen(new, history, username, notice=f"Reopened session {new.session_id}.")
+        return self.screen(new, history, username, notice=f"Reopened session {new.session_id}.")

@@ -132,6 +132,28 @@ class TeamHandlers:
         transcript, _, _ = self.open_session(session_id, username)
         return transcript, "", f"Comment added to message {int(turn)}."
 
+    def regrade(
+        self,
+        session_id: str | None,
+        turn: float | int | None,
+        criterion: str | None,
+        score: float | int | None,
+        reason: str,
+        username: str | None,
+    ) -> tuple[str, str, str]:
+        """(transcript, reason box, notice): a trainer's new score for one criterion of one message, with why."""
+        if not session_id or turn is None:
+            return "", reason, "⚠️ Open a session and choose a message to re-grade."
+        number, new = _whole(turn), _whole(score)  # not a whole number: the service names what is wrong
+        try:
+            team, caller = self._caller(username)
+            team.regrade(caller, session_id, number, criterion or "", new, reason)
+        except SimulatorError as exc:
+            transcript, _, _ = self.open_session(session_id, username)
+            return transcript, reason, _warn(exc)
+        transcript, _, _ = self.open_session(session_id, username)
+        return transcript, "", f"Message {number} re-graded: {criterion} is now {new}/2."
+
     def export_session(self, session_id: str | None, fmt: str, username: str | None) -> tuple[str, str]:
         """(download link, notice); the export is checked now, and again as whoever downloads it."""
         ids = [session_id] if session_id else []
@@ -198,3 +220,10 @@ class TeamHandlers:
 
     def persona_choices(self) -> list[tuple[str, str]]:
         return [(persona_label(p), p.id) for p in self.team.personas()]
+
+
+def _whole(value: float | int | str | None) -> int:
+    try:
+        return int(value) if value is not None else -1
+    except ValueError:
+        return -1

@@ -1,0 +1,216 @@
+"""Rewind, "try another way", the attempts tree and side-by-side comparison, in the Practice tab."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import gradio as gr
+
+from simulator.errors import SimulatorError
+from simulator.session.practice import Handle
+from simulator.session.store import SessionRecord, SessionSummary
+from simulator.team.service import Team
+from simulator.ui.handlers import Chat, Handlers, Screen, said
+from simulator.ui.widgets import id_picker, user_of
+
+
+def history(record: SessionRecord) -> Chat:
+    chat: Chat = [said("assistant", record.opening)]
+    for t in record.turns:
+        chat.append(said("user", t.user_text))
+        if t.reply is not None:
+            chat.append(said("assistant", t.reply))
+    return chat
+
+
+def tree_html(family: list[SessionSummary], current: str | None) -> str:
+    """The attempts as a tree: each branch under the attempt it came from, with the message it replays."""
+    if not family:
+        return ""
+    children: dict[str | None, list[SessionSummary]] = {}
+    ids = {s.id for s in family}
+    for s in family:
+        children.setdefault(s.parent_id if s.parent_id in ids else None, []).append(s)
+
+    def items(parent: str | None) -> str:
+        out = []
+        for s in children.get(parent, []):
+            label = "first attempt" if s.parent_id is None else f"from message {s.branch_turn}"
+            mark = " <b>(on screen)</b>" if s.id == current else ""
+            out.append(
+                f"<li data-session='{escape(s.id)}' data-branch-turn='{s.branch_turn or ''}'>"
+                f"<code>{escape(s.id)}</code> · {label} · {s.turns} messages · {escape(s.outcome or 'open')}{mark}"
+                f"{items(s.id)}</li>"
+            )
+        return f"<ul>{''.join(out)}</ul>" if out else ""
+
+    return f"<div id='attempts-tree'>{items(None)}</div>"
+
+
+def comparison_html(sides: list[dict[str, Any]]) -> str:
+    """Two attempts side by side: per message the scores and trust, then uncovered interests and the outcome."""
+    a, b = sides
+    rows = []
+    for n in range(max(len(a["turns"]), len(b["turns"]))):
+        cells = []
+        for side in (a, b):
+            t = side["turns"][n] if n < len(side["turns"]) else None
+            if t is None:
+                cells.append("<td></td><td></td>")
+                continue
+            s = t["scores"]
+            scores = f"Q {s['questions']} · I {s['interests']} · C {s['collaboration']}" if s else "not graded"
+            cells.append(
+                f"<td data-turn='{t['turn']}'>{escape(t['text'][:120])}<br><small>{scores}</small></td>"
+                f"<td class='trust'>{t['trust'] if t['trust'] is not None else ''}</td>"
+            )
+        differ = (
+            " class='differs'" if n < len(a["turns"]) and n < len(b["turns"]) and a["turns"][n] != b["turns"][n] else ""
+        )
+        rows.append(f"<tr{differ}><th>{n + 1}</th>{''.join(cells)}</tr>")
+    head = "".join(
+        f"<th colspan='2'><code>{escape(s['id'])}</code>"
+        + (f" (from message {s['branch_turn']})" if s["branch_turn"] else " (first attempt)")
+        + "</th>"
+        for s in sides
+    )
+    foot = "".join(
+        f"<td colspan='2' data-outcome='{escape(s['outcome'])}'>{escape(s['outcome'].replace('_', ' '))} · "
+        f"{s['uncovered']} interests uncovered · trust {s['trust']}"
+        + (f" · score {s['percent']}%" if s["percent"] is not None else "")
+        + "</td>"
+        for s in sides
+    )
+    return (
+        "<table id='comparison'><thead><tr><th>message</th>"
+        + head
+        + "</tr><tr><th></th>"
+        + "<th>your message · scores</th><th>trust</th>" * 2
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody><tfoot><tr><th>end</th>{foot}</tr></tfoot></table>"
+    )
+
+
+class AttemptHandlers:
+    """Through the team service, like every handler: it checks who may branch, read and compare."""
+
+    def __init__(self, team: Team, handlers: Handlers) -> None:
+        self.team = team
+        self.handlers = handlers
+
+    def rewind(self, turn: Any, handle: Handle | None, username: str | None = None) -> Screen:
+        """A new attempt from before message `turn`; that message's words go back in the box, to say otherwise."""
+        if handle is None:
+            return self.handlers.blocked("Start or reopen a conversation first.", None, None, username)
+        caller = self.team.caller(username)
+        try:
+            number = int(turn or 0)
+            old = self.team.record(caller, handle.session_id)
+            new, record = self.team.branch(caller, handle.session_id, number)
+        except (SimulatorError, ValueError, TypeError) as exc:
+            return self.handlers.blocked(str(exc), handle, None, username)
+        words = next((t.user_text for t in old.turns if t.turn == number), "")
+        return self.handlers.screen(
+            new,
+            history(record),
+            username,
+            notice=f"Rewound to before message {number}: a new attempt ({new.session_id}). Say it another way.",
+            draft=words,
+        )
+
+    def retry_stream(self, text: str, handle: Handle | None, username: str | None = None) -> Iterator[Screen | Chat]:
+        """'Try another way': the last message replayed, with the words in the box, in a new attempt."""
+        if handle is None:
+            yield self.handlers.blocked("Start or reopen a conversation first.", None, None, username, draft=text)
+            return
+        if not (text or "").strip():
+            yield self.handlers.blocked("Write the message you want to try instead first.", handle, None, username)
+            return
+        try:
+            new, record = self.team.branch(self.team.caller(username), handle.session_id, handle.state.turn)
+        except SimulatorError as exc:
+            yield self.handlers.blocked(str(exc), handle, None, username, draft=text)
+            return
+        yield from self.handlers.send_stream(text, new, history(record), username)
+
+    def tree(self, handle: Handle | None, username: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+        """The tree of attempts of the conversation on screen, and the choices to compare."""
+        if handle is None:
+            return "", []
+        try:
+            family = self.team.attempts(self.team.caller(username), handle.session_id)
+        except SimulatorError as exc:
+            return f"<p>{escape(str(exc))}</p>", []
+        choices = [
+            (f"{s.id} · " + ("first attempt" if s.parent_id is None else f"from message {s.branch_turn}"), s.id)
+            for s in family
+        ]
+        return tree_html(family, handle.session_id), choices
+
+    def compare(self, first: str | None, second: str | None, username: str | None = None) -> str:
+        if not first or not second:
+            return "<p>Choose two attempts to compare.</p>"
+        try:
+            return comparison_html(self.team.compare(self.team.caller(username), first, second))
+        except SimulatorError as exc:
+            return f"<p>⚠️ {escape(str(exc))}</p>"
+
+
+@dataclass
+class AttemptWidgets:
+    rewind_to: gr.Number
+    rewind: gr.Button
+    retry: gr.Button
+    tree: gr.HTML
+    first: gr.Dropdown
+    second: gr.Dropdown
+    compare: gr.Button
+    comparison: gr.HTML
+
+
+def build_attempts() -> AttemptWidgets:
+    """The rewind row and the attempts accordion, laid out where they are called (under the chat)."""
+    with gr.Row():
+        rewind_to = gr.Number(value=1, precision=0, minimum=1, label="Rewind to before message", elem_id="rewind-to")
+        rewind = gr.Button("Rewind here", elem_id="rewind")
+        retry = gr.Button("Try another way", elem_id="retry")
+    with gr.Accordion("Attempts", open=False, elem_id="attempts"):
+        tree = gr.HTML("", elem_id="attempts-panel")
+        with gr.Row():
+            first = id_picker("Attempt", "compare-a")
+            second = id_picker("Compare with", "compare-b")
+            compare = gr.Button("Compare side by side", elem_id="compare")
+        comparison = gr.HTML("", elem_id="comparison-panel")
+    return AttemptWidgets(rewind_to, rewind, retry, tree, first, second, compare, comparison)
+
+
+def wire_attempts(
+    attempts: AttemptHandlers, w: AttemptWidgets, handle: gr.State, draft: gr.Textbox, screen: list[Any]
+) -> Callable[[Any], Any]:
+    """Connect the widgets; returns a function that chains the tree's refresh after another event."""
+
+    def on_tree(h: Any, request: gr.Request) -> tuple[Any, ...]:
+        html, choices = attempts.tree(h, user_of(request))
+        return html, gr.Dropdown(choices=choices, value=None), gr.Dropdown(choices=choices, value=None)
+
+    def on_rewind(n: Any, h: Any, request: gr.Request) -> tuple[Any, ...]:
+        return attempts.rewind(n, h, user_of(request)).outputs()
+
+    def on_retry(t: str, h: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        for item in attempts.retry_stream(t, h, user_of(request)):
+            yield item.outputs() if isinstance(item, Screen) else (item, *[gr.skip()] * (len(screen) - 1))
+
+    def on_compare(a: str | None, b: str | None, request: gr.Request) -> str:
+        return attempts.compare(a, b, user_of(request))
+
+    outputs = [w.tree, w.first, w.second]
+
+    def refresh_after(event: Any) -> Any:
+        return event.then(on_tree, [handle], outputs, api_name=False)
+
+    refresh_after(w.rewind.click(on_rewind, [w.rewind_to, handle], screen, api_name="rewind"))
+    refresh_after(w.retry.click(on_retry, [draft, handle], screen, api_name="retry"))
+    w.compare.click(on_compare, [w.first, w.second], w.comparison, api_name="compare")
+    return refresh_after
