@@ -156,3 +156,25 @@ def test_the_good_negotiator_can_retry_its_last_message(team: Team) -> None:
     worse = team.record(ann, handle.session_id).turns[-1]
     assert better.grade.total > (worse.grade.total if worse.grade else 0)
     assert len(team.record(ann, branch.session_id).turns) == 2
+
+
+def test_an_assessment_holds_grades_back_until_the_end_and_cannot_be_rewound(team: Team) -> None:
+    ann, tess = team.caller("ann"), team.caller("tess")
+    with pytest.raises(TeamInputError, match="needs an attempt limit"):
+        team.assign(tess, ["ann"], ["procurement_discount"], assessment=True)
+    (job,) = team.assign(tess, ["ann"], ["procurement_discount"], attempts=1, assessment=True)
+    handle = team.start_assignment(ann, job.id)
+    played = team.play_turn(ann, handle.session_id, 1, MESSAGES[0])
+    assert played.grade is None and played.reply  # the reply comes, the grade waits
+    assert team.assessing(ann, handle.session_id) and not team.assessing(tess, handle.session_id)
+    assert all(t["grade"] is None for t in team.transcript(ann, handle.session_id).turns)
+    assert team.transcript(tess, handle.session_id).turns[0]["grade"] is not None  # the trainer sees it
+    assert team.record(ann, handle.session_id).turns[0].grade is not None  # graded and stored as usual
+    for caller in (ann, tess):
+        with pytest.raises(NotAllowedError, match="assessment"):
+            team.branch(caller, handle.session_id, 1)
+    team.end(ann, team.resume(ann, handle.session_id)[0])
+    assert not team.assessing(ann, handle.session_id)
+    assert team.transcript(ann, handle.session_id).turns[0]["grade"] is not None
+    with pytest.raises(SimulatorError, match="attempts of this assignment are used"):
+        team.start_assignment(ann, job.id)

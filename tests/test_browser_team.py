@@ -163,3 +163,36 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
         (user, assignment) = db.execute("SELECT user, assignment_id FROM sessions").fetchone()
         comments = db.execute("SELECT author, turn FROM comments").fetchall()
     assert user == "ann" and assignment is not None and comments == [("tess", 2)]
+
+
+def test_an_assessment_shows_no_grades_until_the_end_and_cannot_be_rewound(
+    team_app: tuple[str, Path],
+    browser: Browser,  # noqa: F811
+) -> None:
+    url, _data = team_app
+    trainer = sign_in(browser, url, "tess")
+    trainer.get_by_role("tab", name="Assign").click()
+    pick(trainer, "assign-trainees", "ann")
+    pick(trainer, "assign-personas", "Graham Petrosyan")
+    trainer.locator("#assign-attempts input").fill("1")
+    trainer.locator("#assign-assessment input").check()
+    trainer.locator("#assign").click()
+    expect(trainer.locator("#assign-notice")).to_contain_text("Assigned 1")
+    expect(trainer.locator("#assigned-table tr[data-assessment='true']")).to_have_count(1)
+
+    trainee = sign_in(browser, url, "ann")
+    pick(trainee, "assignment-picker", "assessment")
+    trainee.locator("#start-assignment").click()
+    expect(trainee.locator("#notice")).to_contain_text("for your assignment")
+    send(trainee, "I hear you. What would a good outcome look like for you?", 2)
+    send(trainee, "That makes sense. What matters most to you about the timing?", 3)
+    coach = trainee.locator("#coach")
+    expect(coach.locator("[data-assessment='open']")).to_contain_text("when the conversation ends")
+    expect(coach.locator(".criterion")).to_have_count(0)
+    trainee.locator("#rewind-to input").fill("1")
+    trainee.locator("#rewind").click()
+    expect(trainee.locator("#notice")).to_contain_text("cannot be rewound")
+    expect(trainee.locator("[data-testid='user']")).to_have_count(2)  # still the same conversation
+    trainee.locator("#end").click()
+    expect(trainee.locator("#debrief")).to_contain_text("Debrief")
+    expect(coach.locator(".criterion")).to_have_count(3 * 2)  # every grade, now it has ended

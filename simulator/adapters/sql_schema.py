@@ -96,6 +96,7 @@ assignments = Table(
     Column("note", Text, nullable=False, server_default=""),
     Column("created_at", Text, nullable=False),
     Column("persona_version", Integer),
+    Column("assessment", Integer, nullable=False, server_default="0"),
 )
 
 comments = Table(

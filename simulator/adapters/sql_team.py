@@ -32,6 +32,7 @@ def _assignment(row: RowMapping) -> Assignment:
         note=row["note"],
         created_at=row["created_at"],
         persona_version=int(row["persona_version"]) if row["persona_version"] is not None else None,
+        assessment=bool(row["assessment"]),
     )
 
 
@@ -134,6 +135,7 @@ class SqlTeamStore:
                         "note": a.note,
                         "created_at": a.created_at,
                         "persona_version": a.persona_version,
+                        "assessment": int(a.assessment),
                     }
                     for a in assignments
                 ],

@@ -81,9 +81,11 @@ def cmd_assign(args: argparse.Namespace, settings: Settings) -> int:
         attempts=args.attempts,
         note=args.note,
         version=args.version,
+        assessment=args.assessment,
     )
     for a in made:
-        print(f"{a.id}  {a.trainee:<16} {a.persona_id:<24} due {a.due or '-'}  target {a.target}%")
+        kind = "  assessment" if a.assessment else ""
+        print(f"{a.id}  {a.trainee:<16} {a.persona_id:<24} due {a.due or '-'}  target {a.target}%{kind}")
     return 0
 
 
@@ -162,6 +164,11 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--attempts", type=int, help="the most sessions that count (default: no limit)")
     p.add_argument("--note", default="", help="a note the trainee reads with the assignment")
     p.add_argument("--version", type=int, help="pin this published version of a Studio persona (default: the latest)")
+    p.add_argument(
+        "--assessment",
+        action="store_true",
+        help="an assessment: no rewind, grades only at the end (needs --attempts)",
+    )
     p.set_defaults(func=cmd_assign)
 
     p = sub.add_parser("assignments", help="list assignments and how each stands")

@@ -11,6 +11,7 @@ from simulator.errors import NotAllowedError, TeamInputError
 from simulator.session.practice import Handle, Practice
 from simulator.session.store import Regrade, SessionRecord, SessionSummary
 from simulator.team.model import Caller, Role
+from simulator.team.store import TeamStore
 from simulator.text import storable
 
 MAX_REASON = 500
@@ -29,6 +30,7 @@ class Attempts:
     """Mixed into `Team`: it relies on the team's own session checks."""
 
     practice: Practice
+    store: TeamStore
 
     def _readable(self, caller: Caller, session_id: str) -> SessionRecord:
         raise NotImplementedError  # Team's own
@@ -41,11 +43,22 @@ class Attempts:
         caller may branch any session they may read (trainers: their trainees'); only the player's own branch stays
         an attempt of the assignment."""
         record = self._readable(caller, session_id)
-        mine = record.user == caller.name or caller.role is Role.LOCAL
-        handle = self.practice.branch(
-            record, branch_turn, caller.name, assignment_id=record.assignment_id if mine else None
-        )
+        if self._assessment_of(record):
+            raise NotAllowedError("this session is an assessment: it cannot be rewound or tried again")
+        # A branch replays part of an attempt, so it never counts as an attempt of the assignment.
+        handle = self.practice.branch(record, branch_turn, caller.name)
         return handle, self.practice.store.get_session(handle.session_id)
+
+    def _assessment_of(self, record: SessionRecord) -> bool:
+        if record.assignment_id is None:
+            return False
+        assignment = self.store.assignment(record.assignment_id)
+        return assignment is not None and assignment.assessment
+
+    def assessing(self, caller: Caller, session_id: str) -> bool:
+        """Whether grades are held back from this caller for now: an open assessment session, seen by its player."""
+        record = self._readable(caller, session_id)
+        return record.outcome is None and record.user == caller.name and self._assessment_of(record)
 
     def attempts(self, caller: Caller, session_id: str) -> list[SessionSummary]:
         """The family of attempts `session_id` belongs to (root first), only the ones the caller may read."""

@@ -59,6 +59,7 @@ class Assignment:
     note: str
     created_at: str
     persona_version: int | None = None  # a pinned team persona version; None follows the latest published
+    assessment: bool = False  # no rewind, no coach panel and no tips until the end; a fixed attempt limit
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from statistics import mean
 from typing import Any
@@ -150,6 +151,11 @@ class Team(Accounts, Attempts):
         return self.practice.resume(session_id, self._own(caller, session_id))
 
     def play_turn(self, caller: Caller, session_id: str, turn: int, text: str) -> PlayedTurn:
+        """`_play_turn`, with the grade held back while an assessment is open."""
+        played = self._play_turn(caller, session_id, turn, text)
+        return replace(played, grade=None) if self.assessing(caller, session_id) else played
+
+    def _play_turn(self, caller: Caller, session_id: str, turn: int, text: str) -> PlayedTurn:
         """Turn `turn`, by number, from the database alone: any instance may take it and a client may retry it
         anywhere. A turn stored with this message is answered from the record (a cut-off one finished first);
         another message for it, a turn out of order, or one while the last is still being answered: 409."""
@@ -215,6 +221,7 @@ class Team(Accounts, Attempts):
         attempts: int | None = None,
         note: str = "",
         version: int | None = None,
+        assessment: bool = False,
     ) -> list[Assignment]:
         """One assignment per trainee and persona, all written together or none. `version` pins a team persona's
         published version (one persona only); without it the assignment follows the latest."""
@@ -233,6 +240,8 @@ class Team(Accounts, Attempts):
             raise TeamInputError("choose at least one counterpart")
         note = storable(note)
         check_assignment(target, attempts, due, self.today(), note.strip())
+        if assessment and attempts is None:
+            raise TeamInputError("an assessment needs an attempt limit: set how many sessions count (1 or more)")
         mine = {a.name.lower(): a.name for a in self.trainees_of(caller)}
         unknown = [n for n in names if n.lower() not in mine]
         if unknown:
@@ -265,6 +274,7 @@ class Team(Accounts, Attempts):
                 note=note.strip(),
                 created_at=created,
                 persona_version=version,
+                assessment=assessment,
             )
             for n in dict.fromkeys(names)
             for p in dict.fromkeys(personas)
@@ -359,7 +369,11 @@ class Team(Accounts, Attempts):
         persona = self.practice.catalog.find(record.persona_id, record.persona_version)  # the version played
         assignment = self.store.assignment(record.assignment_id) if record.assignment_id else None
         regrades = self.practice.store.regrades(record.id)
-        return transcript_view(record, persona, full, assignment, self.store.comments(record.id), regrades)
+        view = transcript_view(record, persona, full, assignment, self.store.comments(record.id), regrades)
+        if self.assessing(caller, session_id):
+            for t in view.turns:  # an open assessment: the player sees their grades when it ends
+                t["grade"], t["regrades"] = None, []
+        return view
 
     def comment(self, caller: Caller, session_id: str, turn: int, text: str) -> Comment:
         if not caller.is_trainer:

@@ -176,6 +176,9 @@ def build(settings: Settings) -> Built:
                         value=0, precision=0, label="Attempt limit (0: no limit)", elem_id="assign-attempts"
                     )
                     pin = gr.Number(value=0, precision=0, label="Pin version (0: latest)", elem_id="assign-version")
+                    assessment = gr.Checkbox(
+                        label="Assessment: no rewind, grades only at the end", elem_id="assign-assessment"
+                    )
                 assign_note = gr.Textbox(label="Note for the trainee", elem_id="assign-note")
                 assign_btn = gr.Button("Assign", variant="primary", elem_id="assign")
                 assign_notice = gr.Markdown("", elem_id="assign-notice")
@@ -314,9 +317,9 @@ def build(settings: Settings) -> Built:
             return review.export_cohort(p, f, user_of(request))
 
         def on_assign(
-            t: Any, p: Any, d: str | None, g: Any, a: Any, n: str | None, v: Any, request: gr.Request
+            t: Any, p: Any, d: str | None, g: Any, a: Any, n: str | None, v: Any, x: bool, request: gr.Request
         ) -> tuple[Any, ...]:
-            return review.assign(t, p, d, g, a, n, user_of(request), v)
+            return review.assign(t, p, d, g, a, n, user_of(request), v, bool(x))
 
         apply_filter.click(on_filter, [trainee_filter, persona_filter, only], [sessions, picked], api_name="sessions")
         open_btn.click(on_open, [picked], [transcript, turn, review_notice], api_name="transcript")
@@ -331,7 +334,7 @@ def build(settings: Settings) -> Built:
         )
         assign_btn.click(
             on_assign,
-            [assign_trainees, assign_personas, due, target, attempts, assign_note, pin],
+            [assign_trainees, assign_personas, due, target, attempts, assign_note, pin, assessment],
             [assign_notice, assigned_table],
             api_name="assign",
         )

@@ -195,12 +195,17 @@ def wire_attempts(
         html, choices = attempts.tree(h, user_of(request))
         return html, gr.Dropdown(choices=choices, value=None), gr.Dropdown(choices=choices, value=None)
 
+    def shown(result: Screen) -> tuple[Any, ...]:
+        # A refused rewind or retry leaves the conversation on screen as it is (these events do not read the chat).
+        refused = result.notice.startswith("⚠️")
+        return (gr.skip() if refused else result.chat, *result.outputs()[1:])
+
     def on_rewind(n: Any, h: Any, request: gr.Request) -> tuple[Any, ...]:
-        return attempts.rewind(n, h, user_of(request)).outputs()
+        return shown(attempts.rewind(n, h, user_of(request)))
 
     def on_retry(t: str, h: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         for item in attempts.retry_stream(t, h, user_of(request)):
-            yield item.outputs() if isinstance(item, Screen) else (item, *[gr.skip()] * (len(screen) - 1))
+            yield shown(item) if isinstance(item, Screen) else (item, *[gr.skip()] * (len(screen) - 1))
 
     def on_compare(a: str | None, b: str | None, request: gr.Request) -> str:
         return attempts.compare(a, b, user_of(request))

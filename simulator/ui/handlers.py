@@ -94,7 +94,10 @@ class Handlers:
         return _as_trainee(self.team.record(self._caller(username), handle.session_id), handle)
 
     def coach_panel(self, handle: Handle, username: str | None) -> str:
-        """The coach panel with every grade stored so far (while the reply still streams)."""
+        """The coach panel with every grade stored so far (while the reply still streams); during an open
+        assessment, only a line that says the grades come at the end."""
+        if self.team.assessing(self._caller(username), handle.session_id):
+            return render.ASSESSMENT_PANEL
         return render.coach_panel(self._graded(handle, username))
 
     def screen(self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str = "") -> Screen:
@@ -108,7 +111,9 @@ class Handlers:
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
         return Screen(
             chat=chat,
-            coach=render.coach_panel(_as_trainee(record, handle)),
+            coach=render.ASSESSMENT_PANEL
+            if self.team.assessing(caller, handle.session_id)
+            else render.coach_panel(_as_trainee(record, handle)),
             meters=render.meters(handle.state, tokens),
             ledger=render.ledger_panel(persona, handle.state),
             debrief=debrief,
@@ -121,16 +126,17 @@ class Handlers:
         self, message: str, handle: Handle | None, chat: Chat | None, username: str | None, draft: str = ""
     ) -> Screen:
         """Show a problem without touching anything else on the page."""
-        persona, graded = None, []
+        persona, graded, held = None, [], False
         if handle is not None:
             try:
                 persona = self.team.persona(handle.persona_id)
-                graded = self._graded(handle, username)
+                held = self.team.assessing(self._caller(username), handle.session_id)
+                graded = [] if held else self._graded(handle, username)
             except SimulatorError:
                 pass  # the problem itself may be that this conversation cannot be read
         return Screen(
             chat=chat or [],
-            coach=render.coach_panel(graded),
+            coach=render.ASSESSMENT_PANEL if held else render.coach_panel(graded),
             meters=render.meters(handle.state if handle else None),
             ledger=render.ledger_panel(persona, handle.state if handle else None),
             debrief="",

@@ -61,6 +61,12 @@ def coach_panel(graded: list[tuple[int, str, dict[str, Any]]]) -> str:
     return f"<div id='coach-history'>{''.join(blocks)}</div>"
 
 
+ASSESSMENT_PANEL = (
+    "<div id='coach-history' data-assessment='open'><p><b>Assessment.</b> The coach grades every message as usual, "
+    "but you see the grades and tips when the conversation ends.</p></div>"
+)
+
+
 def meters(state: GameState | None, tokens: dict[str, int] | None = None) -> str:
     if state is None:
         return ""

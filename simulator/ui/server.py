@@ -92,14 +92,17 @@ def _status(exc: Exception) -> int:
     return next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
 
 
-def _turn_view(record: SessionRecord, turn: int) -> dict[str, Any]:
-    """A stored turn as its player may see it: the same view a retried turn gets, without the retry flag."""
+def _turn_view(record: SessionRecord, turn: int, held: bool) -> dict[str, Any]:
+    """A stored turn as its player may see it: the same view a retried turn gets, without the retry flag (and
+    without its grade while an assessment is open: `held`)."""
     view = asdict(replayed(record, turn))
     del view["replayed"]
+    if held:
+        view["grade"] = None
     return view
 
 
-def _session_view(record: SessionRecord) -> dict[str, Any]:
+def _session_view(record: SessionRecord, held: bool = False) -> dict[str, Any]:
     return {
         "session_id": record.id,
         "persona_id": record.persona_id,
@@ -108,7 +111,8 @@ def _session_view(record: SessionRecord) -> dict[str, Any]:
         "turn": record.state.turn,
         "ended": record.ended_at is not None,
         "outcome": record.outcome,
-        "turns": [_turn_view(record, t.turn) for t in record.turns],
+        "turns": [_turn_view(record, t.turn, held) for t in record.turns],
+        "assessment_open": held,
     }
 
 
@@ -163,7 +167,7 @@ def add_routes(app: App, services: Services, user_of: Any) -> None:
         if not persona:
             raise SimulatorError('name the counterpart: {"persona": "<persona id>"}')
         handle = team.start(caller, persona)
-        return _session_view(team.record(caller, handle.session_id))
+        return _session_view(team.record(caller, handle.session_id), team.assessing(caller, handle.session_id))
 
     async def create_session(request: Request) -> Response:
         return await run(request, start)
@@ -175,7 +179,7 @@ def add_routes(app: App, services: Services, user_of: Any) -> None:
             record = team.record(caller, session_id)  # the player, or their trainer
             if record.user == caller.name and record.turns and record.turns[-1].reply is None:
                 record = team.resume(caller, session_id)[1]  # the player's own cut-off turn is finished first
-            return _session_view(record)
+            return _session_view(record, team.assessing(caller, session_id))
 
         return await run(request, read)
 

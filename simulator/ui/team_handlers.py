@@ -197,6 +197,7 @@ class TeamHandlers:
         note: str | None,
         username: str | None,
         version: float | int | None = None,
+        assessment: bool = False,
     ) -> tuple[str, str]:
         """(notice, the trainer's assignments table); nothing is written unless all of it is valid."""
         names = [trainees] if isinstance(trainees, str) else list(trainees or [])
@@ -212,6 +213,7 @@ class TeamHandlers:
                 attempts=int(attempts) if attempts else None,
                 note=note or "",
                 version=int(version) if version else None,  # 0 or empty: follow the latest version
+                assessment=bool(assessment),
             )
             table = team_render.assignments_table(team.assignments(caller), for_trainee=False)
         except SimulatorError as exc:

@@ -25,7 +25,7 @@ def assignments_table(views: list[AssignmentView], for_trainee: bool) -> str:
     for v in views:
         a = v.assignment
         cells = [
-            v.persona_name,
+            v.persona_name + (" (assessment)" if a.assessment else ""),
             a.due.isoformat() if a.due else "—",
             f"{a.target}%",
             f"{len(v.attempts)}/{a.attempts or '∞'}",
@@ -36,9 +36,8 @@ def assignments_table(views: list[AssignmentView], for_trainee: bool) -> str:
         if not for_trainee:
             cells.insert(0, a.trainee)
         rows.append(
-            f"<tr data-assignment='{escape(a.id)}' data-status='{escape(v.status.value)}'>"
-            + "".join(_cell(c) for c in cells)
-            + "</tr>"
+            f"<tr data-assignment='{escape(a.id)}' data-status='{escape(v.status.value)}'"
+            f" data-assessment='{str(a.assessment).lower()}'>" + "".join(_cell(c) for c in cells) + "</tr>"
         )
     header = "".join(f"<th>{h}</th>" for h in head)
     return f"<table class='assignments'><tr>{header}</tr>{''.join(rows)}</table>"
@@ -47,7 +46,8 @@ def assignments_table(views: list[AssignmentView], for_trainee: bool) -> str:
 def assignment_label(view: AssignmentView) -> str:
     a = view.assignment
     due = f" · due {a.due.isoformat()}" if a.due else ""
-    return f"{view.persona_name} · target {a.target}%{due} · {view.status.value}"
+    kind = " · assessment" if a.assessment else ""
+    return f"{view.persona_name}{kind} · target {a.target}%{due} · {view.status.value}"
 
 
 def sessions_table(rows: list[ReviewRow]) -> str:

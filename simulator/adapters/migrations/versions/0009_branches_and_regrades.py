@@ -1,4 +1,4 @@
-"""Attempts that branch from a turn of another session, and trainers' re-grades of a turn."""
+"""Attempts that branch from a turn of another session, trainers' re-grades of a turn, and assessments."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ def upgrade() -> None:
     add_column("sessions", sa.Column("branch_turn", sa.Integer))
     add_column("sessions", sa.Column("root_id", sa.Text))
     create_index("sessions_root", "sessions", ["root_id"])
+    add_column("assignments", sa.Column("assessment", sa.Integer, nullable=False, server_default="0"))
     create_table(
         "regrades",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
