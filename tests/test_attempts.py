@@ -178,3 +178,25 @@ def test_an_assessment_holds_grades_back_until_the_end_and_cannot_be_rewound(tea
     assert team.transcript(ann, handle.session_id).turns[0]["grade"] is not None
     with pytest.raises(SimulatorError, match="attempts of this assignment are used"):
         team.start_assignment(ann, job.id)
+
+
+def test_progress_per_persona_and_cohort_improvement(team: Team) -> None:
+    ann, tess = team.caller("ann"), team.caller("tess")
+    persona = team.persona("procurement_discount")
+    for good in (False, True, False):
+        handle = team.start(ann, persona.id)
+        if good:
+            bot = GoodNegotiator(persona)
+            while not handle.state.ended:
+                team.send(ann, handle, bot.next_message(handle.state))
+        else:
+            team.send(ann, handle, "Take it or leave it.")
+            team.end(ann, handle)
+    (row,) = team.progress_by_persona(ann, "ann")
+    assert row["attempts"] == 3 and len(row["points"]) == 3
+    assert row["best"]["outcome"] == "agreement" and row["best"]["percent"] > row["first"]["percent"]
+    assert row["latest"]["percent"] == row["first"]["percent"] and row["first"]["outcome"] == "ended_by_user"
+    assert team.progress_by_persona(tess, "ann") == [row]  # her trainer sees the same
+    assert team.progress_by_persona(team.caller("tom"), "ann") == []  # another trainer's trainee: nothing
+    (cohort,) = team.cohort(tess, persona.id)
+    assert cohort["first_percent"] == row["first"]["percent"] and cohort["improvement"] == 0

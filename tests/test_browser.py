@@ -127,6 +127,9 @@ def test_agreement_in_the_browser_and_separate_users(app_url: tuple[str, Path], 
     send(alice, "We'll measure success by the documented saving each quarter and hold a monthly call. Agreed?", 7)
     expect(alice.locator("#notice")).to_contain_text("agreement")
     expect(alice.locator("#debrief")).to_contain_text("You reached an agreement")
+    # The practice debrief has the review's plots: each criterion per message, and trust.
+    expect(alice.locator("#debrief-plots svg#score-chart")).to_have_count(1)
+    expect(alice.locator("#debrief-plots svg#trust-chart")).to_have_count(1)
     expect(alice.locator("#ledger li")).to_have_count(3)
     # Bob's conversation is his own.
     expect(bob.locator("[data-testid='user']")).to_have_count(0)

@@ -96,6 +96,8 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
         send(trainee, text, n)
     expect(trainee.locator("#debrief")).to_contain_text("You reached an agreement")
     expect(trainee.locator("#my-assignments [data-status='passed']")).to_have_count(1)
+    trainee.get_by_text("Past sessions").click()
+    expect(trainee.locator("#my-progress tr[data-persona='procurement_discount']")).to_contain_text("agreement")
 
     trainer.get_by_role("tab", name="Review").click()
     trainer.locator("#apply-filter").click()

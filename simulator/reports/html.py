@@ -40,6 +40,36 @@ def progress_chart(trainee: str, points: list[tuple[str, int]]) -> str:
     )
 
 
+def progress_table(rows: list[dict[str, Any]]) -> str:
+    """First, best and latest attempt per persona, each with its plot across attempts."""
+    if not rows:
+        return "<p class='empty'>No finished sessions yet.</p>"
+
+    def cell(point: dict[str, Any]) -> str:
+        outcome = escape((point["outcome"] or "open").replace("_", " "))
+        return f"<td>{point['percent']}% · {outcome}</td>"
+
+    body = "".join(
+        f"<tr data-persona='{escape(r['persona_id'])}' data-trainee='{escape(r['trainee'])}'>"
+        f"<td>{escape(r['persona'])}</td><td>{r['attempts']}</td>"
+        + cell(r["first"])
+        + cell(r["best"])
+        + cell(r["latest"])
+        + "<td>"
+        + line_chart(
+            f"{r['persona']} across attempts",
+            {"Overall %": [float(p) for _, p in r["points"]]},
+            y_max=100,
+            x_labels=[str(n) for n in range(1, len(r["points"]) + 1)],
+            chart_id=f"attempts-{r['persona_id']}",
+        )
+        + "</td></tr>"
+        for r in rows
+    )
+    head = "<tr><th>Counterpart</th><th>Attempts</th><th>First</th><th>Best</th><th>Latest</th><th>Across attempts</th></tr>"
+    return f"<table id='progress-table'>{head}{body}</table>"
+
+
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 960px; margin: 2em auto; color: #222; }
 table { border-collapse: collapse; margin: 1em 0; } td, th { border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; }
@@ -151,6 +181,9 @@ COHORT_COLUMNS = [
     ("finished", "Finished"),
     ("best_percent", "Best %"),
     ("mean_percent", "Mean %"),
+    ("first_percent", "First %"),
+    ("latest_percent", "Latest %"),
+    ("improvement", "Change"),
     ("questions_avg", "Questions"),
     ("interests_avg", "Interests"),
     ("collaboration_avg", "Collaboration"),

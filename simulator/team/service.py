@@ -49,6 +49,7 @@ from simulator.team.views import (
     ReviewRow,
     TranscriptView,
     cohort_table,
+    progress_by_persona,
     replayed,
     transcript_view,
 )
@@ -392,6 +393,10 @@ class Team(Accounts, Attempts):
         """A trainee's finished sessions, oldest first: their progress across sessions."""
         rows = [r for r in self.review_rows(caller, trainee=trainee) if r.percent is not None]
         return list(reversed(rows))
+
+    def progress_by_persona(self, caller: Caller, trainee: str) -> list[dict[str, Any]]:
+        """First, best and latest score and outcome per persona, for a trainee (themselves, or their trainer)."""
+        return progress_by_persona(self.review_rows(caller, trainee=trainee))
 
     def cohort(self, caller: Caller, persona_id: str | None = None) -> list[dict[str, Any]]:
         """Trainees compared per persona: sessions, finished, best and mean score, criteria, interests, agreements."""

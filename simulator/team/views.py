@@ -79,6 +79,31 @@ def _mean(values: list[float | None]) -> float | None:
     return round(mean(known), 2) if known else None
 
 
+def progress_by_persona(review_rows: list[ReviewRow]) -> list[dict[str, Any]]:
+    """Per trainee and persona, finished attempts oldest first: the first, best and latest score and outcome, and
+    every score for the plot."""
+    groups: dict[tuple[str, str], list[ReviewRow]] = {}
+    for row in sorted(review_rows, key=lambda r: r.started_at):
+        if row.percent is not None:
+            groups.setdefault((row.trainee, row.persona_id), []).append(row)
+    table = []
+    for (trainee, pid), rows in sorted(groups.items()):
+        best = max(rows, key=lambda r: r.percent or 0)
+        table.append(
+            {
+                "trainee": trainee,
+                "persona_id": pid,
+                "persona": rows[0].persona_name,
+                "attempts": len(rows),
+                "first": {"percent": rows[0].percent, "outcome": rows[0].outcome},
+                "best": {"percent": best.percent, "outcome": best.outcome},
+                "latest": {"percent": rows[-1].percent, "outcome": rows[-1].outcome},
+                "points": [(r.started_at, r.percent) for r in rows],
+            }
+        )
+    return table
+
+
 def cohort_table(review_rows: list[ReviewRow]) -> list[dict[str, Any]]:
     """Trainees compared per persona: sessions, finished, best and mean score, criteria, interests, agreements."""
     groups: dict[tuple[str, str], list[ReviewRow]] = {}
@@ -86,7 +111,7 @@ def cohort_table(review_rows: list[ReviewRow]) -> list[dict[str, Any]]:
         groups.setdefault((row.persona_id, row.trainee), []).append(row)
     table = []
     for (pid, trainee), rows in sorted(groups.items()):
-        done = [r.percent for r in rows if r.percent is not None]
+        done = [r.percent for r in sorted(rows, key=lambda r: r.started_at) if r.percent is not None]
         crit = {c: _mean([r.averages[c] for r in rows]) for c in CRITERIA}
         table.append(
             {
@@ -97,6 +122,9 @@ def cohort_table(review_rows: list[ReviewRow]) -> list[dict[str, Any]]:
                 "finished": len(done),
                 "best_percent": max(done, default=None),
                 "mean_percent": round(mean(done)) if done else None,
+                "first_percent": done[0] if done else None,
+                "latest_percent": done[-1] if done else None,
+                "improvement": done[-1] - done[0] if len(done) > 1 else None,  # first to latest, in points
                 **{f"{c}_avg": v for c, v in crit.items()},
                 "mean_uncovered": round(mean(r.uncovered for r in rows), 2),
                 "interests": rows[0].interests,

@@ -116,11 +116,13 @@ def build(settings: Settings) -> Built:
                         meter = gr.HTML("", elem_id="meters")
                         ledger = gr.HTML("", elem_id="ledger-panel")
                 debrief = gr.Markdown("", elem_id="debrief")
+                debrief_plots = gr.HTML("", elem_id="debrief-plots")
                 with gr.Accordion("Past sessions", open=False):
                     past = id_picker("Stored sessions", "past-sessions")
                     with gr.Row():
                         refresh = gr.Button("Refresh list", elem_id="refresh-sessions")
                         reopen = gr.Button("Reopen", elem_id="reopen")
+                    my_progress = gr.HTML("", elem_id="my-progress")
             with gr.Tab("Review", id="review-tab", elem_id="review-tab"):
                 with gr.Row():
                     trainee_filter = id_picker("Trainee", "filter-trainee")
@@ -185,7 +187,7 @@ def build(settings: Settings) -> Built:
                 assigned_table = gr.HTML("", elem_id="assigned-table")
             studio_tab, studio_library, studio_picker = build_studio_tab(studio, user_of)
 
-        screen = [chat, coach, meter, ledger, debrief, notice, handle, draft]
+        screen = [chat, coach, meter, ledger, debrief, notice, handle, draft, debrief_plots]
         refresh_attempts = wire_attempts(AttemptHandlers(team, handlers), attempt_widgets, handle, draft, screen)
 
         def on_load(request: gr.Request) -> tuple[Any, ...]:
@@ -270,12 +272,13 @@ def build(settings: Settings) -> Built:
         def on_reopen(s: str | None, h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
             return handlers.reopen(s, h, c, username=user_of(request)).outputs()
 
-        def on_refresh(request: gr.Request) -> gr.Dropdown:
-            return gr.Dropdown(choices=handlers.session_choices(user_of(request)))
+        def on_refresh(request: gr.Request) -> tuple[Any, ...]:
+            user = user_of(request)
+            return gr.Dropdown(choices=handlers.session_choices(user)), review.my_progress(user)
 
         def on_assignments(request: gr.Request) -> tuple[Any, ...]:
             table, picks = review.my_assignments(user_of(request))
-            return table, gr.Dropdown(choices=picks)
+            return table, gr.Dropdown(choices=picks), review.my_progress(user_of(request))
 
         # Starting, sending and ending can move an assignment's status: the list follows each of them.
         moves_status = [
@@ -290,11 +293,11 @@ def build(settings: Settings) -> Built:
             end.click(on_end, [handle, chat], screen, api_name="end"),
         ]
         for n, event in enumerate(moves_status):
-            event.then(on_assignments, None, [assigned, assignment], api_name=f"my_assignments_{n}")
+            event.then(on_assignments, None, [assigned, assignment, my_progress], api_name=f"my_assignments_{n}")
             refresh_attempts(event)
         refresh_attempts(start.click(on_start, [persona, handle, chat, voice, coach_choice], screen, api_name="start"))
         refresh_attempts(reopen.click(on_reopen, [past, handle, chat], screen, api_name="reopen"))
-        refresh.click(on_refresh, None, past, api_name="own_sessions")
+        refresh.click(on_refresh, None, [past, my_progress], api_name="own_sessions")
 
         def on_filter(t: str | None, p: str | None, o: str | None, request: gr.Request) -> tuple[Any, ...]:
             table, picks = review.sessions(t, p, o, user_of(request))

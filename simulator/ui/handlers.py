@@ -9,6 +9,7 @@ from typing import Any
 
 from simulator.errors import SimulatorError
 from simulator.game.visibility import trainee_grade
+from simulator.reports.html import score_chart, trust_chart
 from simulator.session.practice import Handle, TurnResult
 from simulator.session.store import SessionRecord
 from simulator.team.model import Caller
@@ -37,9 +38,20 @@ class Screen:
     notice: str
     handle: Handle | None
     draft: str = ""
+    plots: str = ""  # the debrief's plots: score per criterion per message, and trust
 
     def outputs(self) -> tuple[Any, ...]:
-        return (self.chat, self.coach, self.meters, self.ledger, self.debrief, self.notice, self.handle, self.draft)
+        return (
+            self.chat,
+            self.coach,
+            self.meters,
+            self.ledger,
+            self.debrief,
+            self.notice,
+            self.handle,
+            self.draft,
+            self.plots,
+        )
 
 
 def _as_trainee(record: SessionRecord, handle: Handle) -> list[tuple[int, str, dict[str, Any]]]:
@@ -103,9 +115,11 @@ class Handlers:
     def screen(self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str = "") -> Screen:
         caller = self._caller(username)
         persona = self.team.persona(handle.persona_id)
-        debrief = ""
+        debrief = plots = ""
         if handle.state.ended:
             debrief = render.debrief_markdown(self.team.debrief(caller, handle))
+            view = self.team.transcript(caller, handle.session_id)  # as this caller may see it
+            plots = f"<div class='plots'>{score_chart(view)}{trust_chart(view)}</div>"
         record = self.team.record(caller, handle.session_id)
         used = [t.tokens for t in record.turns if t.tokens]
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
@@ -120,6 +134,7 @@ class Handlers:
             notice=notice,
             handle=handle,
             draft=storable(draft),  # an unpaired surrogate would break the page's JSON
+            plots=plots,
         )
 
     def blocked(

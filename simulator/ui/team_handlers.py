@@ -11,7 +11,7 @@ from html import escape
 
 from simulator.errors import SimulatorError
 from simulator.reports.exports import export_cohort, export_sessions
-from simulator.reports.html import cohort_table_html, progress_chart, transcript_body
+from simulator.reports.html import cohort_table_html, progress_chart, progress_table, transcript_body
 from simulator.team.model import Caller, Role
 from simulator.team.service import Team
 from simulator.ui import team_render
@@ -88,6 +88,14 @@ class TeamHandlers:
             [(team_render.assignment_label(v), v.assignment.id) for v in views if caller.name == v.assignment.trainee],
         )
 
+    def my_progress(self, username: str | None) -> str:
+        """The caller's own first, best and latest score per counterpart, with a plot across attempts."""
+        try:
+            team, caller = self._caller(username)
+            return "<h4>My progress</h4>" + progress_table(team.progress_by_persona(caller, caller.name))
+        except SimulatorError as exc:
+            return _warn(exc)
+
     def sessions(
         self, trainee: str | None, persona_id: str | None, only: str | None, username: str | None
     ) -> tuple[str, list[tuple[str, str]]]:
@@ -110,7 +118,7 @@ class TeamHandlers:
             progress = progress_chart(view.trainee, [(r.started_at, r.percent) for r in rows if r.percent is not None])
         except SimulatorError as exc:
             return "", [], _warn(exc)
-        body = transcript_body(view) + progress
+        body = transcript_body(view) + progress + progress_table(team.progress_by_persona(caller, view.trainee))
         return (
             f"<div id='transcript' data-session='{view.session_id}'>{body}</div>",
             [t["turn"] for t in view.turns],
