@@ -8,6 +8,11 @@ Mapping (see the datasets' READMEs):
   P4G inquiry_or_ask          <-> questions.score >= 1
 Reports precision, recall and F1 with a 95% bootstrap interval (resampling whole dialogues), a confusion
 table, the twenty worst misses, and grading throughput, as Markdown and JSON.
+
+With --regrades DATABASE (a SQLite file or a database URL), it measures the coach against trainers' re-grades
+instead: for every turn a trainer re-graded, the coach's score and the trainer's latest one, per criterion
+(agreement, Cohen's kappa, a 3x3 table), written to coach_vs_regrades.json and .md. Trainers re-grade where they
+disagree, so this is the coach measured on its disputed turns, not on all of them.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.coach.batch import grade_texts
-from simulator.coach.grade import Grade
+from simulator.coach.grade import CRITERIA, Grade
 from simulator.config import REPO_ROOT
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "datasets"
@@ -224,12 +229,86 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def kappa(pairs: list[tuple[int, int]], labels: Iterable[int] = (0, 1, 2)) -> float | None:
+    """Cohen's kappa of two raters over the same items; None when chance agreement is total."""
+    if not pairs:
+        return None
+    n = len(pairs)
+    labels = list(labels)
+    observed = sum(a == b for a, b in pairs) / n
+    expected = sum((sum(a == k for a, _ in pairs) / n) * (sum(b == k for _, b in pairs) / n) for k in labels)
+    return None if expected == 1 else round((observed - expected) / (1 - expected), 3)
+
+
+def regrade_report(target: str) -> dict[str, Any]:
+    """The coach against trainers' latest re-grade of each criterion they changed."""
+    from simulator.adapters.sql_store import SqlStore  # only this mode reads a database
+
+    store = SqlStore(target if "://" in target else Path(target))  # a URL, else a SQLite file
+    try:
+        pairs: dict[str, list[tuple[int, int]]] = {c: [] for c in CRITERIA}
+        for summary in store.list_sessions(10**9):
+            changes = store.regrades(summary.id)
+            if not changes:
+                continue
+            record = store.get_session(summary.id)
+            coach = {t.turn: t.grade for t in record.turns if t.grade is not None}
+            latest = {(r.turn, r.criterion): r.after for r in changes}  # oldest first: the last one stands
+            for (turn, criterion), trainer in sorted(latest.items()):
+                if turn in coach:
+                    pairs[criterion].append((getattr(coach[turn], criterion).score, trainer))
+    finally:
+        store.close()
+    rows = []
+    for criterion, found in pairs.items():
+        table = [[sum(1 for a, b in found if (a, b) == (i, j)) for j in range(3)] for i in range(3)]
+        rows.append(
+            {
+                "criterion": criterion,
+                "turns": len(found),
+                "agreement": round(sum(a == b for a, b in found) / len(found), 3) if found else None,
+                "mean_abs_difference": round(sum(abs(a - b) for a, b in found) / len(found), 3) if found else None,
+                "kappa": kappa(found),
+                "coach_by_trainer": table,  # rows: the coach's 0, 1, 2; columns: the trainer's
+            }
+        )
+    return {"database": target if "://" in target else Path(target).name, "criteria": rows}
+
+
+def regrade_markdown(report: dict[str, Any]) -> str:
+    lines = [
+        "# The coach against trainers' re-grades",
+        "",
+        "Only turns a trainer re-graded are here: trainers change a score where they disagree with the coach.",
+        "",
+        "| criterion | turns | agreement | mean abs difference | kappa | coach 0/1/2 (rows) × trainer 0/1/2 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in report["criteria"]:
+        table = " / ".join(" ".join(str(v) for v in row) for row in r["coach_by_trainer"])
+        lines.append(
+            f"| {r['criterion']} | {r['turns']} | {r['agreement']} | {r['mean_abs_difference']} | {r['kappa']} | {table} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "evals" / "results")
     parser.add_argument("--bootstrap", type=int, default=1000)
+    parser.add_argument("--regrades", metavar="DATABASE", help="measure the coach against trainers' re-grades")
     args = parser.parse_args()
+    if args.regrades:
+        if "://" not in args.regrades and not Path(args.regrades).is_file():
+            print(f"coach_eval: no database file {args.regrades}: give Parley's SQLite file or a URL", file=sys.stderr)
+            return 2
+        found = regrade_report(args.regrades)
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "coach_vs_regrades.json").write_text(json.dumps(found, indent=2) + "\n")
+        (args.out / "coach_vs_regrades.md").write_text(regrade_markdown(found))
+        print(json.dumps({r["criterion"]: {"turns": r["turns"], "kappa": r["kappa"]} for r in found["criteria"]}))
+        return 0
     tasks = load_tasks(args.data)
     keys = sorted({(i.text, i.context) for t in tasks for i in t.items})
     start = time.perf_counter()

@@ -122,3 +122,38 @@ def test_escaped_apostrophes_from_the_spreadsheet_export_are_read_as_typed(tmp_p
     )
     p4g = next(t for t in load_tasks(tmp_path) if t.name == "p4g_inquiry")
     assert [i.text for i in p4g.items] == ["Aren't you glad?"]
+
+
+def test_the_coach_is_measured_against_trainers_regrades(tmp_path: Path) -> None:
+    from simulator.adapters.sql_store import SqlStore
+    from simulator.adapters.sql_team import SqlTeamStore
+    from simulator.persona.files import load_folder
+    from simulator.session.practice import Practice
+    from simulator.team.service import Team
+
+    db = tmp_path / "team.sqlite3"
+    store = SqlStore(db)
+    team = Team(Practice(load_folder(REPO_ROOT / "personas"), store), SqlTeamStore(store), rounds=4)
+    team.add_user("tess", "trainer", "correct horse")
+    team.add_user("ann", "trainee", "correct horse", trainer="tess")
+    ann, tess = team.caller("ann"), team.caller("tess")
+    handle = team.start(ann, "procurement_discount")
+    for text in ("What would a good outcome look like for you?", "Can you do 15%?", "I hear you."):
+        team.send(ann, handle, text)
+    team.regrade(tess, handle.session_id, 2, "questions", 1, "a closed question")  # coach 0 -> 1
+    team.regrade(tess, handle.session_id, 2, "questions", 0, "no, an offer after all")  # the last one stands
+    team.regrade(tess, handle.session_id, 3, "interests", 1, "it listens")  # coach 0 -> 1
+    store.close()
+    out = subprocess.run(
+        [sys.executable, "evals/coach_eval.py", "--regrades", str(db), "--out", str(tmp_path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    report = {r["criterion"]: r for r in json.loads((tmp_path / "coach_vs_regrades.json").read_text())["criteria"]}
+    assert report["questions"]["turns"] == 1 and report["questions"]["agreement"] == 1.0
+    assert report["interests"]["turns"] == 1 and report["interests"]["agreement"] == 0.0
+    assert report["interests"]["coach_by_trainer"][0] == [0, 1, 0] and report["collaboration"]["turns"] == 0
+    assert "| interests | 1 | 0.0 |" in (tmp_path / "coach_vs_regrades.md").read_text()
