@@ -125,6 +125,13 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     trainer.locator("#regrade").click()
     expect(trainer.locator("#review-notice")).to_contain_text("re-graded")
     expect(transcript.locator(".turn[data-turn='2'] .regrade")).to_contain_text("Warm, but it conceded too early.")
+    # The trainer tries message 2 of Ann's session their own way: a branch of their own, opened in Practice.
+    trainer.locator("#rewind-review").click()
+    expect(trainer.locator("#review-notice")).to_contain_text("Opened in the Practice tab")
+    expect(trainer.locator("#notice")).to_contain_text("Your own attempt from before message 2 of ann's session")
+    expect(trainer.locator("#chat [data-testid='user']")).to_have_count(1)
+    expect(trainer.locator("#draft textarea")).to_have_value(AGREEMENT[1])
+    trainer.get_by_role("tab", name="Review").click()
 
     trainer.screenshot(path=str(data / "review.png"), full_page=True)
     trainer.locator("#export-format").get_by_text("html").click()

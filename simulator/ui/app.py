@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from simulator.config import Settings
 from simulator.errors import SimulatorError
 from simulator.team.service import Team
-from simulator.ui.attempts import AttemptHandlers, build_attempts, wire_attempts
+from simulator.ui.attempts import AttemptHandlers, build_attempts, wire_attempts, wire_review_rewind
 from simulator.ui.downloads import Downloads
 from simulator.ui.guard import Guard, Importer, signed_in_user
 from simulator.ui.handlers import Handlers, Screen
@@ -69,7 +69,7 @@ def build(settings: Settings) -> Built:
                 f"- `{escape(Path(e.path).name)}`: {escape('; '.join(e.problems))}" for e in catalog.skipped
             )
             gr.Markdown(f"**Some persona files were skipped:**\n{skipped}", elem_id="skipped-personas")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("Practice", id="practice-tab", elem_id="practice-tab"):
                 gr.Markdown(handlers.in_use(), elem_id="in-use")
                 voice = choice_radio("Counterpart voice", list(practice.voices), practice.voice.name, "voice-choice")
@@ -146,6 +146,7 @@ def build(settings: Settings) -> Built:
                         comment_text = gr.Textbox(label="Comment for the trainee", elem_id="comment-text", scale=4)
                         add_comment = gr.Button("Add comment", elem_id="add-comment", scale=1)
                     regrade_widgets = build_regrade()
+                    try_it = gr.Button("Try this moment yourself (in Practice)", elem_id="rewind-review")
                     with gr.Row():
                         fmt = export_format("html", "export-format")
                         export_btn = gr.Button("Export transcript", elem_id="export-transcript")
@@ -188,7 +189,8 @@ def build(settings: Settings) -> Built:
             studio_tab, studio_library, studio_picker = build_studio_tab(studio, user_of)
 
         screen = [chat, coach, meter, ledger, debrief, notice, handle, draft, debrief_plots]
-        refresh_attempts = wire_attempts(AttemptHandlers(team, handlers), attempt_widgets, handle, draft, screen)
+        attempt_handlers = AttemptHandlers(team, handlers)
+        refresh_attempts = wire_attempts(attempt_handlers, attempt_widgets, handle, draft, screen)
 
         def on_load(request: gr.Request) -> tuple[Any, ...]:
             user = user_of(request)
@@ -330,6 +332,7 @@ def build(settings: Settings) -> Built:
             on_comment, [picked, turn, comment_text], [transcript, comment_text, review_notice], api_name="comment"
         )
         wire_regrade(review, regrade_widgets, picked, turn, transcript, review_notice)
+        wire_review_rewind(attempt_handlers, try_it, [picked, turn], screen, review_notice, tabs, refresh_attempts)
         export_btn.click(on_export, [picked, fmt], [export_file, review_notice], api_name="export_transcript")
         show_cohort.click(on_cohort, [cohort_persona], cohort_table, api_name="cohort")
         cohort_export.click(

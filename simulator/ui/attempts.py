@@ -120,6 +120,22 @@ class AttemptHandlers:
             draft=words,
         )
 
+    def rewind_session(self, session_id: str | None, turn: Any, username: str | None = None) -> Screen | str:
+        """From Review: a trainer tries a trainee's moment themselves. The new attempt (the trainer's own) as a
+        Practice screen, or why not."""
+        if not session_id or turn in (None, ""):
+            return "⚠️ Open a session and choose the message to try yourself."
+        try:
+            number = int(turn)
+            caller = self.team.caller(username)
+            old = self.team.record(caller, session_id)
+            new, record = self.team.branch(caller, session_id, number)
+        except (SimulatorError, ValueError, TypeError) as exc:
+            return f"⚠️ {exc}"
+        words = next((t.user_text for t in old.turns if t.turn == number), "")
+        notice = f"Your own attempt from before message {number} of {old.user}'s session {old.id}. Say it your way."
+        return self.handlers.screen(new, history(record), username, notice=notice, draft=words)
+
     def retry_stream(self, text: str, handle: Handle | None, username: str | None = None) -> Iterator[Screen | Chat]:
         """'Try another way': the last message replayed, with the words in the box, in a new attempt."""
         if handle is None:
@@ -184,6 +200,26 @@ def build_attempts() -> AttemptWidgets:
             compare = gr.Button("Compare side by side", elem_id="compare")
         comparison = gr.HTML("", elem_id="comparison-panel")
     return AttemptWidgets(rewind_to, rewind, retry, tree, first, second, compare, comparison)
+
+
+def wire_review_rewind(
+    attempts: AttemptHandlers,
+    button: gr.Button,
+    inputs: list[Any],
+    screen: list[Any],
+    notice: Any,
+    tabs: gr.Tabs,
+    refresh_after: Callable[[Any], Any],
+) -> None:
+    """Review's "Try this moment yourself": the branch opens in the Practice tab."""
+
+    def on_review_rewind(s: str | None, n: Any, request: gr.Request) -> tuple[Any, ...]:
+        result = attempts.rewind_session(s, n, user_of(request))
+        if isinstance(result, str):
+            return (*[gr.skip()] * len(screen), result, gr.skip())
+        return (*result.outputs(), "Opened in the Practice tab.", gr.Tabs(selected="practice-tab"))
+
+    refresh_after(button.click(on_review_rewind, inputs, [*screen, notice, tabs], api_name="rewind_from_review"))
 
 
 def wire_attempts(
