@@ -200,7 +200,7 @@ def export_cohort(team: Team, caller: Caller, fmt: str, persona_id: str | None =
     if fmt not in FORMATS:
         raise SimulatorError(f"unknown export format '{fmt}': use {', '.join(FORMATS)}")
     rows = team.cohort(caller, persona_id)
-    ids = [r.session_id for r in team.review_rows(caller, persona_id=persona_id)]
+    ids = [r.session_id for r in team.review_rows(caller, persona_id=persona_id) if r.trainee != caller.name]
     stem = f"parley-cohort-{persona_id}" if persona_id else "parley-cohort"
     if fmt == "json":
         records = [team.export_record(caller, sid) for sid in ids]

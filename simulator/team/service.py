@@ -402,7 +402,9 @@ class Team(Accounts, Attempts):
         """Trainees compared per persona: sessions, finished, best and mean score, criteria, interests, agreements."""
         if not caller.is_trainer:
             raise NotAllowedError("only a trainer can compare trainees")
-        return cohort_table(self.review_rows(caller, persona_id=persona_id))
+        # Trainees compared: a trainer's own practice (trying a trainee's moment, say) is not part of it.
+        rows = [r for r in self.review_rows(caller, persona_id=persona_id) if r.trainee != caller.name]
+        return cohort_table(rows)
 
     def export_record(self, caller: Caller, session_id: str) -> tuple[SessionRecord, list[Comment]]:
         """Everything stored about a session, for a re-importable export; trainers only."""
