@@ -190,6 +190,14 @@ def test_rewind_retry_and_compare_in_the_browser(app_url: tuple[str, Path], brow
     expect(table.locator("tbody tr")).to_have_count(2)
     expect(table.locator("tbody tr.differs")).to_have_count(1)  # message 1 is shared; message 2 differs
     expect(table.locator("tfoot")).to_contain_text("interests uncovered")
+    # The transcript in Review shows the same tree.
+    page.get_by_role("tab", name="Review").click()
+    page.locator("#review-session input").first.fill(ids[1])
+    page.locator("#review-session input").first.press("Enter")  # a session id typed in
+    page.locator("#open-transcript").click()
+    expect(page.locator("#transcript #attempts-tree li")).to_have_count(3)
+    expect(page.locator("#transcript .branch")).to_contain_text("an attempt from message 2")
+    page.get_by_role("tab", name="Practice").click()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "attempts-compare-1280.png"), full_page=True)
     with sqlite3.connect(db) as conn:

@@ -7,6 +7,7 @@ from typing import Any
 
 from simulator.coach.grade import CRITERIA
 from simulator.reports.plots import line_chart
+from simulator.session.store import SessionSummary
 from simulator.team.model import Comment
 from simulator.team.views import TranscriptView
 
@@ -38,6 +39,30 @@ def progress_chart(trainee: str, points: list[tuple[str, int]]) -> str:
         x_labels=[d[5:10] for d, _ in points],
         chart_id=f"progress-{trainee}",
     )
+
+
+def tree_html(family: list[SessionSummary], current: str | None) -> str:
+    """The attempts as a tree: each branch under the attempt it came from, with the message it replays."""
+    if not family:
+        return ""
+    children: dict[str | None, list[SessionSummary]] = {}
+    ids = {s.id for s in family}
+    for s in family:
+        children.setdefault(s.parent_id if s.parent_id in ids else None, []).append(s)
+
+    def items(parent: str | None) -> str:
+        out = []
+        for s in children.get(parent, []):
+            label = "first attempt" if s.parent_id is None else f"from message {s.branch_turn}"
+            mark = " <b>(on screen)</b>" if s.id == current else ""
+            out.append(
+                f"<li data-session='{escape(s.id)}' data-branch-turn='{s.branch_turn or ''}'>"
+                f"<code>{escape(s.id)}</code> · {label} · {s.turns} messages · {escape(s.outcome or 'open')}{mark}"
+                f"{items(s.id)}</li>"
+            )
+        return f"<ul>{''.join(out)}</ul>" if out else ""
+
+    return f"<div id='attempts-tree'>{items(None)}</div>"
 
 
 def progress_table(rows: list[dict[str, Any]]) -> str:

@@ -10,8 +10,9 @@ from typing import Any
 import gradio as gr
 
 from simulator.errors import SimulatorError
+from simulator.reports.html import tree_html
 from simulator.session.practice import Handle
-from simulator.session.store import SessionRecord, SessionSummary
+from simulator.session.store import SessionRecord
 from simulator.team.service import Team
 from simulator.ui.handlers import Chat, Handlers, Screen, said
 from simulator.ui.widgets import id_picker, user_of
@@ -24,30 +25,6 @@ def history(record: SessionRecord) -> Chat:
         if t.reply is not None:
             chat.append(said("assistant", t.reply))
     return chat
-
-
-def tree_html(family: list[SessionSummary], current: str | None) -> str:
-    """The attempts as a tree: each branch under the attempt it came from, with the message it replays."""
-    if not family:
-        return ""
-    children: dict[str | None, list[SessionSummary]] = {}
-    ids = {s.id for s in family}
-    for s in family:
-        children.setdefault(s.parent_id if s.parent_id in ids else None, []).append(s)
-
-    def items(parent: str | None) -> str:
-        out = []
-        for s in children.get(parent, []):
-            label = "first attempt" if s.parent_id is None else f"from message {s.branch_turn}"
-            mark = " <b>(on screen)</b>" if s.id == current else ""
-            out.append(
-                f"<li data-session='{escape(s.id)}' data-branch-turn='{s.branch_turn or ''}'>"
-                f"<code>{escape(s.id)}</code> · {label} · {s.turns} messages · {escape(s.outcome or 'open')}{mark}"
-                f"{items(s.id)}</li>"
-            )
-        return f"<ul>{''.join(out)}</ul>" if out else ""
-
-    return f"<div id='attempts-tree'>{items(None)}</div>"
 
 
 def comparison_html(sides: list[dict[str, Any]]) -> str:

@@ -11,7 +11,7 @@ from html import escape
 
 from simulator.errors import SimulatorError
 from simulator.reports.exports import export_cohort, export_sessions
-from simulator.reports.html import cohort_table_html, progress_chart, progress_table, transcript_body
+from simulator.reports.html import cohort_table_html, progress_chart, progress_table, transcript_body, tree_html
 from simulator.team.model import Caller, Role
 from simulator.team.service import Team
 from simulator.ui import team_render
@@ -118,7 +118,9 @@ class TeamHandlers:
             progress = progress_chart(view.trainee, [(r.started_at, r.percent) for r in rows if r.percent is not None])
         except SimulatorError as exc:
             return "", [], _warn(exc)
-        body = transcript_body(view) + progress + progress_table(team.progress_by_persona(caller, view.trainee))
+        family = team.attempts(caller, session_id)
+        tree = f"<h3>Attempts</h3>{tree_html(family, session_id)}" if len(family) > 1 else ""
+        body = transcript_body(view) + tree + progress + progress_table(team.progress_by_persona(caller, view.trainee))
         return (
             f"<div id='transcript' data-session='{view.session_id}'>{body}</div>",
             [t["turn"] for t in view.turns],
