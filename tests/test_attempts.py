@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
 from simulator.adapters.sql_store import SqlStore
 from simulator.errors import NotAllowedError, SimulatorError, TeamInputError
-from simulator.reports.exports import export_sessions
+from simulator.reports.exports import export_sessions, read_json, read_regrades
 from simulator.session.practice import Practice
 from simulator.session.sparring import GoodNegotiator
 from simulator.team.service import Team
@@ -200,3 +201,18 @@ def test_progress_per_persona_and_cohort_improvement(team: Team) -> None:
     assert team.progress_by_persona(team.caller("tom"), "ann") == []  # another trainer's trainee: nothing
     (cohort,) = team.cohort(tess, persona.id)
     assert cohort["first_percent"] == row["first"]["percent"] and cohort["improvement"] == 0
+
+
+def test_regrades_travel_with_a_json_export_into_another_database(team: Team, tmp_path: Path) -> None:
+    ann, tess = team.caller("ann"), team.caller("tess")
+    handle = team.start(ann, "procurement_discount")
+    team.send(ann, handle, "Can you do 15%?")
+    team.regrade(tess, handle.session_id, 1, "questions", 1, "It does ask whether they can move.")
+    _name, text = export_sessions(team, tess, [handle.session_id], "json")
+    other = SqlStore(tmp_path / "other.sqlite3")
+    fresh = make_team(Practice(team.practice.catalog, other), other)
+    regrades = read_regrades(text)
+    for record, comments in read_json(text, "export.json"):
+        fresh.import_record(record, comments, regrades.get(record.id, []))
+    assert fresh.practice.store.regrades(handle.session_id) == team.regrades(tess, handle.session_id)
+    other.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,10 +12,11 @@ from sqlalchemy import RowMapping, Select, false, func, literal, select
 from simulator.adapters.sql_engine import _now
 from simulator.adapters.sql_schema import assignments as assignments_table
 from simulator.adapters.sql_schema import comments as comments_table
+from simulator.adapters.sql_schema import regrades as regrades_table
 from simulator.adapters.sql_schema import sessions, turns, users
 from simulator.adapters.sql_store import SqlStore
 from simulator.errors import StorageError, TeamInputError
-from simulator.session.store import SessionRecord
+from simulator.session.store import Regrade, SessionRecord
 from simulator.team.model import Account, Assignment, Attempt, Comment, Role
 from simulator.text import storable
 
@@ -190,8 +191,8 @@ class SqlTeamStore:
             for r in self._read(query, session_id)
         ]
 
-    def import_session(self, record: SessionRecord, comments: list[Comment]) -> None:
-        """One transaction: the session, every turn and every comment, or nothing."""
+    def import_session(self, record: SessionRecord, comments: list[Comment], regrades: Sequence[Regrade] = ()) -> None:
+        """One transaction: the session, every turn, comment and re-grade, or nothing."""
         try:
             with self.store._write() as db:
                 known = db.execute(
@@ -249,6 +250,23 @@ class SqlTeamStore:
                                 "created_at": c.created_at,
                             }
                             for c in comments
+                        ],
+                    )
+                if regrades:
+                    db.execute(
+                        regrades_table.insert(),
+                        [
+                            {
+                                "session_id": record.id,
+                                "turn": r.turn,
+                                "criterion": r.criterion,
+                                "before": r.before,
+                                "after": r.after,
+                                "reason": r.reason,
+                                "by": r.by,
+                                "at": r.at,
+                            }
+                            for r in regrades
                         ],
                     )
         except StorageError as exc:

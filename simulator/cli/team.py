@@ -14,7 +14,7 @@ from typing import Any
 
 from simulator.config import Settings
 from simulator.errors import SimulatorError, TeamInputError
-from simulator.reports.exports import FORMATS, export_cohort, export_sessions, read_json
+from simulator.reports.exports import FORMATS, export_cohort, export_sessions, read_json, read_regrades
 from simulator.team.model import LOCAL, Caller, Role
 from simulator.team.service import Team
 from simulator.wiring import build_services
@@ -122,11 +122,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     team = open_team(settings)
     path = Path(args.file)
-    sessions = read_json(path.read_text(encoding="utf-8"), str(path))
+    text = path.read_text(encoding="utf-8")
+    sessions = read_json(text, str(path))
+    regrades = read_regrades(text)
     imported, problems = 0, []
     for record, comments in sessions:
         try:
-            team.import_record(record, comments)
+            team.import_record(record, comments, regrades.get(record.id, []))
             imported += 1
         except SimulatorError as exc:
             problems.append(str(exc))

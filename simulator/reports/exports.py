@@ -102,6 +102,17 @@ def read_json(text: str, source: str) -> list[tuple[SessionRecord, list[Comment]
     ]
 
 
+def read_regrades(text: str) -> dict[str, list[Regrade]]:
+    """The re-grades of each session in an export (read after `read_json` has accepted the file)."""
+    parsed = ExportFile.model_validate(json.loads(text))
+    return {
+        s.session.id: [
+            Regrade(s.session.id, r.turn, r.criterion, r.before, r.after, r.reason, r.by, r.at) for r in s.regrades
+        ]
+        for s in parsed.sessions
+    }
+
+
 CSV_COLUMNS = [
     "session_id",
     "trainee",

@@ -8,7 +8,7 @@ does not exist.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from statistics import mean
@@ -27,7 +27,7 @@ from simulator.game.visibility import trainee_grade
 from simulator.persona.model import Persona
 from simulator.session.debrief import Debrief
 from simulator.session.practice import Handle, Practice, TurnResult
-from simulator.session.store import GradedMessage, SessionRecord, SessionSummary
+from simulator.session.store import GradedMessage, Regrade, SessionRecord, SessionSummary
 from simulator.team.accounts import Accounts
 from simulator.team.attempts import Attempts
 from simulator.team.model import (
@@ -413,11 +413,11 @@ class Team(Accounts, Attempts):
         record = self._readable(caller, session_id)
         return record, self.store.comments(record.id)
 
-    def import_record(self, record: SessionRecord, comments: list[Comment]) -> None:
+    def import_record(self, record: SessionRecord, comments: list[Comment], regrades: Sequence[Regrade] = ()) -> None:
         """For the operator (the CLI)."""
         if self.practice.catalog.find(record.persona_id, record.persona_version) is None:
             raise SimulatorError(
                 f"session {record.id} is with persona '{record.persona_id}', which this installation does not have: "
                 "add its persona file first"
             )
-        self.store.import_session(record, comments)
+        self.store.import_session(record, comments, regrades)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
-from simulator.session.store import SessionRecord
+from simulator.session.store import Regrade, SessionRecord
 from simulator.team.model import Account, Assignment, Attempt, Comment, Role
 
 
@@ -45,4 +45,6 @@ class TeamStore(Protocol):
 
     def comments(self, session_id: str) -> list[Comment]: ...
 
-    def import_session(self, record: SessionRecord, comments: list[Comment]) -> None: ...
+    def import_session(
+        self, record: SessionRecord, comments: list[Comment], regrades: Sequence[Regrade] = ()
+    ) -> None: ...
