@@ -42,7 +42,8 @@ def comparison_html(sides: list[dict[str, Any]]) -> str:
             scores = f"Q {s['questions']} · I {s['interests']} · C {s['collaboration']}" if s else "not graded"
             cells.append(
                 f"<td data-turn='{t['turn']}'>{escape(t['text'][:120])}<br><small>{scores}</small></td>"
-                f"<td class='trust'>{t['trust'] if t['trust'] is not None else ''}</td>"
+                f"<td class='trust'>{t['trust'] if t['trust'] is not None else ''}"
+                f"<br><small>{t['uncovered'] if t['uncovered'] is not None else 0} found</small></td>"
             )
         differ = (
             " class='differs'" if n < len(a["turns"]) and n < len(b["turns"]) and a["turns"][n] != b["turns"][n] else ""
@@ -65,7 +66,7 @@ def comparison_html(sides: list[dict[str, Any]]) -> str:
         "<table id='comparison'><thead><tr><th>message</th>"
         + head
         + "</tr><tr><th></th>"
-        + "<th>your message · scores</th><th>trust</th>" * 2
+        + "<th>your message · scores</th><th>trust · interests found</th>" * 2
         + f"</tr></thead><tbody>{''.join(rows)}</tbody><tfoot><tr><th>end</th>{foot}</tr></tfoot></table>"
     )
 
