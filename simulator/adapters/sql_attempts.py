@@ -5,13 +5,35 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
+from dataclasses import asdict
+from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Select, func, or_, select
 
 from simulator.adapters.sql_engine import _now
 from simulator.adapters.sql_schema import regrades, sessions, turns
 from simulator.game.state import GameState
 from simulator.session.store import Regrade, SessionRecord, SessionSummary
+
+
+def summaries_select() -> Select[Any]:
+    """Sessions as `SessionSummary` rows (with their turn counts); callers add the filter and the order."""
+    return (
+        select(
+            sessions.c.id,
+            sessions.c.persona_id,
+            sessions.c.persona_name,
+            sessions.c.user,
+            sessions.c.started_at,
+            func.count(turns.c.turn),
+            sessions.c.outcome,
+            sessions.c.assignment_id,
+            sessions.c.parent_id,
+            sessions.c.branch_turn,
+        )
+        .select_from(sessions.outerjoin(turns, turns.c.session_id == sessions.c.id))
+        .group_by(sessions.c.id)
+    )
 
 
 class SqlAttempts:
@@ -75,21 +97,8 @@ class SqlAttempts:
 
     def family(self, root_id: str) -> list[SessionSummary]:
         query = (
-            select(
-                sessions.c.id,
-                sessions.c.persona_id,
-                sessions.c.persona_name,
-                sessions.c.user,
-                sessions.c.started_at,
-                func.count(turns.c.turn),
-                sessions.c.outcome,
-                sessions.c.assignment_id,
-                sessions.c.parent_id,
-                sessions.c.branch_turn,
-            )
-            .select_from(sessions.outerjoin(turns, turns.c.session_id == sessions.c.id))
+            summaries_select()
             .where(or_(sessions.c.id == root_id, sessions.c.root_id == root_id))
-            .group_by(sessions.c.id)
             .order_by(sessions.c.started_at, sessions.c.id)
         )
         with self._reading() as db:
@@ -97,18 +106,7 @@ class SqlAttempts:
 
     def add_regrade(self, regrade: Regrade) -> None:
         with self._write() as db:
-            db.execute(
-                regrades.insert().values(
-                    session_id=regrade.session_id,
-                    turn=regrade.turn,
-                    criterion=regrade.criterion,
-                    before=regrade.before,
-                    after=regrade.after,
-                    reason=regrade.reason,
-                    by=regrade.by,
-                    at=regrade.at or _now(),
-                )
-            )
+            db.execute(regrades.insert().values(**asdict(regrade) | {"at": regrade.at or _now()}))
 
     def regrades(self, session_id: str) -> list[Regrade]:
         query = select(regrades).where(regrades.c.session_id == session_id).order_by(regrades.c.id)

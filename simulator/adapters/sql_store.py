@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from simulator.adapters import sql_migrate
-from simulator.adapters.sql_attempts import SqlAttempts
+from simulator.adapters.sql_attempts import SqlAttempts, summaries_select
 from simulator.adapters.sql_engine import _now, check_file, database_url, make_engine, shown
 from simulator.adapters.sql_schema import sessions, turns
 from simulator.adapters.sqlite_health import (
@@ -354,24 +354,7 @@ class SqlStore(SqlAttempts):
         """The newest sessions first; only those of `users` when given."""
         # Sessions started in the same millisecond: SQLite's rowid keeps them in the order they were made.
         tie = literal_column("sessions.rowid").desc() if self.sqlite else sessions.c.id.desc()
-        query = (
-            select(
-                sessions.c.id,
-                sessions.c.persona_id,
-                sessions.c.persona_name,
-                sessions.c.user,
-                sessions.c.started_at,
-                func.count(turns.c.turn),
-                sessions.c.outcome,
-                sessions.c.assignment_id,
-                sessions.c.parent_id,
-                sessions.c.branch_turn,
-            )
-            .select_from(sessions.outerjoin(turns, turns.c.session_id == sessions.c.id))
-            .group_by(sessions.c.id)
-            .order_by(sessions.c.started_at.desc(), tie)
-            .limit(limit)
-        )
+        query = summaries_select().order_by(sessions.c.started_at.desc(), tie).limit(limit)
         if users is not None:
             names = sorted({u for u in users if u == storable(u)})
             query = query.where(sessions.c.user.in_(names) if names else false())

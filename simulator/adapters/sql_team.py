@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -253,22 +254,7 @@ class SqlTeamStore:
                         ],
                     )
                 if regrades:
-                    db.execute(
-                        regrades_table.insert(),
-                        [
-                            {
-                                "session_id": record.id,
-                                "turn": r.turn,
-                                "criterion": r.criterion,
-                                "before": r.before,
-                                "after": r.after,
-                                "reason": r.reason,
-                                "by": r.by,
-                                "at": r.at,
-                            }
-                            for r in regrades
-                        ],
-                    )
+                    db.execute(regrades_table.insert(), [asdict(r) | {"session_id": record.id} for r in regrades])
         except StorageError as exc:
             if "UNIQUE" in (exc.detail or ""):
                 raise TeamInputError(

@@ -33,20 +33,6 @@ class CommentExport(BaseModel):
     created_at: str
 
 
-class RegradeExport(BaseModel):
-    """A trainer's change to one criterion of one turn."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    turn: int
-    criterion: str
-    before: int
-    after: int
-    reason: str
-    by: str
-    at: str
-
-
 class SessionExport(BaseModel):
     """One stored session exactly as the store holds it (pydantic validates the dataclasses), with its comments."""
 
@@ -54,7 +40,7 @@ class SessionExport(BaseModel):
 
     session: SessionRecord
     comments: list[CommentExport] = []
-    regrades: list[RegradeExport] = []  # trainers' re-grades; the coach's own grades stay in the session's turns
+    regrades: list[Regrade] = []  # trainers' re-grades; the coach's own grades stay in the session's turns
 
 
 class ExportFile(BaseModel):
@@ -71,12 +57,7 @@ def session_export(record: SessionRecord, comments: list[Comment], regrades: Seq
     return SessionExport(
         session=record,
         comments=[CommentExport(turn=c.turn, author=c.author, text=c.text, created_at=c.created_at) for c in comments],
-        regrades=[
-            RegradeExport(
-                turn=r.turn, criterion=r.criterion, before=r.before, after=r.after, reason=r.reason, by=r.by, at=r.at
-            )
-            for r in regrades
-        ],
+        regrades=list(regrades),
     )
 
 
@@ -105,12 +86,7 @@ def read_json(text: str, source: str) -> list[tuple[SessionRecord, list[Comment]
 def read_regrades(text: str) -> dict[str, list[Regrade]]:
     """The re-grades of each session in an export (read after `read_json` has accepted the file)."""
     parsed = ExportFile.model_validate(json.loads(text))
-    return {
-        s.session.id: [
-            Regrade(s.session.id, r.turn, r.criterion, r.before, r.after, r.reason, r.by, r.at) for r in s.regrades
-        ]
-        for s in parsed.sessions
-    }
+    return {s.session.id: s.regrades for s in parsed.sessions}
 
 
 CSV_COLUMNS = [
