@@ -1,18 +1,22 @@
-"""Measure the offline coach against human-labelled dialogue (CaSiNo, PersuasionForGood).
+"""Measure the coach against human-labelled dialogue (CaSiNo, PersuasionForGood).
 
 Usage: python evals/coach_eval.py [--data ../shared/datasets] [--out evals/results] [--bootstrap 1000]
+                                  [--folds 5] [--baseline OLD_coach_eval.json] [--coach rules|model --limit N]
 
 Mapping (see the datasets' READMEs):
   CaSiNo elicit-pref          <-> interests.score == 2
   CaSiNo uv-part              <-> collaboration.score == 0
   P4G inquiry_or_ask          <-> questions.score >= 1
-Reports precision, recall and F1 with a 95% bootstrap interval (resampling whole dialogues), a confusion
-table, the twenty worst misses, and grading throughput, as Markdown and JSON.
+Reports, for the coach as shipped (rules plus the learned layer where cross-validation kept it), precision, recall,
+F1 and Cohen's kappa with a 95% bootstrap interval (resampling whole dialogues), a confusion table, the twenty worst
+misses and grading throughput; the same for the rules alone; and k-fold cross-validation by dialogue (rules alone
+against rules + a layer trained on the other folds: mean and spread over folds), as Markdown and JSON.
+`--baseline` compares the rules' per-fold figures with an earlier report's, so a rule change is judged by how many
+folds it helps. `--coach model` grades with the configured model coach (PARLEY_COACH_BASE_URL, PARLEY_COACH_MODEL)
+on the first `--limit` utterances of each task instead.
 
 With --regrades DATABASE (a SQLite file or a database URL), it measures the coach against trainers' re-grades
-instead: for every turn a trainer re-graded, the coach's score and the trainer's latest one, per criterion
-(agreement, Cohen's kappa, a 3x3 table), written to coach_vs_regrades.json and .md. Trainers re-grade where they
-disagree, so this is the coach measured on its disputed turns, not on all of them.
+instead (coach_regrades.py), written to coach_vs_regrades.json and .md.
 """
 
 from __future__ import annotations
@@ -23,19 +27,24 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import coach_cv
+from coach_regrades import regrade_markdown, regrade_report
+from coach_report import markdown
+
 from simulator.coach.batch import grade_texts
-from simulator.coach.grade import CRITERIA, Grade
+from simulator.coach.grade import Grade
 from simulator.config import REPO_ROOT
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "datasets"
-TARGETS = {"casino_elicit_pref": 0.80, "casino_uv_part": 0.50, "p4g_inquiry": 0.85}
+# P4G's target is the labels' own agreement (evals/label_agreement.py: a blind second reading agrees at 0.828).
+TARGETS = {"casino_elicit_pref": 0.80, "casino_uv_part": 0.50, "p4g_inquiry": 0.828}
 
 
 @dataclass(frozen=True)
@@ -182,6 +191,7 @@ def evaluate(task: Task, grades: list[Grade], rounds: int) -> dict[str, Any]:
         "n": len(task.items),
         "positives": sum(1 for i in task.items if i.gold),
         **{k: round(v, 4) for k, v in scores.items()},
+        "kappa": round(coach_cv.kappa(predicted, [i.gold for i in task.items]), 4),
         "ci95": {k: [round(a, 4), round(b, 4)] for k, (a, b) in bootstrap(task.items, predicted, rounds).items()},
         "target_f1": TARGETS.get(task.name),
         "confusion": confusion,
@@ -189,107 +199,72 @@ def evaluate(task: Task, grades: list[Grade], rounds: int) -> dict[str, Any]:
     }
 
 
-def markdown(report: dict[str, Any]) -> str:
-    lines = [
-        "# Coach evaluation",
-        "",
-        f"Data: `{report['data']}` · coach: {report['coach']} · "
-        f"{report['utterances']} utterances graded at {report['grades_per_s']:.0f}/s",
-        "",
-    ]
-    lines += [
-        "| task | n | positives | precision | recall | F1 | F1 95% CI | target |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in report["tasks"]:
-        ci = r["ci95"]["f1"]
-        lines.append(
-            f"| {r['mapping']} | {r['n']} | {r['positives']} | {r['precision']:.3f} | {r['recall']:.3f} | "
-            f"**{r['f1']:.3f}** | {ci[0]:.3f}–{ci[1]:.3f} | {r['target_f1']} |"
+def grade_all(tasks: Sequence[Task], learned: bool) -> tuple[dict[tuple[str, tuple[str, ...]], Grade], float]:
+    """Every distinct (text, context) graded once by the rule coach; and grades per second."""
+    keys = sorted({(i.text, i.context) for t in tasks for i in t.items})
+    start = time.perf_counter()
+    grades = grade_texts(
+        [k[0] for k in keys], contexts=[k[1] for k in keys], workers=os.cpu_count() or 1, learned=learned
+    )
+    return dict(zip(keys, grades, strict=True)), len(keys) / (time.perf_counter() - start)
+
+
+def grade_by_model(
+    tasks: Sequence[Task], limit: int
+) -> tuple[list[Task], dict[tuple[str, tuple[str, ...]], Grade], float]:
+    """The first `limit` utterances of each task, graded by the configured model coach (its floor: the rules)."""
+    from simulator.adapters.openai_chat import OpenAIStructuredModel  # only this mode calls a model
+    from simulator.coach.model_coach import LLMCoach
+    from simulator.coach.rule_coach import RuleCoach
+    from simulator.coach.suggestions import Visible
+    from simulator.config import ModelSettings
+
+    settings = ModelSettings.from_env("coach")
+    if settings is None:
+        raise SystemExit("coach_eval: --coach model needs PARLEY_COACH_BASE_URL and PARLEY_COACH_MODEL set")
+    coach = LLMCoach(OpenAIStructuredModel(settings), floor=RuleCoach())
+    chosen = [Task(t.name, t.description, t.items[:limit], t.predict, t.score_of, t.criterion) for t in tasks]
+    keys = sorted({(i.text, i.context) for t in chosen for i in t.items})
+    start = time.perf_counter()
+    visible = Visible(persona=None, uncovered=(), terms=(), turn=1)
+    grades = {k: coach.grade(coach_cv.read(*k), visible) for k in keys}
+    return chosen, grades, len(keys) / (time.perf_counter() - start)
+
+
+def cross_validation(
+    tasks: Sequence[Task], rules: dict[tuple[str, tuple[str, ...]], Grade], k: int
+) -> list[dict[str, Any]]:
+    data = {t.name: coach_cv.examples(t.items, [rules[(i.text, i.context)] for i in t.items], t.name) for t in tasks}
+    casino = [e.reading for e in data["casino_elicit_pref"]]
+    p4g = [e.reading for e in data["p4g_inquiry"]]
+    return [
+        coach_cv.cross_validate(
+            t.name,
+            data[t.name],
+            p4g if t.name.startswith("casino") else casino,  # the vocabulary is the words both data sets use
+            coach_cv.exemplar_examples(coach_cv.TARGET_OF[t.name]),
+            k,
         )
-    for r in report["tasks"]:
-        c = r["confusion"]
-        lines += [
-            "",
-            f"## {r['mapping']}",
-            "",
-            "| | label yes | label no |",
-            "|---|---|---|",
-            f"| coach yes | {c['tp']} | {c['fp']} |",
-            f"| coach no | {c['fn']} | {c['tn']} |",
-            "",
-            "Twenty worst misses:",
-            "",
-        ]
-        for m in r["worst_misses"]:
-            text = m["text"].replace("|", "\\|").replace("\n", " ")
-            lines.append(
-                f"- *{m['kind']}* (coach {m['coach_score']}, {m['coach_reason']}; labels {', '.join(m['labels'])}): {text}"
-            )
-    return "\n".join(lines) + "\n"
+        for t in tasks
+    ]
 
 
-def kappa(pairs: list[tuple[int, int]], labels: Iterable[int] = (0, 1, 2)) -> float | None:
-    """Cohen's kappa of two raters over the same items; None when chance agreement is total."""
-    if not pairs:
-        return None
-    n = len(pairs)
-    labels = list(labels)
-    observed = sum(a == b for a, b in pairs) / n
-    expected = sum((sum(a == k for a, _ in pairs) / n) * (sum(b == k for _, b in pairs) / n) for k in labels)
-    return None if expected == 1 else round((observed - expected) / (1 - expected), 3)
-
-
-def regrade_report(target: str) -> dict[str, Any]:
-    """The coach against trainers' latest re-grade of each criterion they changed."""
-    from simulator.adapters.sql_store import SqlStore  # only this mode reads a database
-
-    store = SqlStore(target if "://" in target else Path(target))  # a URL, else a SQLite file
-    try:
-        pairs: dict[str, list[tuple[int, int]]] = {c: [] for c in CRITERIA}
-        for summary in store.list_sessions(10**9):
-            changes = store.regrades(summary.id)
-            if not changes:
-                continue
-            record = store.get_session(summary.id)
-            coach = {t.turn: t.grade for t in record.turns if t.grade is not None}
-            latest = {(r.turn, r.criterion): r.after for r in changes}  # oldest first: the last one stands
-            for (turn, criterion), trainer in sorted(latest.items()):
-                if turn in coach:
-                    pairs[criterion].append((getattr(coach[turn], criterion).score, trainer))
-    finally:
-        store.close()
+def against_baseline(cv: Sequence[dict[str, Any]], baseline: Path) -> list[dict[str, Any]]:
+    """The rules' per-fold F1 now against an earlier report's: a rule change must help on most folds."""
+    old = {r["task"]: r for r in json.loads(baseline.read_text())["cross_validation"]}
     rows = []
-    for criterion, found in pairs.items():
-        table = [[sum(1 for a, b in found if (a, b) == (i, j)) for j in range(3)] for i in range(3)]
+    for r in cv:
+        before, after = old[r["task"]]["per_fold"]["rules_f1"], r["per_fold"]["rules_f1"]
+        deltas = [round(b - a, 4) for a, b in zip(before, after, strict=True)]
         rows.append(
             {
-                "criterion": criterion,
-                "turns": len(found),
-                "agreement": round(sum(a == b for a, b in found) / len(found), 3) if found else None,
-                "mean_abs_difference": round(sum(abs(a - b) for a, b in found) / len(found), 3) if found else None,
-                "kappa": kappa(found),
-                "coach_by_trainer": table,  # rows: the coach's 0, 1, 2; columns: the trainer's
+                "task": r["task"],
+                "fold_deltas": deltas,
+                "helps_on": sum(d > 0 for d in deltas),
+                "hurts_on": sum(d < 0 for d in deltas),
             }
         )
-    return {"database": target if "://" in target else Path(target).name, "criteria": rows}
-
-
-def regrade_markdown(report: dict[str, Any]) -> str:
-    lines = [
-        "# The coach against trainers' re-grades",
-        "",
-        "Only turns a trainer re-graded are here: trainers change a score where they disagree with the coach.",
-        "",
-        "| criterion | turns | agreement | mean abs difference | kappa | coach 0/1/2 (rows) × trainer 0/1/2 |",
-        "|---|---|---|---|---|---|",
-    ]
-    for r in report["criteria"]:
-        table = " / ".join(" ".join(str(v) for v in row) for row in r["coach_by_trainer"])
-        lines.append(
-            f"| {r['criterion']} | {r['turns']} | {r['agreement']} | {r['mean_abs_difference']} | {r['kappa']} | {table} |"
-        )
-    return "\n".join(lines) + "\n"
+    return rows
 
 
 def main() -> int:
@@ -297,6 +272,10 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "evals" / "results")
     parser.add_argument("--bootstrap", type=int, default=1000)
+    parser.add_argument("--folds", type=int, default=coach_cv.K, help="k for cross-validation by dialogue; 0 skips it")
+    parser.add_argument("--baseline", type=Path, help="an earlier coach_eval.json to compare the rules' folds with")
+    parser.add_argument("--coach", choices=("rules", "model"), default="rules")
+    parser.add_argument("--limit", type=int, default=50, help="utterances per task for --coach model")
     parser.add_argument("--regrades", metavar="DATABASE", help="measure the coach against trainers' re-grades")
     args = parser.parse_args()
     if args.regrades:
@@ -309,24 +288,48 @@ def main() -> int:
         (args.out / "coach_vs_regrades.md").write_text(regrade_markdown(found))
         print(json.dumps({r["criterion"]: {"turns": r["turns"], "kappa": r["kappa"]} for r in found["criteria"]}))
         return 0
+    if args.baseline and not args.baseline.is_file():
+        print(f"coach_eval: no baseline report {args.baseline}: give an earlier coach_eval.json", file=sys.stderr)
+        return 2
     tasks = load_tasks(args.data)
-    keys = sorted({(i.text, i.context) for t in tasks for i in t.items})
-    start = time.perf_counter()
-    texts, contexts = [text for text, _ in keys], [context for _, context in keys]
-    grades = grade_texts(texts, contexts=contexts, workers=os.cpu_count() or 1)
-    graded = dict(zip(keys, grades, strict=True))
-    elapsed = time.perf_counter() - start
-    report = {
-        "data": os.path.relpath(args.data, REPO_ROOT),
-        "coach": "rules",
-        "utterances": len(keys),
-        "grades_per_s": round(len(keys) / elapsed, 1),
-        "tasks": [evaluate(t, [graded[(i.text, i.context)] for i in t.items], args.bootstrap) for t in tasks],
-    }
+    report: dict[str, Any] = {"data": os.path.relpath(args.data, REPO_ROOT)}
+    if args.coach == "model":
+        chosen, graded, speed = grade_by_model(tasks, args.limit)
+        by_model = sum(1 for g in graded.values() if g.coach == "llm")
+        report |= {
+            "coach": "model",
+            "utterances": len(graded),
+            "graded_by_model": by_model,
+            "grades_per_s": round(speed, 2),
+        }
+        report["tasks"] = [evaluate(t, [graded[(i.text, i.context)] for i in t.items], args.bootstrap) for t in chosen]
+        name = "coach_eval_model"
+    else:
+        graded, speed = grade_all(tasks, learned=True)
+        rules, _ = grade_all(tasks, learned=False)
+        report |= {"coach": "rules+learned", "utterances": len(graded), "grades_per_s": round(speed, 1)}
+        report["tasks"] = [evaluate(t, [graded[(i.text, i.context)] for i in t.items], args.bootstrap) for t in tasks]
+        report["rules_only"] = [
+            evaluate(t, [rules[(i.text, i.context)] for i in t.items], args.bootstrap) for t in tasks
+        ]
+        if args.folds > 1:
+            report["cross_validation"] = cross_validation(tasks, rules, args.folds)
+            if args.baseline:
+                report["baseline"] = {
+                    "file": args.baseline.name,
+                    "tasks": against_baseline(report["cross_validation"], args.baseline),
+                }
+        name = "coach_eval"
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "coach_eval.json").write_text(json.dumps(report, indent=2) + "\n")
-    (args.out / "coach_eval.md").write_text(markdown(report))
-    summary = {r["task"]: {"f1": r["f1"], "ci95": r["ci95"]["f1"]} for r in report["tasks"]}
+    (args.out / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / f"{name}.md").write_text(markdown(report))
+    summary: dict[str, Any] = {
+        r["task"]: {"f1": r["f1"], "kappa": r["kappa"], "ci95": r["ci95"]["f1"]} for r in report["tasks"]
+    }
+    for r in report.get("cross_validation", []):
+        summary[r["task"]]["cv"] = {"rules": r["rules_f1"], "learned": r["learned_f1"], "kept": r["kept"]}
+    if "baseline" in report:
+        summary["baseline"] = {r["task"]: r["fold_deltas"] for r in report["baseline"]["tasks"]}
     print(json.dumps({"grades_per_s": report["grades_per_s"], **summary}))
     return 0
 

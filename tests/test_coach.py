@@ -64,7 +64,7 @@ CASES = [
     ("Do you want the extra seats if we cover the training?", 0, 0, 1),
     ("Have you ever considered a multi-year licence?", 1, 1, 1),  # about their past: it asks
     # Small talk and greetings.
-    ("Any plans for the weekend?", 0, 0, 1),
+    ("Any plans for the weekend?", 1, 0, 1),
     ("How are you feeling today?", 0, 0, 1),
     ("How are you feeling about the revised timeline?", 2, 2, 1),
     # Questions that argue or only seek agreement.
@@ -118,9 +118,9 @@ CASES = [
     ("I hope you have lots of fun at the offsite!", 0, 0, 1),
     ("Can you spare me two hours of lab time?", 0, 0, 1),
     ("Maybe we can divide the hours so we both get what we need.", 0, 0, 2),
-    # Small talk about the journey or the weekend, wherever the speaker is.
-    ("How was your trip in this morning?", 0, 0, 1),
-    ("How was your weekend over there?", 0, 0, 1),
+    # Small talk about the journey or the weekend: a real question by its form, though it probes no interest.
+    ("How was your trip in this morning?", 2, 0, 1),
+    ("How was your weekend over there?", 2, 0, 1),
     # A leading "when…" clause sets the scene; the clause that asks decides what the question does.
     ("When the shipment lands, would you be willing to hold two pallets for us?", 0, 0, 1),
     ("When the contract renews, what matters most to your team?", 2, 2, 1),
@@ -150,10 +150,10 @@ CASES = [
     ("What would reassure you that we will deliver this time?", 2, 2, 1),
     ("Is there a ceiling on what you can spend this year?", 1, 2, 1),
     ("Where does the train leave from?", 1, 1, 1),
-    # Their life away from the deal is small talk; what they sell is the business.
-    ("What is your favourite film?", 0, 0, 1),
-    ("Where are you from?", 0, 0, 1),
-    ("Which football team do you support?", 0, 0, 1),
+    # Their life away from the deal is small talk (questions by form, no probe); what they sell is the business.
+    ("What is your favourite film?", 2, 0, 1),
+    ("Where are you from?", 1, 0, 1),
+    ("Which football team do you support?", 1, 0, 1),
     ("What kind of coffee do you sell the most?", 2, 1, 1),
     # How they see themselves is asked, not offered.
     ("Would you consider yourself a cautious buyer?", 1, 1, 1),

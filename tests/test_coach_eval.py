@@ -39,6 +39,32 @@ def test_eval_reports_markdown_and_json(tmp_path: Path) -> None:
         assert 0.0 <= low <= high <= 1.0 and len(task["worst_misses"]) <= 20
     markdown = (tmp_path / "coach_eval.md").read_text()
     assert "| task |" in markdown and "Twenty worst misses" in markdown
+    # Kappa beside F1, the rules alone beside the coach as shipped, and cross-validation by dialogue.
+    assert all(-1.0 <= t["kappa"] <= 1.0 for t in report["tasks"])
+    assert [t["task"] for t in report["rules_only"]] == [t["task"] for t in report["tasks"]]
+    cv = {r["task"]: r for r in report["cross_validation"]}
+    assert cv["p4g_inquiry"]["k"] == 2 and cv["casino_elicit_pref"]["k"] == 3  # no more folds than dialogues
+    for r in cv.values():
+        assert len(r["per_fold"]["rules_f1"]) == len(r["per_fold"]["learned_f1"]) == r["k"]
+        assert r["kept"] in ("rules", "rules+learned") and 0 <= r["learned_wins"] <= r["k"]
+    assert "## Cross-validation by dialogue" in markdown
+    # Against itself as the baseline, the rules change nothing on any fold.
+    again = subprocess.run(
+        [sys.executable, "evals/coach_eval.py", "--data", str(FIXTURE), "--out", str(tmp_path / "again"),
+         "--bootstrap", "20", "--baseline", str(tmp_path / "coach_eval.json")],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    compared = json.loads((tmp_path / "again" / "coach_eval.json").read_text())["baseline"]["tasks"]
+    assert all(r["helps_on"] == r["hurts_on"] == 0 for r in compared), compared
+
+
+def test_a_missing_baseline_is_named(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "evals/coach_eval.py", "--data", str(FIXTURE), "--baseline", str(tmp_path / "old.json")],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert out.returncode == 2 and "old.json" in out.stderr and "earlier coach_eval.json" in out.stderr
 
 
 def test_eval_without_data_says_where_to_get_it(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ checks and fallbacks).
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -20,7 +22,7 @@ import pytest
 from simulator.adapters.openai_chat import OpenAIChatModel, OpenAIStructuredModel
 from simulator.adapters.sql_store import SqlStore
 from simulator.coach.model_coach import LLMCoach
-from simulator.config import ModelSettings, Settings
+from simulator.config import REPO_ROOT, ModelSettings, Settings
 from simulator.counterpart.model_voice import LLMVoice
 from simulator.persona.files import PersonaCatalog
 from simulator.session.practice import Practice
@@ -136,3 +138,37 @@ def test_a_small_model_drafts_a_whole_persona_under_a_grammar(
     assert len(stored["hidden_interests"]) >= 3  # the grammar holds the schema's minimum
     assert all(isinstance(i, dict) and i.get("reveal") and i.get("probes") for i in stored["hidden_interests"])
     assert all(": " in p for p in drafted.problems)  # each names its field
+
+
+def test_the_coach_eval_measures_the_model_coach(llama_url: str, tmp_path: Path) -> None:
+    """`coach_eval.py --coach model` grades through the configured model; the tiny model's scores are not the point."""
+    env = {
+        **os.environ,
+        "PARLEY_COACH_BASE_URL": llama_url,
+        "PARLEY_COACH_MODEL": "smollm2",
+        "PARLEY_COACH_MAX_TOKENS": "300",
+        "PARLEY_COACH_STRUCTURED": "json_grammar",
+        "PARLEY_COACH_TIMEOUT": "60",
+    }
+    fixture = Path(__file__).parent / "data" / "eval_fixture"
+    out = subprocess.run(
+        [sys.executable, "evals/coach_eval.py", "--coach", "model", "--limit", "2", "--data", str(fixture),
+         "--out", str(tmp_path), "--bootstrap", "20"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=400,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    report = json.loads((tmp_path / "coach_eval_model.json").read_text())
+    assert report["coach"] == "model" and [t["n"] for t in report["tasks"]] == [2, 2, 2]
+    # The two CaSiNo tasks share their utterances: four model grades in all, each from the model or its floor.
+    assert report["utterances"] == 4 and 0 <= report["graded_by_model"] <= 4
+    assert "grades came from the model" in (tmp_path / "coach_eval_model.md").read_text()
+
+
+def test_the_model_coach_eval_says_what_to_set_without_a_model(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_COACH_", "OPENAI_"))}
+    fixture = Path(__file__).parent / "data" / "eval_fixture"
+    out = subprocess.run(
+        [sys.executable, "evals/coach_eval.py", "--coach", "model", "--data", str(fixture), "--out", str(tmp_path)],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert out.returncode != 0 and "PARLEY_COACH_BASE_URL" in out.stderr

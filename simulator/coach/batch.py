@@ -24,27 +24,33 @@ def grade_texts(
     coach: RuleCoach | None = None,
     contexts: Sequence[Sequence[str]] | None = None,
     workers: int = 1,
+    learned: bool = True,
 ) -> list[Grade]:
     """One grade per text, in order; over-long or control-only texts are cleaned or cut rather than refused.
 
     `contexts`, when given, holds for each text what the same speaker said just before it in the same turn.
     With `workers` > 1, large batches graded by rules alone are split over that many processes. The workers are
     spawned, so a calling script must start from an `if __name__ == "__main__":` guard; a coach with embeddings
-    holds a model, so it always grades in this process.
+    holds a model, so it always grades in this process. `learned=False` grades by the rules alone (the evals
+    compare the two).
     """
     contexts = contexts if contexts is not None else [()] * len(texts)
     if coach is None and workers > 1 and len(texts) >= PARALLEL_FROM:
         size = -(-len(texts) // workers)
-        chunks = [(texts[i : i + size], contexts[i : i + size], persona) for i in range(0, len(texts), size)]
+        chunks = [(texts[i : i + size], contexts[i : i + size], persona, learned) for i in range(0, len(texts), size)]
         # "spawn": a fresh interpreter per worker is safe even when the caller runs threads.
         with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("spawn")) as pool:
             return [grade for part in pool.map(_grade_chunk, chunks) for grade in part]
-    return _grade_all(texts, contexts, persona, coach or RuleCoach())
+    return _grade_all(texts, contexts, persona, coach or _coach(learned))
 
 
-def _grade_chunk(chunk: tuple[Sequence[str], Sequence[Sequence[str]], Persona | None]) -> list[Grade]:
-    texts, contexts, persona = chunk
-    return _grade_all(texts, contexts, persona, RuleCoach())
+def _coach(learned: bool) -> RuleCoach:
+    return RuleCoach() if learned else RuleCoach(learned=None)
+
+
+def _grade_chunk(chunk: tuple[Sequence[str], Sequence[Sequence[str]], Persona | None, bool]) -> list[Grade]:
+    texts, contexts, persona, learned = chunk
+    return _grade_all(texts, contexts, persona, _coach(learned))
 
 
 def _grade_all(

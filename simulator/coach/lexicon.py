@@ -28,6 +28,10 @@ OPEN_REQUEST = any_of(
     r"\bi(?:'m| am) (?:very |really |just |quite )?curious\b",
     r"\bcurious (?:as to|about|what|how|why|to know)\b",
     r"\bi (?:always |often |just )?wonder(?:ed)?\b",
+    r"\bi(?:'m| am| was| have been|'ve been) (?:just |really |always )?wondering (?:if|whether|what|why|how|when|where|who|which|about)\b",
+    # "Say more about that", "Could you share a bit more?"; not "no need to share more".
+    r"(?:^|[,.!:;]\s*|\b(?:can|could|would|will) you (?:please )?|\bplease )(?:say|share|tell us) (?:a (?:bit|little) |some )?more\b",
+    r"\bfill me in\b|\btalk to me about\b|\b(?:keen|eager|dying) to hear\b",
     # The speaker wants to know; "if you'd like to learn more, see the site" offers information instead.
     r"\b(?:i|we)(?:'m|'re| am| are|'d| would| really| just| also| still| do)* (?:\w+ )?(?:trying|want|wanted|like|need) to "
     r"(?:understand|know|find out|learn)\b",
@@ -54,10 +58,16 @@ PLEASANTRY = any_of(
     r"(?:i )?hope you(?:'re| are) (?:doing )?(?:well|fine|good|ok|okay|alright)|are you having an? (?:good|nice|great|lovely) (?:day|week|weekend|morning|evening))"
     r"(?: (?:in|over|up|down|here|in today|in this morning|over here|over there|today|tonight|there|friend|my friend|this (?:morning|evening|afternoon)|doing today|so far|on this (?:fine|lovely|beautiful|nice) "
     r"(?:day|morning|afternoon|evening)|these days|lately))?\s*[?!.]*\s*$",
+    r"^(?:hi|hello|hey)(?: there)?\s*[?!.]*$",
+    r"^i(?:'m| am) (?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay))\b.{0,25}\b(?:you|yourself|u)\s*[?!.]*$",
+    r"^(?:can't complain|not bad|pretty good|very well)\b.{0,20}\b(?:you|yourself|youreslf|u)\s*[?!.]*$",
+)
+# Questions about their life away from the deal (tastes, pastimes, plans, home town): real questions, which the
+# questions criterion counts by their form, though they probe no interest in the deal.
+CHAT_QUESTION = any_of(
     # Small talk about free time: "any plans for the weekend?"
     r"\b(?:any|your|got|have (?:any|you got)) (?:fun |exciting |big |special |nice )?plans (?:for|this|over) (?:the )?"
     r"(?:weekend|holiday|holidays|summer|evening|tonight|today|day|week|break)\b",
-    r"^(?:hi|hello|hey)(?: there)?\s*[?!.]*$",
     # Small talk about their life away from the deal: tastes, pastimes, pets, meals, home town.
     r"\b(?:your|ur) (?:favou?rite|fave) \w+",
     r"\b(?:what|which) (?:kind of |sort of |type of )?(?:films?|movies?|music|bands?|songs?|books?|tv|shows?|sports?|games?|"
@@ -69,8 +79,13 @@ PLEASANTRY = any_of(
     r"\bwhat (?:did|do|are) you (?:have|having|eat|eating) for (?:breakfast|lunch|dinner|supper)\b",
     r"\bwhere (?:are|r) (?:you|u) (?:from|based|located)\b|\bwhere did you (?:grow up|go to school|study)\b",
     r"\bwhere do you live\b|\bhow long have you lived\b",
-    r"^i(?:'m| am) (?:good|fine|great|well|ok|okay|alright|doing (?:well|good|great|fine|ok|okay))\b.{0,25}\b(?:you|yourself|u)\s*[?!.]*$",
-    r"^(?:can't complain|not bad|pretty good|very well)\b.{0,20}\b(?:you|yourself|youreslf|u)\s*[?!.]*$",
+    r"\bhow was (?:your|the) (?:weekend|trip|holiday|holidays|vacation|summer|flight|journey|drive)\b",
+    r"\bwhat do you (?:like|love|enjoy) (?:doing|most)\b|\bwhat was (?:it|that) like\b",
+)
+ANYTHING_ELSE = re.compile(r"^(?:and )?(?:anything|something|anyone|anybody) else\b", re.I)
+# "So, tell me, how are things going?": asked for, the greeting formula becomes a real question.
+ASKING_LEAD = re.compile(
+    r"^(?:tell me|i(?:'m| am| was) (?:just |really )?wondering|i(?:'d| would) (?:love|like) to (?:hear|know))\b", re.I
 )
 # Answers to "how are you?" that make a following "and you?" a pleasantry too.
 PLEASANTRY_ANSWER = re.compile(
@@ -192,7 +207,7 @@ CONFIRM_TAG = re.compile(
 )
 # Offers the wh-form does not save: "how about…", "what if we…", "how would you feel if I…".
 WH_OFFER = re.compile(
-    r"^(?:how about (?!you\b|yours\b|yourself\b)|what about (?:if |i |we |me |\$|\d|one |two |three |all |half |giving |taking |a |an )|"
+    r"^(?:how about (?!you\b|yours\b|yourself\b|(?:the|your|their|his|her|those|these|other|things|everything|anything)\b(?![^?]*\d))|what about (?:if |i |we |me |\$|\d|one |two |three |all |half |giving |taking |a |an )|"
     r"what if|how would you feel (?:if|about)|"
     r"how do you feel about (?:me|us|you|giving|taking|getting|each|splitting|trading|swapping|\d|one|two|three|all|if)\b|why don't we|"
     # "Why not phase it?", "Why don't you take the food?": suggestions.

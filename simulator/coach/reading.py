@@ -33,6 +33,7 @@ class Reading:
     english: bool
     asked: tuple[Question, ...] = ()  # every sentence that reads as a question
     pleasantries: tuple[str, ...] = ()
+    chat: tuple[Question, ...] = ()  # questions about their life away from the deal ("Where are you from?")
     housekeeping: tuple[str, ...] = ()  # checks on the conversation itself
     hostile: tuple[tuple[str, str], ...] = ()  # (kind, sentence)
     split: str | None = None
@@ -168,7 +169,8 @@ def _question(
     asks_properly = bool(
         lx.WH_OPEN.match(lead) or lx.WH_CLOSED.match(lead) or (lx.AUX_START.match(lead) and lx.YOU.match(lead))
     )
-    short = n_words <= 3 and not asks_properly
+    # "Anything else?" invites more; it is not a backchannel.
+    short = n_words <= 3 and not asks_properly and not lx.ANYTHING_ELSE.match(lead)
     backchannel = asks and not request and short
     if function == "inquiry" and backchannel and not reciprocal:
         function = "confirmation"  # "Really?", "Hold ten?": a backchannel, not a question that seeks understanding
@@ -276,6 +278,7 @@ def _read(text: str, context: tuple[str, ...]) -> Reading:
     offering = [bool(iw.PROPOSAL.search(s) or lx.OFFER_QUESTION.search(_strip_filler(s))) for s in sentences]
     asked: list[Question] = []
     pleasantries: list[str] = []
+    chat: list[Question] = []
     housekeeping: list[str] = []
     hostile: list[tuple[str, str]] = []
     for n, sentence in enumerate(sentences):
@@ -283,7 +286,14 @@ def _read(text: str, context: tuple[str, ...]) -> Reading:
         stripped = clauses[0]  # the whole sentence, filler stripped
         # "And you?" alone, or after "I'm good" or small talk, returns the courtesy; after one's own needs it asks about theirs.
         reciprocal = _reciprocal(sentence, clauses, [*before, *sentences[:n]])
-        if lx.PLEASANTRY.search(stripped) or reciprocal == "small-talk":
+        asked_for = bool(lx.ASKING_LEAD.match(stripped))  # "Tell me, how are things going?" asks for real
+        if lx.CHAT_QUESTION.search(stripped) and not lx.HOUSEKEEPING.search(stripped):
+            pleasantries.append(typed[n])
+            question = _question(sentence, clauses)
+            if question and question.function == "inquiry":
+                chat.append(replace(question, text=typed[n], probe=None))
+            continue
+        if (lx.PLEASANTRY.search(stripped) and not asked_for) or reciprocal == "small-talk":
             pleasantries.append(typed[n])
             continue
         if lx.HOUSEKEEPING.search(stripped):
@@ -306,6 +316,7 @@ def _read(text: str, context: tuple[str, ...]) -> Reading:
         english=looks_english(plain_text),
         asked=tuple(asked),
         pleasantries=tuple(pleasantries),
+        chat=tuple(chat),
         housekeeping=tuple(housekeeping),
         hostile=tuple(hostile),
         split=first(tone.SPLIT),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from simulator.coach.embedding import Vectors
 from simulator.coach.grade import Criterion, Grade, InterestsCriterion
 from simulator.coach.interest_words import DETAIL, TIMING_ONLY
 from simulator.coach.knowledge import Knowledge
+from simulator.coach.learned import LearnedLayer, shipped
 from simulator.coach.lexicon import ADDRESSED
 from simulator.coach.phases import later_phase
 from simulator.coach.reading import Reading
@@ -63,6 +64,11 @@ def _questions(reading: Reading) -> Criterion:
         q = reading.questions[0]
         why = "an argumentative question" if q.text in reading.rhetorical else "only closed questions"
         return Criterion(score=1, evidence=shorten(q.text), reason=why)
+    if reading.chat:
+        # A real question, asked about their life away from the deal: counted by its form (interests gives it no credit).
+        q = next((c for c in reading.chat if c.kind == "open"), reading.chat[0])
+        score, kind = (2, "an open question") if q.kind == "open" else (1, "a closed question")
+        return Criterion(score=score, evidence=shorten(q.text), reason=f"{kind}, about their life away from the deal")
     if reading.pleasantries:
         return Criterion(
             score=0,
@@ -133,8 +139,12 @@ class RuleCoach:
 
     name = "rules"
 
-    def __init__(self, knowledge: Knowledge | None = None) -> None:
+    def __init__(
+        self, knowledge: Knowledge | None = None, learned: LearnedLayer | Literal["shipped"] | None = "shipped"
+    ) -> None:
         self.knowledge = knowledge
+        # The learned layer decides where the rules' findings are weak (coach/learned.py); None: rules alone.
+        self.learned = shipped() if learned == "shipped" else learned
         # Every problem the rules can name, embedded once (a turn never waits for it).
         self._situations: dict[str, Vectors] = {}
         if knowledge is not None:
@@ -238,8 +248,10 @@ class RuleCoach:
                 reading, asked=tuple(replace(q, probe="meaning") if q is probe else q for q in reading.asked)
             )
         interests = _interests(reading, visible, ranked)
-        questions, interests = later_phase(reading, visible, questions, interests)
         collaboration = _collaboration(reading)
+        if self.learned is not None:
+            questions, interests, collaboration = self.learned.decide(reading, questions, interests, collaboration)
+        questions, interests = later_phase(reading, visible, questions, interests)
         notices = []
         if not reading.english:
             notices.append(
