@@ -7,6 +7,8 @@ held-out one, through the same `LearnedLayer.apply` the coach runs, so the figur
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import statistics
 from collections import Counter
@@ -85,6 +87,14 @@ def exemplar_examples(target: Target) -> list[Example]:
     texts = [(t, True) for t in found[lists[0]]] + [(t, False) for t in found[lists[1]]]
     grades = grade_texts([t for t, _ in texts], learned=False)
     return [Example("exemplars", read(t), g, gold, "exemplars") for (t, gold), g in zip(texts, grades, strict=True)]
+
+
+def rules_fingerprint() -> str:
+    """A hash of what the rules find in all our exemplars: when it changes, the shipped weights are stale."""
+    texts = [t for group in load_exemplars().values() for t in group]
+    grades = grade_texts(texts, learned=False)
+    found = [features(read(t), g.scores()) for t, g in zip(texts, grades, strict=True)]
+    return hashlib.sha256(json.dumps(found).encode()).hexdigest()
 
 
 def folds(dialogues: Sequence[str], k: int = K, seed: int = SEED) -> dict[str, int]:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling modules, also when imported as evals.coach_eval
 
 import coach_cv
 from coach_regrades import regrade_markdown, regrade_report

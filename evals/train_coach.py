@@ -71,6 +71,7 @@ def main() -> int:
             "script": "evals/train_coach.py (features: simulator/coach/learned.py; training: evals/coach_cv.py)",
             "data": {f"{p.parent.name}/{p.name}": _sha256(p) for p in files},
             "exemplars_sha256": _sha256(REPO_ROOT / "simulator" / "data" / "exemplars.yaml"),
+            "rules_fingerprint": coach_cv.rules_fingerprint(),
             "attribution": ATTRIBUTION,
             "model": "logistic regression per criterion, full-batch Adam",
             "settings": {

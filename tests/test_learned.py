@@ -43,6 +43,8 @@ def test_the_shipped_weights_say_where_they_came_from() -> None:
             assert figures["learned_f1"]["mean"] > figures["rules_f1"]["mean"]
             assert figures["learned_wins"] > figures["k"] / 2
     assert len(text) < 600_000  # a small file
+    # Trained on what today's rules find: a rule change without retraining fails here.
+    assert made["rules_fingerprint"] == coach_cv.rules_fingerprint(), "rules changed: run python evals/train_coach.py"
     assert shipped() is not None
 
 
@@ -71,17 +73,20 @@ def test_between_its_thresholds_the_rules_finding_stands() -> None:
         assert coach.grade(read_message(text), VISIBLE) == RULES.grade(read_message(text), VISIBLE)
 
 
-def test_open_questions_and_threats_stay_the_rules_call() -> None:
+def test_questions_offers_and_threats_stay_the_rules_call() -> None:
     against = {"bias": -20.0}  # says "no" to everything, as sure as it can be
     questions = Layer(target="questions", label="t", use=True, raise_at=0.5, drop_below=0.5, weights=against)
     collaboration = Layer(target="collaboration", label="t", use=True, raise_at=0.5, drop_below=0.5, weights=against)
     coach = RuleCoach(learned=LearnedLayer(_weights(questions, collaboration)))
-    open_question = coach.grade(read_message("Why is that important to you?"), VISIBLE)
-    assert open_question.questions.score == 2
+    for text, score in (("Why is that important to you?", 2), ("Is anyone at your end questioning it?", 1)):
+        assert coach.grade(read_message(text), VISIBLE).questions.score == score
     threat = coach.grade(read_message("Take it or leave it, or we walk away."), VISIBLE)
     assert threat.collaboration.score == 0
-    closed = coach.grade(read_message("Is the budget fixed?"), VISIBLE)
-    assert closed.questions.score == 0 and "learned layer" in closed.questions.reason  # a closed one it may settle
+    found = Layer(target="questions", label="t", use=True, raise_at=0.5, drop_below=0.5, weights={"w:pineapple": 20.0})
+    finder = RuleCoach(learned=LearnedLayer(_weights(found)))
+    missed = finder.grade(read_message("We have the pineapple."), VISIBLE)
+    assert missed.questions.score == 1 and "learned layer" in missed.questions.reason  # one the rules missed
+    assert finder.grade(read_message("Can you do a pineapple for 15%?"), VISIBLE).questions.score == 0  # an offer
 
 
 def test_a_layer_trained_on_other_features_is_refused_with_what_to_do() -> None:

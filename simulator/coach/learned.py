@@ -218,9 +218,9 @@ EXEMPLAR_FOR = {
 }
 # The collaboration layer learned "plays down their needs": threats, ultimatums, insults, dismissing and shouting
 # stay the rules' own to call (rule_coach.HOSTILE_REASON).
-# Questions: the layer learned from P4G, whose "inquiry or ask" also counts asking for a donation. So it may settle
-# closed questions and sentences the rules found no question in; open questions, questions about their life and
-# messages the rules read as an offer or a check on terms stay the rules' call ("Can you do 15%?" is not a question).
+# Questions: the layer learned from P4G, whose "inquiry or ask" also counts asking for a donation. So it may only
+# find a question the rules missed: any question the rules found, and messages they read as an offer or a check on
+# terms, stay the rules' call ("Can you do 15%?" is not a question; "Is anyone questioning it?" is one).
 RULES_DECIDE = frozenset({"a threat", "an ultimatum", "an insult", "dismisses their side", "shouting back"})
 
 
@@ -230,8 +230,9 @@ def rules_decide(target: str, criterion: Criterion, reading: Reading) -> bool:
         return criterion.reason in RULES_DECIDE
     if target == "questions":
         offers = any(q.function in ("proposal", "confirmation") for q in reading.asked)
-        return criterion.score == 2 or bool(reading.chat) or (offers and not reading.questions)
-    return False
+        return criterion.score >= 1 or bool(reading.chat) or offers
+    # A probe the rules matched to this persona's own hidden interests: they know the persona, the layer does not.
+    return isinstance(criterion, InterestsCriterion) and criterion.score == 2 and bool(criterion.targets)
 
 
 def load_weights(text: str) -> Weights:

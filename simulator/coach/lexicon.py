@@ -80,7 +80,6 @@ CHAT_QUESTION = any_of(
     r"\bwhere (?:are|r) (?:you|u) (?:from|based|located)\b|\bwhere did you (?:grow up|go to school|study)\b",
     r"\bwhere do you live\b|\bhow long have you lived\b",
     r"\bhow was (?:your|the) (?:weekend|trip|holiday|holidays|vacation|summer|flight|journey|drive)\b",
-    r"\bwhat do you (?:like|love|enjoy) (?:doing|most)\b|\bwhat was (?:it|that) like\b",
 )
 ANYTHING_ELSE = re.compile(r"^(?:and )?(?:anything|something|anyone|anybody) else\b", re.I)
 # "So, tell me, how are things going?": asked for, the greeting formula becomes a real question.

@@ -179,6 +179,13 @@ def suggest(reading: Reading, scores: dict[str, int], visible: Visible) -> Advic
             f"'Would that meet what you need on {topic}? And how should we check it is working?'",
             SITUATION["unchecked_option"],
         )
+    if reading.chat and scores["interests"] < 2:
+        return Advice(
+            "questions",
+            "A friendly question, and it builds rapport; follow it with one about the deal: "
+            f"'And on {topic}, what are you hoping to walk away with?'",
+            SITUATION["small_talk"],
+        )
     if scores["questions"] == 0:
         return Advice(
             "questions",
