@@ -362,3 +362,15 @@ def test_a_turn_by_number_is_answered_once_however_it_is_retried(practice: Pract
     finished = team.play_turn(caller, handle.session_id, 2, "What worries you most?")
     assert finished.replayed and finished.reply and finished.grade is not None
     assert [(t.turn, t.reply is not None) for t in store.get_session(handle.session_id).turns] == [(1, True), (2, True)]
+
+
+def test_the_same_counterpart_is_not_assigned_twice_while_the_first_is_open(team: Team) -> None:
+    tess, ann = who(team, "tess"), who(team, "ann")
+    (first,) = team.assign(tess, ["ann"], ["shared_lab"], due="2026-12-31", attempts=1)
+    with pytest.raises(TeamInputError, match=r"ann already has .* assigned \(not started, due 2026-12-31\)"):
+        team.assign(tess, ["ann", "cy"], ["shared_lab"])
+    assert [v.assignment.id for v in team.assignments(tess)] == [first.id]  # nothing written, not even cy's
+    # Once it is over (here: its one attempt used), the same counterpart can be assigned again.
+    play(team, ann, team.start_assignment(ann, first.id), good=False)
+    again = team.assign(tess, ["ann"], ["shared_lab"])
+    assert [v.assignment.persona_id for v in team.assignments(ann)] == ["shared_lab", "shared_lab"] and again

@@ -46,6 +46,7 @@ from simulator.team.views import (
     ReviewRow,
     TranscriptView,
     cohort_table,
+    open_twins,
     progress_by_persona,
     transcript_view,
 )
@@ -216,6 +217,16 @@ class Team(Accounts, Attempts, TurnsByNumber):
                     f"'{personas[0]}' has no published version {version}"
                     + (f": choose one of {', '.join(map(str, known))}" if known else " (it is not a Studio persona)")
                 )
+        wanted = {(mine[n.lower()].lower(), p) for n in names for p in personas}
+        twins = open_twins(self._views(self.store.assignments({t for t, _ in wanted})), wanted, version)
+        if twins:
+            first = twins[0]
+            due = f", due {first.assignment.due.isoformat()}" if first.assignment.due else ""
+            raise TeamInputError(
+                f"{first.assignment.trainee} already has {first.persona_name} assigned ({first.status.value}{due}): "
+                "nothing was assigned; let them finish that one, or pick another counterpart"
+                + (f" (and {len(twins) - 1} more already assigned)" if len(twins) > 1 else "")
+            )
         created = datetime.now(UTC).isoformat(timespec="milliseconds")
         made = [
             Assignment(

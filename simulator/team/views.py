@@ -221,3 +221,15 @@ def transcript_view(
         branch_turn=record.branch_turn,
         regrades=list(regrades or []),
     )
+
+
+def open_twins(views: list[AssignmentView], wanted: set[tuple[str, str]], version: int | None) -> list[AssignmentView]:
+    """Assignments still open (not started or in progress) of the same counterpart, version and trainee as one of
+    `wanted` ((trainee, persona id) pairs): assigning it again would show the same work twice."""
+    return [
+        v
+        for v in views
+        if (v.assignment.trainee.lower(), v.assignment.persona_id) in wanted
+        and v.assignment.persona_version == version
+        and v.status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+    ]
