@@ -15,6 +15,7 @@ from simulator.adapters import sql_migrate
 from simulator.adapters.sql_store import SqlStore
 from simulator.adapters.sql_team import SqlTeamStore
 from simulator.game.state import GameState
+from simulator.session.store import Regrade
 from simulator.team.model import Role
 from tests.postgres import PostgresServer
 
@@ -86,20 +87,28 @@ def test_a_file_from_a_newer_parley_is_refused(data_dir: Path) -> None:
 def test_db_copy_moves_a_whole_team_to_postgresql_verified(data_dir: Path, postgres_server: PostgresServer) -> None:
     path = data_dir / "parley.sqlite3"
     _legacy_file(path)
-    SqlStore(path).close()
+    upgraded = SqlStore(path)
+    upgraded.add_regrade(Regrade("s1", 1, "questions", 2, 1, "Closed, really.", "Tess", ""))
+    SqlTeamStore(upgraded).mark_reviewed("s1", "Tess", "2026-12-01T10:00:00.000+00:00")
+    upgraded.close()
     target = postgres_server.new_database(empty=True)
     out = subprocess.run(
         [sys.executable, "-m", "simulator", "db", "copy", "--to", target], capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0, out.stderr
     assert (
-        "users 2, sessions 1, turns 1, assignments 1, comments 1" in out.stdout and "1 transcripts match" in out.stdout
+        "users 2, sessions 1, turns 1, assignments 1, comments 1, regrades 1, reviews 1" in out.stdout
+        and "1 transcripts match" in out.stdout
     )
     copied = SqlStore(target)
     team = SqlTeamStore(copied)
     assert {a.name for a in team.accounts()} == {"Tess", "ann"} and team.account("ann")[0].trainer == "Tess"  # type: ignore[index]
     assert copied.get_session("s1") == SqlStore(path).get_session("s1")
     assert team.add_comment("s1", 1, "Tess", "New").id == 2  # the id sequence continues after the copied ones
+    assert [r.reason for r in copied.regrades("s1")] == ["Closed, really."] and team.reviewed("Tess") == {
+        "s1": "2026-12-01T10:00:00.000+00:00"
+    }
+    copied.add_regrade(Regrade("s1", 1, "questions", 1, 2, "Back again.", "Tess", ""))  # its sequence continues too
     team.add_account("zoe", Role.TRAINEE, "h", "Tess")
     copied.close()
     # A target that already holds a team is refused, and nothing is written into it.

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -374,3 +375,61 @@ def test_the_same_counterpart_is_not_assigned_twice_while_the_first_is_open(team
     play(team, ann, team.start_assignment(ann, first.id), good=False)
     again = team.assign(tess, ["ann"], ["shared_lab"])
     assert [v.assignment.persona_id for v in team.assignments(ann)] == ["shared_lab", "shared_lab"] and again
+
+
+# --- homes: what each person sees first ------------------------------------------------------------------------
+
+
+def test_a_trainer_home_lists_overdue_out_of_attempts_due_soon_and_new_sessions(team: Team) -> None:
+    tess, ann, cy = who(team, "tess"), who(team, "ann"), who(team, "cy")
+    assert team.trainer_home(tess).empty
+    (late,) = team.assign(tess, ["ann"], ["shared_lab"], due=TODAY)
+    (used,) = team.assign(tess, ["cy"], ["shared_lab"], target=95, attempts=1)
+    (soon,) = team.assign(tess, ["ann"], ["procurement_discount"], due=TODAY + timedelta(days=2))
+    team.assign(tess, ["cy"], ["salary_offer"], due=TODAY + timedelta(days=20))  # not soon: not listed
+    played = team.start_assignment(cy, used.id)
+    play(team, cy, played, good=False)
+    team.today = lambda: TODAY + timedelta(days=1)
+    home = team.trainer_home(tess)
+    assert [v.assignment.id for v in home.overdue] == [late.id]
+    assert [v.assignment.id for v in home.out_of_attempts] == [used.id]
+    assert [v.assignment.id for v in home.due_soon] == [soon.id]
+    assert [r.session_id for r in home.to_review] == [played.session_id]
+    # Another trainer's trainees (Ann is Tess's) are not theirs to chase; a trainee's home has no trainer list.
+    tom = team.trainer_home(who(team, "tom"))
+    assert tom.overdue == [] and tom.due_soon == [] and team.trainer_home(ann).empty
+    # Opening the session marks it seen (for this trainer only); a trainee opening their own marks nothing.
+    team.open_for_review(cy, played.session_id)
+    assert [r.session_id for r in team.trainer_home(tess).to_review] == [played.session_id]
+    team.open_for_review(tess, played.session_id)
+    assert team.trainer_home(tess).to_review == []
+    # Assigning the missed counterpart again takes the old one off the list.
+    team.assign(tess, ["ann"], ["shared_lab"])
+    assert team.trainer_home(tess).overdue == []
+
+
+def test_a_session_opened_while_still_open_is_new_again_once_it_ends(team: Team) -> None:
+    tess, ann = who(team, "tess"), who(team, "ann")
+    handle = team.start(ann, "shared_lab")
+    team.send(ann, handle, "What matters most to you here?")
+    team.open_for_review(tess, handle.session_id)  # still open: not in the list, and seen before it ended
+    assert team.trainer_home(tess).to_review == []
+    team.end(ann, handle)
+    assert [r.session_id for r in team.trainer_home(tess).to_review] == [handle.session_id]
+
+
+def test_a_trainee_home_shows_each_open_counterpart_once_and_their_own_recent_sessions(
+    team: Team, store: SqlStore
+) -> None:
+    tess, ann = who(team, "tess"), who(team, "ann")
+    (first,) = team.assign(tess, ["ann"], ["shared_lab"], due=TODAY + timedelta(days=3))
+    (other,) = team.assign(tess, ["ann"], ["procurement_discount"], due=TODAY + timedelta(days=9))
+    # A twin written before assigning twice was refused (straight into the store, as an old database holds it).
+    twin = team.store.assignments({"ann"})[0]
+    team.store.add_assignments([replace(twin, id="twin000001", due=TODAY + timedelta(days=5))])
+    home = team.trainee_home(ann)
+    assert [v.assignment.id for v in home.cards] == [first.id, other.id]  # soonest due first, the twin merged
+    assert home.merged == {first.id: 2}
+    mine = team.start(ann, "salary_offer")
+    team.start(who(team, "bob"), "salary_offer")  # someone else's: never in Ann's list
+    assert [r.session_id for r in team.trainee_home(ann).recent] == [mine.session_id]

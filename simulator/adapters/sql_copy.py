@@ -76,10 +76,11 @@ def copy_database(source: SqlStore, target: SqlStore) -> CopyReport:
                     else:
                         out.execute(table.insert(), batch)
         if out.dialect.name == "postgresql":
-            # Comment ids were copied as they were: the sequence must continue after the highest one.
-            out.exec_driver_sql(
-                "SELECT setval(pg_get_serial_sequence('comments', 'id'), coalesce(max(id), 0) + 1, false) FROM comments"
-            )
+            # Comment and re-grade ids were copied as they were: each sequence must continue after the highest one.
+            for name in ("comments", "regrades"):
+                out.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), coalesce(max(id), 0) + 1, false) FROM {name}"
+                )
         copied, digests = counts(out), transcript_digests(out)
         if copied != held or digests != expected:
             wrong = sorted(k for k in expected if digests.get(k) != expected[k])

@@ -134,6 +134,16 @@ persona_versions = Table(
     CheckConstraint("status IN ('draft', 'published')"),
 )
 
+# When each trainer last opened a session in review, so their home lists the sessions that are new to them.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("session_id", Text, ForeignKey("sessions.id"), primary_key=True),
+    Column("reviewer", Text, primary_key=True),
+    Column("at", Text, nullable=False),
+    Index("reviews_reviewer", "reviewer"),
+)
+
 # Failed sign-ins, shared by every app instance: the throttle counts them here, not in one process's memory.
 sign_in_failures = Table(
     "sign_in_failures",
@@ -158,4 +168,4 @@ sign_in_tokens = Table(
 )
 
 # Every table `db copy` moves, parents before children (the throttle's and sign-ins' rows are transient and stay behind).
-TABLES = (users, sessions, turns, assignments, comments, team_personas, persona_versions)
+TABLES = (users, sessions, turns, assignments, comments, regrades, reviews, team_personas, persona_versions)

@@ -14,6 +14,7 @@ from simulator.adapters.sql_engine import _now
 from simulator.adapters.sql_schema import assignments as assignments_table
 from simulator.adapters.sql_schema import comments as comments_table
 from simulator.adapters.sql_schema import regrades as regrades_table
+from simulator.adapters.sql_schema import reviews as reviews_table
 from simulator.adapters.sql_schema import sessions, turns, users
 from simulator.adapters.sql_store import SqlStore
 from simulator.errors import StorageError, TeamInputError
@@ -191,6 +192,23 @@ class SqlTeamStore:
             Comment(r["id"], r["session_id"], r["turn"], r["author"], r["text"], r["created_at"])
             for r in self._read(query, session_id)
         ]
+
+    def mark_reviewed(self, session_id: str, reviewer: str, at: str) -> None:
+        table = reviews_table
+        mine = (table.c.session_id == session_id) & (table.c.reviewer == reviewer)
+        try:
+            with self.store._write() as db:
+                db.execute(table.delete().where(mine))
+                db.execute(table.insert().values(session_id=session_id, reviewer=reviewer, at=at))
+        except StorageError as exc:
+            if "UNIQUE" not in str(getattr(exc, "detail", "")):
+                raise
+            # Another instance wrote the same mark at the same moment: it is there either way.
+
+    def reviewed(self, reviewer: str) -> dict[str, str]:
+        table = reviews_table
+        query = select(table.c.session_id, table.c.at).where(table.c.reviewer == reviewer)
+        return {r["session_id"]: r["at"] for r in self._read(query, reviewer)}
 
     def import_session(self, record: SessionRecord, comments: list[Comment], regrades: Sequence[Regrade] = ()) -> None:
         """One transaction: the session, every turn, comment and re-grade, or nothing."""

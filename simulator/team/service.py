@@ -27,6 +27,7 @@ from simulator.session.practice import Handle, Practice, TurnResult
 from simulator.session.store import GradedMessage, Regrade, SessionRecord, SessionSummary
 from simulator.team.accounts import Accounts
 from simulator.team.attempts import Attempts
+from simulator.team.home import Homes
 from simulator.team.model import (
     Assignment,
     Attempt,
@@ -60,7 +61,7 @@ def _averages(record: SessionRecord) -> dict[str, float | None]:
     return {c: round(mean(getattr(g, c).score for g in grades), 2) if grades else None for c in CRITERIA}
 
 
-class Team(Accounts, Attempts, TurnsByNumber):
+class Team(Accounts, Attempts, Homes, TurnsByNumber):
     """Sessions, assignments, review and comments, each call checked against its caller (see `Accounts`)."""
 
     def __init__(
@@ -319,6 +320,7 @@ class Team(Accounts, Attempts, TurnsByNumber):
                 percent=percent,
                 passed=verdict,
                 assignment_id=assignment.id if assignment else None,
+                ended_at=record.ended_at,
             )
             if only == "passed" and row.passed is not True:
                 continue

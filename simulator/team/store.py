@@ -1,4 +1,4 @@
-"""The storage interface for accounts, assignments and comments; `adapters/sql_team.py` implements it."""
+"""The storage interface for accounts, assignments, comments and review marks; `adapters/sql_team.py` implements it."""
 
 from __future__ import annotations
 
@@ -44,6 +44,13 @@ class TeamStore(Protocol):
     def add_comment(self, session_id: str, turn: int, author: str, text: str) -> Comment: ...
 
     def comments(self, session_id: str) -> list[Comment]: ...
+
+    def mark_reviewed(self, session_id: str, reviewer: str, at: str) -> None:
+        """Remember that `reviewer` opened the session at `at` (ISO time); a later opening replaces it."""
+
+    def reviewed(self, reviewer: str) -> dict[str, str]:
+        """Session id to when `reviewer` last opened it."""
+        ...
 
     def import_session(
         self, record: SessionRecord, comments: list[Comment], regrades: Sequence[Regrade] = ()

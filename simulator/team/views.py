@@ -44,6 +44,7 @@ class ReviewRow:
     percent: int | None
     passed: bool | None  # None when the session is not part of an assignment or is still open
     assignment_id: str | None
+    ended_at: str | None = None
 
 
 @dataclass
