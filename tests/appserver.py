@@ -80,11 +80,17 @@ def fn_index(opener: urllib.request.OpenerDirector, url: str, api_name: str) -> 
 
 
 def queue_call(
-    opener: urllib.request.OpenerDirector, url: str, fn: int, data: list[Any], session_hash: str
+    opener: urllib.request.OpenerDirector,
+    url: str,
+    fn: int,
+    data: list[Any],
+    session_hash: str,
+    event_data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One event through Gradio's queue, as the browser sends it: join, then read the stream to completion.
-    `data` is sent as JSON text with ASCII escapes, so it can carry what a browser never would (a lone surrogate)."""
-    body = json.dumps({"data": data, "fn_index": fn, "session_hash": session_hash, "event_data": None}).encode()
+    `data` is sent as JSON text with ASCII escapes, so it can carry what a browser never would (a lone surrogate);
+    `event_data` is what a panel's click carries (the data attributes of the button clicked)."""
+    body = json.dumps({"data": data, "fn_index": fn, "session_hash": session_hash, "event_data": event_data}).encode()
     join = urllib.request.Request(
         url + "gradio_api/queue/join", data=body, headers={"Content-Type": "application/json"}
     )

@@ -128,8 +128,8 @@ def test_agreement_in_the_browser_and_separate_users(app_url: tuple[str, Path], 
     expect(alice.locator("#notice")).to_contain_text("agreement")
     expect(alice.locator("#debrief")).to_contain_text("You reached an agreement")
     # The practice debrief has the review's plots: each criterion per message, and trust.
-    expect(alice.locator("#debrief-plots svg#score-chart")).to_have_count(1)
-    expect(alice.locator("#debrief-plots svg#trust-chart")).to_have_count(1)
+    expect(alice.locator("#debrief-plots svg.score-chart")).to_have_count(1)
+    expect(alice.locator("#debrief-plots svg.trust-chart")).to_have_count(1)
     expect(alice.locator("#ledger li")).to_have_count(3)
     # Bob's conversation is his own.
     expect(bob.locator("[data-testid='user']")).to_have_count(0)
@@ -197,7 +197,7 @@ def test_rewind_retry_and_compare_in_the_browser(app_url: tuple[str, Path], brow
     page.locator("#open-transcript").click()
     expect(page.locator("#transcript #attempts-tree li")).to_have_count(3)
     expect(page.locator("#transcript .branch")).to_contain_text("an attempt from message 2")
-    page.get_by_role("tab", name="Practice").click()
+    page.get_by_role("tab", name="Conversation").click()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "attempts-compare-1280.png"), full_page=True)
     with sqlite3.connect(db) as conn:

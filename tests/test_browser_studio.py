@@ -15,7 +15,7 @@ from simulator.persona.cards import to_yaml
 from simulator.persona.files import PersonaCatalog
 from tests.appserver import add_user, running_app
 from tests.test_browser import browser, send  # noqa: F401  (the shared Chromium fixture)
-from tests.test_browser_team import PASSWORD, pick, sign_in
+from tests.test_browser_team import PASSWORD, pick, sign_in, start_card
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +113,7 @@ def test_trainer_builds_checks_publishes_and_versions_a_persona(
     trainee = sign_in(browser, url, "ann")
     expect(trainee.get_by_role("tab", name="Studio")).to_have_count(0)  # trainees never see the Studio
     expect(trainee.locator("#my-assignments")).to_contain_text("New counterpart")
-    pick(trainee, "assignment-picker", "New counterpart")
-    trainee.locator("#start-assignment").click()
+    start_card(trainee, "New counterpart")
     expect(trainee.locator("#notice")).to_contain_text("for your assignment")  # started: the draft box is clear
     send(trainee, "I hear you. What would a good outcome look like for you?", 2)
 

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -34,8 +35,8 @@ def team_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
         yield url, data
 
 
-def sign_in(browser: Browser, url: str, name: str, password: str = PASSWORD) -> Page:  # noqa: F811
-    page = browser.new_context(accept_downloads=True).new_page()
+def sign_in(browser: Browser, url: str, name: str, password: str = PASSWORD, **context: Any) -> Page:  # noqa: F811
+    page = browser.new_context(accept_downloads=True, **context).new_page()
     page.goto(url)
     page.locator("input[data-testid='textbox']").fill(name)
     page.locator("input[type='password']").fill(password)
@@ -48,6 +49,12 @@ def pick(page: Page, elem_id: str, option: str) -> None:
     box.click()
     box.fill(option)
     page.get_by_role("option", name=option, exact=False).first.click()
+
+
+def start_card(page: Page, text: str) -> None:
+    """The Start button on the trainee's assignment card that says `text`."""
+    card = page.locator("#my-assignments .card", has_text=text).first
+    card.locator("button[data-action='start']").click()
 
 
 def test_trainer_assigns_trainee_completes_trainer_reviews(
@@ -89,14 +96,14 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     expect(trainee.locator("#my-assignments")).to_contain_text("Dana Whitlock")
     expect(trainee.locator("#my-assignments")).to_contain_text("Find out why before you offer anything.")
     expect(trainee.locator("#my-assignments [data-status='not started']")).to_have_count(1)
-    pick(trainee, "assignment-picker", "Dana Whitlock")
-    trainee.locator("#start-assignment").click()
+    start_card(trainee, "Dana Whitlock")
     expect(trainee.locator("#notice")).to_contain_text("for your assignment")
     for n, text in enumerate(AGREEMENT, start=2):
         send(trainee, text, n)
     expect(trainee.locator("#debrief")).to_contain_text("You reached an agreement")
     expect(trainee.locator("#my-assignments [data-status='passed']")).to_have_count(1)
-    trainee.get_by_text("Past sessions").click()
+    trainee.get_by_role("tab", name="My practice").click()
+    trainee.get_by_text("All my sessions and progress").click()
     expect(trainee.locator("#my-progress tr[data-persona='procurement_discount']")).to_contain_text("agreement")
 
     trainer.get_by_role("tab", name="Review").click()
@@ -127,7 +134,7 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     expect(transcript.locator(".turn[data-turn='2'] .regrade")).to_contain_text("Warm, but it conceded too early.")
     # The trainer tries message 2 of Ann's session their own way: a branch of their own, opened in Practice.
     trainer.locator("#rewind-review").click()
-    expect(trainer.locator("#review-notice")).to_contain_text("Opened in the Practice tab")
+    expect(trainer.locator("#review-notice")).to_contain_text("Opened in the Conversation tab")
     expect(trainer.locator("#notice")).to_contain_text("Your own attempt from before message 2 of ann's session")
     expect(trainer.locator("#chat [data-testid='user']")).to_have_count(1)
     expect(trainer.locator("#draft textarea")).to_have_value(AGREEMENT[1])
@@ -190,8 +197,7 @@ def test_an_assessment_shows_no_grades_until_the_end_and_cannot_be_rewound(
     expect(trainer.locator("#assigned-table tr[data-assessment='true']")).to_have_count(1)
 
     trainee = sign_in(browser, url, "ann")
-    pick(trainee, "assignment-picker", "assessment")
-    trainee.locator("#start-assignment").click()
+    start_card(trainee, "assessment")
     expect(trainee.locator("#notice")).to_contain_text("for your assignment")
     send(trainee, "I hear you. What would a good outcome look like for you?", 2)
     send(trainee, "That makes sense. What matters most to you about the timing?", 3)

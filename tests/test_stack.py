@@ -236,7 +236,7 @@ def test_a_turn_survives_its_instance_being_killed_mid_turn(stack: Stack) -> Non
                     "SELECT id FROM sessions WHERE persona_id = 'failed_delivery' AND \"user\" = 'ann' "
                     "ORDER BY started_at DESC LIMIT 1"
                 ).fetchone()
-            page.get_by_text("Past sessions").click()
+            page.get_by_text("All my sessions and progress").click()
             past = page.locator("#past-sessions input")
             past.fill(mine)
             past.press("Enter")

@@ -11,6 +11,7 @@ from simulator.adapters.sql_store import SqlStore
 from simulator.adapters.sql_team import SqlTeamStore
 from simulator.session.practice import Practice
 from simulator.team.service import Team
+from simulator.ui.home import HomeHandlers
 from simulator.ui.team_handlers import TeamHandlers
 
 PASSWORD = "correct horse"
@@ -33,7 +34,11 @@ def test_landing_shows_each_caller_their_own_panels(team: Team) -> None:
     team.assign(team.caller("tess"), ["ann"], ["shared_lab"], note="Ask first")
     trainee = ui.landing("ann")
     assert trainee.trainee and not trainee.trainer and trainee.trainee_choices == []
-    assert "Ask first" in trainee.assignments and len(trainee.assignment_choices) == 1
+    # The trainee's cards come from the home: the note, and the Start button carrying the assignment's id.
+    cards, _recent = HomeHandlers(team).trainee("ann")
+    (job,) = team.assignments(team.caller("ann"))
+    assert "Ask first" in cards and f"data-action='start' data-assignment='{job.assignment.id}'" in cards
+    assert HomeHandlers(team).trainee("tess")[0] == ""  # a trainer has no cards of their own
 
 
 def test_assign_form_refuses_bad_input_and_writes_nothing(team: Team) -> None:

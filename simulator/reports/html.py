@@ -7,27 +7,11 @@ from typing import Any
 
 from simulator.coach.grade import CRITERIA
 from simulator.reports.plots import line_chart
+from simulator.reports.tables import table
+from simulator.reports.visual import LABELS, visual_debrief
 from simulator.session.store import SessionSummary
 from simulator.team.model import Comment
 from simulator.team.views import TranscriptView
-
-LABELS = {"questions": "Questions", "interests": "Interests", "collaboration": "Collaboration"}
-
-
-def score_chart(view: TranscriptView) -> str:
-    series: dict[str, list[float | None]] = {
-        LABELS[c]: [float(t["grade"][c]["score"]) if t["grade"] else None for t in view.turns] for c in CRITERIA
-    }
-    labels = [str(t["turn"]) for t in view.turns]
-    return line_chart("Score per message", series, y_max=2, x_labels=labels, chart_id="score-chart", y_label="0-2")
-
-
-def trust_chart(view: TranscriptView) -> str:
-    values: list[float | None] = [float(t["state"]["trust"]) if t["state"] else None for t in view.turns]
-    labels = [str(t["turn"]) for t in view.turns]
-    return line_chart(
-        "Trust over the conversation", {"Trust": values}, y_max=100, x_labels=labels, chart_id="trust-chart"
-    )
 
 
 def progress_chart(trainee: str, points: list[tuple[str, int]]) -> str:
@@ -70,29 +54,35 @@ def progress_table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "<p class='empty'>No finished sessions yet.</p>"
 
-    def cell(point: dict[str, Any]) -> str:
-        outcome = escape((point["outcome"] or "open").replace("_", " "))
-        return f"<td>{point['percent']}% · {outcome}</td>"
+    def point(p: dict[str, Any]) -> str:
+        return f"{p['percent']}% · {(p['outcome'] or 'open').replace('_', ' ')}"
 
-    body = "".join(
-        f"<tr data-persona='{escape(r['persona_id'])}' data-trainee='{escape(r['trainee'])}'>"
-        f"<td>{escape(r['persona'])}</td><td>{r['attempts']}</td>"
-        + cell(r["first"])
-        + cell(r["best"])
-        + cell(r["latest"])
-        + "<td>"
-        + line_chart(
-            f"{r['persona']} across attempts",
-            {"Overall %": [float(p) for _, p in r["points"]]},
-            y_max=100,
-            x_labels=[str(n) for n in range(1, len(r["points"]) + 1)],
-            chart_id=f"attempts-{r['persona_id']}",
+    body = [
+        (
+            f"data-persona='{escape(r['persona_id'])}' data-trainee='{escape(r['trainee'])}'",
+            [
+                r["persona"],
+                r["attempts"],
+                point(r["first"]),
+                point(r["best"]),
+                point(r["latest"]),
+                line_chart(
+                    f"{r['persona']} across attempts",
+                    {"Overall %": [float(p) for _, p in r["points"]]},
+                    y_max=100,
+                    x_labels=[str(n) for n in range(1, len(r["points"]) + 1)],
+                    chart_id=f"attempts-{r['persona_id']}",
+                ),
+            ],
         )
-        + "</td></tr>"
         for r in rows
+    ]
+    return table(
+        ["Counterpart", "Attempts", "First", "Best", "Latest", "Across attempts"],
+        body,
+        table_id="progress-table",
+        raw=[5],
     )
-    head = "<tr><th>Counterpart</th><th>Attempts</th><th>First</th><th>Best</th><th>Latest</th><th>Across attempts</th></tr>"
-    return f"<table id='progress-table'>{head}{body}</table>"
 
 
 STYLE = """
@@ -100,7 +90,11 @@ body { font-family: system-ui, sans-serif; max-width: 960px; margin: 2em auto; c
 table { border-collapse: collapse; margin: 1em 0; } td, th { border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; }
 .turn { border-left: 4px solid #1565c0; padding: .3em .8em; margin: .8em 0; }
 .reply { color: #444; margin-left: 1.5em; } .comment { background: #fff8e1; padding: .3em .5em; margin: .3em 0; }
-.score-0 { color: #c62828; } .score-1 { color: #f9a825; } .score-2 { color: #2e7d32; }
+.score-0 { color: #c62828; } .score-1 { color: #8a5a00; } .score-2 { color: #2e7d32; }
+.plots { display: flex; flex-wrap: wrap; gap: 1em; } .ladder-and-deal { display: flex; flex-wrap: wrap; gap: 2em; }
+.ladder { list-style: none; padding: 0; } .rung { border-left: 4px solid #bbb; padding: .2em .6em; margin: .3em 0; }
+.rung[data-reached='true'] { border-color: #16a34a; } .rung .meaning { color: #555; font-size: .9em; }
+.checklist { list-style: none; padding: 0; } .missed { color: #555; }
 """
 
 
@@ -111,8 +105,8 @@ def page(title: str, body: str) -> str:
     )
 
 
-def transcript_body(view: TranscriptView) -> str:
-    """The transcript as HTML: meta, plots, every message with its grade and comments, interests, debrief."""
+def transcript_body(view: TranscriptView, prefix: str = "") -> str:
+    """The transcript as HTML: meta, the visual debrief, every message with its grade and comments, the tips."""
     notes: dict[int, list[Comment]] = {}
     for c in view.comments:
         notes.setdefault(c.turn, []).append(c)
@@ -132,7 +126,6 @@ def transcript_body(view: TranscriptView) -> str:
         )
         + "</p>"
     )
-    plots = f"<div class='plots'>{score_chart(view)}{trust_chart(view)}</div>"
     items = [
         f"<div class='turn opening'><p class='reply'><b>{escape(view.persona_name)}:</b> {escape(view.opening)}</p></div>"
     ]
@@ -176,12 +169,6 @@ def transcript_body(view: TranscriptView) -> str:
             f"<div class='turn' data-turn='{t['turn']}'><p><b>{t['turn']}. {escape(view.trainee)}:</b> "
             f"{escape(t['user'])}</p>{graded}{regrades}{meter}{comments}{reply}</div>"
         )
-    interests = "".join(
-        f"<li><b>{escape(i['level'])}</b> {escape(i['summary'])} · "
-        + (f"uncovered at message {i['uncovered_turn']}" if i["uncovered_turn"] else "never uncovered")
-        + "</li>"
-        for i in view.interests
-    )
     debrief = ""
     if view.debrief is not None:
         d = view.debrief
@@ -190,9 +177,7 @@ def transcript_body(view: TranscriptView) -> str:
             + "".join(f"<li>{escape(tip)}</li>" for tip in d.try_next)
             + "</ul>"
         )
-    return (
-        head + plots + "".join(items) + f"<h3>Interests</h3><ul>{interests or '<li>none uncovered</li>'}</ul>" + debrief
-    )
+    return head + visual_debrief(view, prefix) + "".join(items) + debrief
 
 
 def transcript_html(view: TranscriptView) -> str:
@@ -219,12 +204,8 @@ COHORT_COLUMNS = [
 
 
 def cohort_table_html(rows: list[dict[str, Any]]) -> str:
-    head = "".join(f"<th>{escape(label)}</th>" for _, label in COHORT_COLUMNS)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape('' if r[k] is None else str(r[k]))}</td>" for k, _ in COHORT_COLUMNS) + "</tr>"
-        for r in rows
-    )
-    return f"<table id='cohort-table'><tr>{head}</tr>{body}</table>"
+    body = [("", ["" if r[k] is None else r[k] for k, _ in COHORT_COLUMNS]) for r in rows]
+    return table([label for _, label in COHORT_COLUMNS], body, table_id="cohort-table")
 
 
 def cohort_html(rows: list[dict[str, Any]], views: list[TranscriptView]) -> str:
@@ -233,5 +214,5 @@ def cohort_html(rows: list[dict[str, Any]], views: list[TranscriptView]) -> str:
         if v.percent is not None:
             by_trainee.setdefault(v.trainee, []).append((v.started_at, v.percent))
     charts = "".join(progress_chart(t, pts) for t, pts in sorted(by_trainee.items()))
-    sessions = "".join(f"<hr>{transcript_body(v)}" for v in views)
+    sessions = "".join(f"<hr>{transcript_body(v, prefix=f's{v.session_id}-')}" for v in views)
     return page("Parley cohort report", f"<h1>Cohort</h1>{cohort_table_html(rows)}{charts}{sessions}")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
-COLOURS = ["#1565c0", "#2e7d32", "#c62828", "#6a1b9a", "#ef6c00", "#00838f"]
+# Each at least 3:1 against white and against Gradio's dark background, so the lines read in light and dark mode;
+# text is drawn in the page's own colour (currentColor) for the same reason.
+COLOURS = ["#3b82f6", "#16a34a", "#db2777", "#a855f7", "#ea580c", "#0891b2"]
 DASHES = ["", "6 3", "2 3"]  # lines that coincide (equal scores) stay distinguishable
 WIDTH, HEIGHT = 520, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 28, 36
@@ -18,6 +20,7 @@ def line_chart(
     x_labels: list[str],
     chart_id: str,
     y_label: str = "",
+    kind: str = "",
 ) -> str:
     """One line per series over shared x positions; a None leaves a gap. Points carry their values as data."""
     count = max((len(v) for v in series.values()), default=0)
@@ -30,14 +33,15 @@ def line_chart(
         return TOP + inner_h * (1 - (v / y_max if y_max else 0))
 
     parts = [
-        f"<svg id='{escape(chart_id)}' class='chart' xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {HEIGHT}' "
-        f"width='{WIDTH}' height='{HEIGHT}' role='img' aria-label='{escape(title)}'>",
+        f"<svg id='{escape(chart_id)}' class='chart {escape(kind)}' xmlns='http://www.w3.org/2000/svg' "
+        f"viewBox='0 0 {WIDTH} {HEIGHT}' width='{WIDTH}' height='{HEIGHT}' style='max-width:100%;height:auto' "
+        f"fill='currentColor' role='img' aria-label='{escape(title)}'>",
         f"<text x='{LEFT}' y='16' font-size='13' font-weight='bold'>{escape(title)}</text>",
     ]
     for tick in (0.0, y_max / 2, y_max):
         ty = y(tick)
         parts.append(
-            f"<line x1='{LEFT}' x2='{WIDTH - RIGHT}' y1='{ty:.1f}' y2='{ty:.1f}' stroke='#ddd'/>"
+            f"<line x1='{LEFT}' x2='{WIDTH - RIGHT}' y1='{ty:.1f}' y2='{ty:.1f}' stroke='currentColor' stroke-opacity='.2'/>"
             f"<text x='{LEFT - 6}' y='{ty + 4:.1f}' font-size='10' text-anchor='end'>{tick:g}</text>"
         )
     if y_label:
@@ -69,7 +73,8 @@ def line_chart(
                     f"stroke-dasharray='{dash}' points='{points}'/>"
                 )
         parts.append(
-            f"<text x='{LEFT + 110 * n}' y='{HEIGHT - 4}' font-size='11' fill='{colour}'>■ {escape(name)}</text>"
+            f"<rect x='{LEFT + 110 * n}' y='{HEIGHT - 13}' width='10' height='10' fill='{colour}'/>"
+            f"<text x='{LEFT + 110 * n + 14}' y='{HEIGHT - 4}' font-size='11'>{escape(name)}</text>"
         )
     if count == 0:
         parts.append(f"<text x='{WIDTH / 2}' y='{HEIGHT / 2}' text-anchor='middle' font-size='12'>no data yet</text>")

@@ -1,10 +1,9 @@
-"""The Gradio app: persona picker, chat, coach panel, trust meter, ledger and debrief."""
+"""The Gradio app: the homes, the conversation, review, cohort, assign and the Studio, built from one composition root."""
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -13,16 +12,29 @@ import gradio as gr
 
 from simulator.config import Settings
 from simulator.errors import SimulatorError
-from simulator.ui.attempts import AttemptHandlers, build_attempts, wire_attempts, wire_review_rewind
+from simulator.ui.attempts import AttemptHandlers, wire_attempts, wire_review_rewind
 from simulator.ui.downloads import Downloads
-from simulator.ui.handlers import Handlers, Screen
+from simulator.ui.handlers import Handlers
+from simulator.ui.home import HomeHandlers, build_home, clicked, home_refresh
 from simulator.ui.launch import Built, launch_options
-from simulator.ui.regrade import build_regrade, wire_regrade
+from simulator.ui.practice_tab import FOCUS_JS, build_practice_tab, opened, opened_outputs, screen_outputs, send_events
+from simulator.ui.regrade import wire_regrade
+from simulator.ui.review_tab import (
+    TAB as REVIEW_TAB,
+)
+from simulator.ui.review_tab import (
+    build_review_tab,
+    build_team_tabs,
+    opened_review,
+    review_outputs,
+    wire_review,
+    wire_team_tabs,
+)
 from simulator.ui.studio_handlers import StudioHandlers
 from simulator.ui.studio_tab import build_studio_tab
-from simulator.ui.style import CSS
+from simulator.ui.style import CSS, JS
 from simulator.ui.team_handlers import TeamHandlers
-from simulator.ui.widgets import any_persona, choice_radio, export_format, id_picker, user_of
+from simulator.ui.widgets import user_of
 from simulator.wiring import build_services
 
 log = logging.getLogger(__name__)
@@ -37,149 +49,66 @@ def build(settings: Settings) -> Built:
     handlers = Handlers(team)
     review = TeamHandlers(team, downloads)
     studio = StudioHandlers(services.studio, team, downloads)
-    choices = handlers.choices()
+    home = HomeHandlers(team)
     with gr.Blocks(title="Parley") as app:
         handle = gr.State(None)
-        gr.Markdown("# Parley\nPractise a hard negotiation. Ask before you tell; the coach grades every message.")
-        who = gr.HTML("", elem_id="who")
+        with gr.Row(elem_id="masthead", equal_height=True):
+            gr.Markdown("# Parley", elem_id="title")
+            who = gr.HTML("", elem_id="who")
+        gr.Markdown(
+            "Practise a hard negotiation. Ask before you tell; the coach grades every message.", elem_id="tagline"
+        )
         if catalog.skipped:
             # File names only: the page never shows where the server keeps its files.
             skipped = "\n".join(
                 f"- `{escape(Path(e.path).name)}`: {escape('; '.join(e.problems))}" for e in catalog.skipped
             )
             gr.Markdown(f"**Some persona files were skipped:**\n{skipped}", elem_id="skipped-personas")
-        with gr.Tabs() as tabs:
-            with gr.Tab("Practice", id="practice-tab", elem_id="practice-tab"):
-                gr.Markdown(handlers.in_use(), elem_id="in-use")
-                voice = choice_radio("Counterpart voice", list(practice.voices), practice.voice.name, "voice-choice")
-                coach_choice = choice_radio("Coach", list(practice.coaches), practice.coach.name, "coach-choice")
-                if degraded:
-                    gr.Markdown(
-                        "**Transcript search and tip matching are off: the embedding store could not be opened "
-                        "(the server log says why). Grading and saving work as usual.**",
-                        elem_id="search-problem",
-                    )
-                with gr.Group(visible=False) as assigned_box:
-                    gr.Markdown("### My assignments")
-                    assigned = gr.HTML("", elem_id="my-assignments")
-                    with gr.Row():
-                        assignment = id_picker("Assignment", "assignment-picker", scale=4)
-                        start_assigned = gr.Button("Start assignment", elem_id="start-assignment", scale=1)
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        with gr.Row():
-                            persona = gr.Dropdown(
-                                choices=choices,
-                                value=choices[0][1] if choices else None,
-                                label="Counterpart",
-                                elem_id="persona-picker",
-                                scale=4,
-                            )
-                            start = gr.Button("Start negotiation", variant="primary", elem_id="start", scale=1)
-                        brief = gr.Markdown(handlers.describe(choices[0][1] if choices else None), elem_id="brief")
-                        # Plain text, not markdown: a message's remote image would be fetched by the browser.
-                        chat = gr.Chatbot(label="Negotiation", elem_id="chat", height=420, render_markdown=False)
-                        draft = gr.Textbox(
-                            label="Your message", placeholder="Ask, acknowledge, explore…", elem_id="draft", lines=2
-                        )
-                        with gr.Row():
-                            send = gr.Button("Send", variant="primary", elem_id="send")
-                            end = gr.Button("End and debrief", elem_id="end")
-                        notice = gr.Markdown("", elem_id="notice")
-                        attempt_widgets = build_attempts()
-                    with gr.Column(scale=2):
-                        gr.Markdown("## Coach")
-                        coach = gr.HTML(
-                            "<p>Send a message: the coach grades each one as you send it.</p>", elem_id="coach"
-                        )
-                        meter = gr.HTML("", elem_id="meters")
-                        ledger = gr.HTML("", elem_id="ledger-panel")
-                debrief = gr.Markdown("", elem_id="debrief")
-                debrief_plots = gr.HTML("", elem_id="debrief-plots")
-                with gr.Accordion("Past sessions", open=False):
-                    past = id_picker("Stored sessions", "past-sessions")
-                    with gr.Row():
-                        refresh = gr.Button("Refresh list", elem_id="refresh-sessions")
-                        reopen = gr.Button("Reopen", elem_id="reopen")
-                    my_progress = gr.HTML("", elem_id="my-progress")
-            with gr.Tab("Review", id="review-tab", elem_id="review-tab"):
-                with gr.Row():
-                    trainee_filter = id_picker("Trainee", "filter-trainee")
-                    persona_filter = any_persona(review, "filter-persona")
-                    only = gr.Radio(
-                        choices=[("all", ""), ("passed", "passed"), ("not passed", "not passed"), ("open", "open")],
-                        value="",
-                        label="Show",
-                        elem_id="filter-only",
-                    )
-                    apply_filter = gr.Button("Show sessions", elem_id="apply-filter")
-                sessions = gr.HTML("", elem_id="sessions-panel")
-                with gr.Row():
-                    picked = id_picker("Session", "review-session", scale=4)
-                    open_btn = gr.Button("Open transcript", elem_id="open-transcript", scale=1)
-                review_notice = gr.Markdown("", elem_id="review-notice")
-                transcript = gr.HTML("", elem_id="transcript-panel")
-                with gr.Group(visible=False) as comment_box:
-                    with gr.Row():
-                        turn = id_picker("Message", "comment-turn", scale=1)
-                        comment_text = gr.Textbox(label="Comment for the trainee", elem_id="comment-text", scale=4)
-                        add_comment = gr.Button("Add comment", elem_id="add-comment", scale=1)
-                    regrade_widgets = build_regrade()
-                    try_it = gr.Button("Try this moment yourself (in Practice)", elem_id="rewind-review")
-                    with gr.Row():
-                        fmt = export_format("html", "export-format")
-                        export_btn = gr.Button("Export transcript", elem_id="export-transcript")
-                    export_file = gr.HTML("", elem_id="export-file")
-            with gr.Tab("Cohort", id="cohort-tab", elem_id="cohort-tab", visible=False) as cohort_tab:
-                with gr.Row():
-                    cohort_persona = any_persona(review, "cohort-persona")
-                    show_cohort = gr.Button("Compare trainees", elem_id="show-cohort")
-                cohort_table = gr.HTML("", elem_id="cohort-panel")
-                with gr.Row():
-                    cohort_fmt = export_format("csv", "cohort-format")
-                    cohort_export = gr.Button("Export cohort", elem_id="export-cohort")
-                cohort_notice = gr.Markdown("", elem_id="cohort-notice")
-                cohort_file = gr.HTML("", elem_id="cohort-file")
-            with gr.Tab("Assign", id="assign-tab", elem_id="assign-tab", visible=False) as assign_tab:
-                with gr.Row():
-                    assign_trainees = id_picker("Trainees", "assign-trainees", multiselect=True)
-                    assign_personas = gr.Dropdown(
-                        choices=review.persona_choices(),
-                        multiselect=True,
-                        label="Counterparts",
-                        elem_id="assign-personas",
-                    )
-                with gr.Row():
-                    due = gr.Textbox(label="Due date (YYYY-MM-DD, optional)", elem_id="assign-due")
-                    target = gr.Number(
-                        value=70, minimum=0, maximum=100, precision=0, label="Target score %", elem_id="assign-target"
-                    )
-                    attempts = gr.Number(
-                        value=0, precision=0, label="Attempt limit (0: no limit)", elem_id="assign-attempts"
-                    )
-                    pin = gr.Number(value=0, precision=0, label="Pin version (0: latest)", elem_id="assign-version")
-                    assessment = gr.Checkbox(
-                        label="Assessment: no rewind, grades only at the end", elem_id="assign-assessment"
-                    )
-                assign_note = gr.Textbox(label="Note for the trainee", elem_id="assign-note")
-                assign_btn = gr.Button("Assign", variant="primary", elem_id="assign")
-                assign_notice = gr.Markdown("", elem_id="assign-notice")
-                assigned_table = gr.HTML("", elem_id="assigned-table")
+        if degraded:
+            gr.Markdown(
+                "**Transcript search and tip matching are off: the embedding store could not be opened "
+                "(the server log says why). Grading and saving work as usual.**",
+                elem_id="search-problem",
+            )
+        with gr.Tabs(elem_id="tabs") as tabs:
+            h = build_home(
+                handlers, list(practice.voices), practice.voice.name, list(practice.coaches), practice.coach.name
+            )
+            p = build_practice_tab()
+            r = build_review_tab(review)
+            t = build_team_tabs(review)
             studio_tab, studio_library, studio_picker = build_studio_tab(studio, user_of)
 
-        screen = [chat, coach, meter, ledger, debrief, notice, handle, draft, debrief_plots]
+        screen = screen_outputs(p, handle)
+        opened_out = opened_outputs(p, handle, tabs, h.notice)
+        review_out = review_outputs(r, tabs)  # tabs first, then what an opened transcript fills
         attempt_handlers = AttemptHandlers(team, handlers)
-        refresh_attempts = wire_attempts(attempt_handlers, attempt_widgets, handle, draft, screen)
+        refresh_attempts = wire_attempts(attempt_handlers, p.attempts, handle, p.draft, screen)
+        home_out = [h.cards, h.recent, h.progress]
+
+        def on_home(request: gr.Request) -> tuple[Any, ...]:
+            return home_refresh(home, review, user_of(request))
+
+        def on_home_tab(request: gr.Request) -> tuple[Any, ...]:
+            return (*on_home(request), home.trainer(user_of(request)))
+
+        def after(event: Any, n: int) -> None:
+            """Starting, sending and ending can move a status or a score: the home and the attempts follow."""
+            refresh_attempts(event)
+            event.then(on_home, None, home_out, api_name=f"home_{n}")
 
         def on_load(request: gr.Request) -> tuple[Any, ...]:
             user = user_of(request)
             land = review.landing(user)
-            trainer_table = review.my_assignments(user)[0] if land.assigns else ""
+            cards, recent = home.trainee(user)
             return (
                 land.header,
-                gr.Group(visible=land.trainee),
-                land.assignments,
-                gr.Dropdown(choices=land.assignment_choices, value=None),
+                gr.Tab(label="Home" if land.assigns else "My practice"),
+                home.trainer(user),
+                gr.Column(visible=land.trainee),
+                cards,
+                recent,
+                review.my_progress(user),
                 gr.Dropdown(choices=handlers.session_choices(user), value=None),
                 gr.Dropdown(
                     choices=[("any", ""), *[(n, n) for n in land.trainee_choices]], value="", visible=land.trainer
@@ -190,7 +119,7 @@ def build(settings: Settings) -> Built:
                 gr.Tab(visible=land.trainer),
                 gr.Tab(visible=land.assigns),
                 gr.Dropdown(choices=land.trainee_choices, value=[]),
-                trainer_table,
+                review.my_assignments(user)[0] if land.assigns else "",
                 # Personas published in the Studio since start: every page load lists them, no restart.
                 gr.Dropdown(choices=handlers.choices()),
                 gr.Dropdown(choices=review.persona_choices(), value=[]),
@@ -203,126 +132,104 @@ def build(settings: Settings) -> Built:
             None,
             [
                 who,
-                assigned_box,
-                assigned,
-                assignment,
-                past,
-                trainee_filter,
-                sessions,
-                picked,
-                comment_box,
-                cohort_tab,
-                assign_tab,
-                assign_trainees,
-                assigned_table,
-                persona,
-                assign_personas,
+                h.tab,
+                h.needs_you,
+                h.assigned_box,
+                h.cards,
+                h.recent,
+                h.progress,
+                h.past,
+                r.trainee_filter,
+                r.sessions,
+                r.picked,
+                r.comment_box,
+                t.cohort_tab,
+                t.assign_tab,
+                t.trainees,
+                t.assigned_table,
+                h.persona,
+                t.personas,
                 studio_tab,
                 studio_library,
                 studio_picker,
             ],
             api_name="landing",
         )
-        persona.change(handlers.describe, persona, brief, api_name="describe")
+        h.persona.change(handlers.describe, h.persona, h.brief, api_name="describe")
 
         def on_start(
-            p: str | None, h: Any, c: Any, v: str | None, k: str | None, request: gr.Request
+            pid: str | None, hd: Any, c: Any, v: str | None, k: str | None, request: gr.Request
         ) -> tuple[Any, ...]:
-            return handlers.start(p, h, c, v, k, username=user_of(request)).outputs()
+            return opened(handlers.start(pid, hd, c, v, k, username=user_of(request)))
 
-        def on_start_assignment(
-            a: str | None, h: Any, c: Any, v: str | None, k: str | None, request: gr.Request
+        def on_card(
+            hd: Any, c: Any, v: str | None, k: str | None, evt: gr.EventData, request: gr.Request
         ) -> tuple[Any, ...]:
-            return handlers.start_assignment(a, h, c, v, k, username=user_of(request)).outputs()
+            """A Start button on an assignment card: its assignment id comes as the click's data."""
+            chosen = clicked(evt).get("assignment")
+            return opened(handlers.start_assignment(chosen, hd, c, v, k, username=user_of(request)))
 
-        def on_send(t: str, h: Any, c: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
-            """The reply grows in the chat as checked pieces arrive; the grade is stored before the first piece,
-            so the coach panel shows it with that piece. The rest of the page follows when the turn is stored."""
-            graded = False
-            for item in handlers.send_stream(t, h, c, username=user_of(request)):
-                if isinstance(item, Screen):
-                    yield item.outputs()
-                    continue
-                coach_now = gr.skip() if graded else handlers.coach_panel(h, user_of(request))
-                graded = True
-                yield (item, coach_now, *[gr.skip()] * (len(screen) - 2))
+        def on_recent(hd: Any, c: Any, evt: gr.EventData, request: gr.Request) -> tuple[Any, ...]:
+            """Continue an open session in the conversation tab, or review one in the Review tab."""
+            data, user = clicked(evt), user_of(request)
+            if data.get("action") == "review":
+                _, *shown = opened_review(review, data.get("session"), user)
+                return (*[gr.skip()] * (len(opened_out) - 2), gr.Tabs(selected=REVIEW_TAB), gr.skip(), *shown)
+            return (*opened(handlers.reopen(data.get("session"), hd, c, username=user)), *[gr.skip()] * 4)
 
-        def on_end(h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
-            return handlers.end(h, c, username=user_of(request)).outputs()
+        def on_queue(evt: gr.EventData, request: gr.Request) -> tuple[Any, ...]:
+            """A trainer's home: open a new session, or list a trainee's sessions with one counterpart."""
+            data, user = clicked(evt), user_of(request)
+            if data.get("action") == "sessions":
+                trainee, persona = data.get("trainee", ""), data.get("persona", "")
+                table, picks = review.sessions(trainee, persona, "", user)
+                return (
+                    gr.Tabs(selected=REVIEW_TAB),
+                    gr.Dropdown(choices=picks, value=None),
+                    *[gr.skip()] * 3,
+                    gr.Dropdown(value=trainee),
+                    gr.Dropdown(value=persona),
+                    table,
+                )
+            return (*opened_review(review, data.get("session"), user), *[gr.skip()] * 3)
 
-        def on_reopen(s: str | None, h: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
-            return handlers.reopen(s, h, c, username=user_of(request)).outputs()
+        def on_end(hd: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
+            return handlers.end(hd, c, username=user_of(request)).outputs()
+
+        def on_reopen(s: str | None, hd: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
+            return opened(handlers.reopen(s, hd, c, username=user_of(request)))
 
         def on_refresh(request: gr.Request) -> tuple[Any, ...]:
             user = user_of(request)
             return gr.Dropdown(choices=handlers.session_choices(user)), review.my_progress(user)
 
-        def on_assignments(request: gr.Request) -> tuple[Any, ...]:
-            table, picks = review.my_assignments(user_of(request))
-            return table, gr.Dropdown(choices=picks), review.my_progress(user_of(request))
-
-        # Starting, sending and ending can move an assignment's status: the list follows each of them.
-        moves_status = [
-            start_assigned.click(
-                on_start_assignment,
-                [assignment, handle, chat, voice, coach_choice],
-                screen,
-                api_name="start_assignment",
-            ),
-            send.click(on_send, [draft, handle, chat], screen, api_name="send"),
-            draft.submit(on_send, [draft, handle, chat], screen, api_name="send_on_enter"),
-            end.click(on_end, [handle, chat], screen, api_name="end"),
+        on_send = send_events(handlers, len(screen))
+        starts = [h.voice, h.coach]
+        events = [
+            h.start.click(on_start, [h.persona, handle, p.chat, *starts], opened_out, api_name="start"),
+            h.cards.click(on_card, [handle, p.chat, *starts], opened_out, api_name="start_assignment"),
+            h.recent.click(on_recent, [handle, p.chat], [*opened_out, *review_out[1:]], api_name="recent_session"),
+            h.reopen.click(on_reopen, [h.past, handle, p.chat], opened_out, api_name="reopen"),
+            p.send.click(on_send, [p.draft, handle, p.chat], screen, api_name="send"),
+            p.draft.submit(on_send, [p.draft, handle, p.chat], screen, api_name="send_on_enter"),
+            p.end.click(on_end, [handle, p.chat], screen, api_name="end"),
         ]
-        for n, event in enumerate(moves_status):
-            event.then(on_assignments, None, [assigned, assignment, my_progress], api_name=f"my_assignments_{n}")
-            refresh_attempts(event)
-        refresh_attempts(start.click(on_start, [persona, handle, chat, voice, coach_choice], screen, api_name="start"))
-        refresh_attempts(reopen.click(on_reopen, [past, handle, chat], screen, api_name="reopen"))
-        refresh.click(on_refresh, None, [past, my_progress], api_name="own_sessions")
-
-        def on_filter(t: str | None, p: str | None, o: str | None, request: gr.Request) -> tuple[Any, ...]:
-            table, picks = review.sessions(t, p, o, user_of(request))
-            return table, gr.Dropdown(choices=picks, value=None)
-
-        def on_open(s: str | None, request: gr.Request) -> tuple[Any, ...]:
-            html, turns, message = review.open_session(s, user_of(request))
-            return html, gr.Dropdown(choices=turns, value=turns[-1] if turns else None), message
-
-        def on_comment(s: str | None, n: Any, text: str, request: gr.Request) -> tuple[Any, ...]:
-            return review.comment(s, n, text, user_of(request))
-
-        def on_export(s: str | None, f: str, request: gr.Request) -> tuple[Any, ...]:
-            return review.export_session(s, f, user_of(request))
-
-        def on_cohort(p: str | None, request: gr.Request) -> str:
-            return review.cohort(p, user_of(request))
-
-        def on_cohort_export(p: str | None, f: str, request: gr.Request) -> tuple[Any, ...]:
-            return review.export_cohort(p, f, user_of(request))
-
-        def on_assign(
-            t: Any, p: Any, d: str | None, g: Any, a: Any, n: str | None, v: Any, x: bool, request: gr.Request
-        ) -> tuple[Any, ...]:
-            return review.assign(t, p, d, g, a, n, user_of(request), v, bool(x))
-
-        apply_filter.click(on_filter, [trainee_filter, persona_filter, only], [sessions, picked], api_name="sessions")
-        open_btn.click(on_open, [picked], [transcript, turn, review_notice], api_name="transcript")
-        add_comment.click(
-            on_comment, [picked, turn, comment_text], [transcript, comment_text, review_notice], api_name="comment"
+        for n, event in enumerate(events):
+            after(event, n)
+        for event in events[:4]:  # a conversation just opened: the message box comes into view, with the cursor
+            event.then(None, None, None, js=FOCUS_JS)
+        h.needs_you.click(
+            on_queue, None, [*review_out, r.trainee_filter, r.persona_filter, r.sessions], api_name="needs_you"
         )
-        wire_regrade(review, regrade_widgets, picked, turn, transcript, review_notice)
-        wire_review_rewind(attempt_handlers, try_it, [picked, turn], screen, review_notice, tabs, refresh_attempts)
-        export_btn.click(on_export, [picked, fmt], [export_file, review_notice], api_name="export_transcript")
-        show_cohort.click(on_cohort, [cohort_persona], cohort_table, api_name="cohort")
-        cohort_export.click(
-            on_cohort_export, [cohort_persona, cohort_fmt], [cohort_file, cohort_notice], api_name="export_cohort"
+        h.refresh.click(on_refresh, None, [h.past, h.progress], api_name="own_sessions")
+        # Coming back home shows what changed meanwhile.
+        h.tab.select(on_home_tab, None, [*home_out, h.needs_you], api_name="home")
+        wire_review(review, r)
+        wire_regrade(review, r.regrade, r.picked, r.turn, r.transcript, r.notice)
+        wire_review_rewind(
+            attempt_handlers, r.try_it, [r.picked, r.turn], opened_out, opened, r.notice, refresh_attempts
         )
-        assign_btn.click(
-            on_assign,
-            [assign_trainees, assign_personas, due, target, attempts, assign_note, pin, assessment],
-            [assign_notice, assigned_table],
-            api_name="assign",
-        )
+        wire_team_tabs(review, t)
     return Built(app, team, downloads, studio.upload, services)
 
 
@@ -342,6 +249,7 @@ def main() -> None:
         server_name=settings.host,
         server_port=settings.port,
         css=CSS,
+        js=JS,
         footer_links=[],
         **launch_options(built),
     )

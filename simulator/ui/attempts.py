@@ -1,4 +1,4 @@
-"""Rewind, "try another way", the attempts tree and side-by-side comparison, in the Practice tab."""
+"""Rewind, "try another way", the attempts tree and side-by-side comparison, in the conversation tab."""
 
 from __future__ import annotations
 
@@ -33,16 +33,17 @@ def comparison_html(sides: list[dict[str, Any]]) -> str:
     rows = []
     for n in range(max(len(a["turns"]), len(b["turns"]))):
         cells = []
-        for side in (a, b):
+        for side, name in ((a, "first"), (b, "second")):
             t = side["turns"][n] if n < len(side["turns"]) else None
+            said, found = f"data-label='{name}: message · scores'", f"data-label='{name}: trust · found'"
             if t is None:
-                cells.append("<td></td><td></td>")
+                cells.append(f"<td {said}></td><td {found}></td>")
                 continue
             s = t["scores"]
             scores = f"Q {s['questions']} · I {s['interests']} · C {s['collaboration']}" if s else "not graded"
             cells.append(
-                f"<td data-turn='{t['turn']}'>{escape(t['text'][:120])}<br><small>{scores}</small></td>"
-                f"<td class='trust'>{t['trust'] if t['trust'] is not None else ''}"
+                f"<td {said} data-turn='{t['turn']}'>{escape(t['text'][:120])}<br><small>{scores}</small></td>"
+                f"<td {found} class='trust'>{t['trust'] if t['trust'] is not None else ''}"
                 f"<br><small>{t['uncovered'] if t['uncovered'] is not None else 0} found</small></td>"
             )
         differ = (
@@ -56,14 +57,14 @@ def comparison_html(sides: list[dict[str, Any]]) -> str:
         for s in sides
     )
     foot = "".join(
-        f"<td colspan='2' data-outcome='{escape(s['outcome'])}'>{escape(s['outcome'].replace('_', ' '))} · "
+        f"<td colspan='2' data-label='end' data-outcome='{escape(s['outcome'])}'>{escape(s['outcome'].replace('_', ' '))} · "
         f"{s['uncovered']} interests uncovered · trust {s['trust']}"
         + (f" · score {s['percent']}%" if s["percent"] is not None else "")
         + "</td>"
         for s in sides
     )
     return (
-        "<table id='comparison'><thead><tr><th>message</th>"
+        "<table id='comparison' class='fold'><thead><tr><th>message</th>"
         + head
         + "</tr><tr><th></th>"
         + "<th>your message · scores</th><th>trust · interests found</th>" * 2
@@ -184,20 +185,20 @@ def wire_review_rewind(
     attempts: AttemptHandlers,
     button: gr.Button,
     inputs: list[Any],
-    screen: list[Any],
+    opened_out: list[Any],
+    opened: Callable[[Screen], tuple[Any, ...]],
     notice: Any,
-    tabs: gr.Tabs,
     refresh_after: Callable[[Any], Any],
 ) -> None:
-    """Review's "Try this moment yourself": the branch opens in the Practice tab."""
+    """Review's "Try this moment yourself": the branch opens in the conversation tab (`opened` fills `opened_out`)."""
 
     def on_review_rewind(s: str | None, n: Any, request: gr.Request) -> tuple[Any, ...]:
         result = attempts.rewind_session(s, n, user_of(request))
         if isinstance(result, str):
-            return (*[gr.skip()] * len(screen), result, gr.skip())
-        return (*result.outputs(), "Opened in the Practice tab.", gr.Tabs(selected="practice-tab"))
+            return (*[gr.skip()] * len(opened_out), result)
+        return (*opened(result), "Opened in the Conversation tab.")
 
-    refresh_after(button.click(on_review_rewind, inputs, [*screen, notice, tabs], api_name="rewind_from_review"))
+    refresh_after(button.click(on_review_rewind, inputs, [*opened_out, notice], api_name="rewind_from_review"))
 
 
 def wire_attempts(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
 from simulator.errors import SimulatorError
 from simulator.game.visibility import trainee_grade
-from simulator.reports.html import score_chart, trust_chart
+from simulator.reports.visual import visual_debrief
 from simulator.session.practice import Handle, TurnResult
 from simulator.session.store import SessionRecord
 from simulator.team.model import Caller
@@ -38,7 +38,10 @@ class Screen:
     notice: str
     handle: Handle | None
     draft: str = ""
-    plots: str = ""  # the debrief's plots: score per criterion per message, and trust
+    plots: str = ""  # the visual debrief: scores and trust per message, the depth ladder, the lasting-deal checklist
+    status: str = ""  # one sentence for the live region: who answered and the newest grade, or what went wrong
+    ok: bool = True  # False when the event was refused (the notice says why)
+    brief: str = ""  # the brief of the persona on screen, for the conversation's collapsible brief
 
     def outputs(self) -> tuple[Any, ...]:
         return (
@@ -51,6 +54,7 @@ class Screen:
             self.handle,
             self.draft,
             self.plots,
+            self.status,
         )
 
 
@@ -75,6 +79,12 @@ class Handlers:
         voices, coaches, meaning = self.team.engine()
         knowledge = " with meaning (MiniLM + Chroma)" if meaning else ""
         return f"Counterpart voices: {', '.join(voices)} · Coaches: {', '.join(coaches)}{knowledge}"
+
+    def counterpart_name(self, handle: Handle) -> str:
+        try:
+            return self.team.persona(handle.persona_id).name
+        except SimulatorError:
+            return "The counterpart"
 
     def choices(self) -> list[tuple[str, str]]:
         return [(render.persona_label(p), p.id) for p in self.team.personas()]
@@ -119,15 +129,18 @@ class Handlers:
         if handle.state.ended:
             debrief = render.debrief_markdown(self.team.debrief(caller, handle))
             view = self.team.transcript(caller, handle.session_id)  # as this caller may see it
-            plots = f"<div class='plots'>{score_chart(view)}{trust_chart(view)}</div>"
+            # The player's own debrief never names what stayed hidden (not even to a trainer or the local user):
+            # they may play this counterpart again. Review's full view is where a trainer sees every interest.
+            found = [i for i in view.interests if i["uncovered_turn"] is not None]
+            plots = visual_debrief(replace(view, interests=found, full=False), prefix="practice-")
         record = self.team.record(caller, handle.session_id)
         used = [t.tokens for t in record.turns if t.tokens]
         tokens = {k: sum(u[k] for u in used) for k in ("prompt", "completion")} if used else None
+        held = self.team.assessing(caller, handle.session_id)
+        graded = _as_trainee(record, handle)
         return Screen(
             chat=chat,
-            coach=render.ASSESSMENT_PANEL
-            if self.team.assessing(caller, handle.session_id)
-            else render.coach_panel(_as_trainee(record, handle)),
+            coach=render.ASSESSMENT_PANEL if held else render.coach_panel(graded),
             meters=render.meters(handle.state, tokens),
             ledger=render.ledger_panel(persona, handle.state),
             debrief=debrief,
@@ -135,6 +148,8 @@ class Handlers:
             handle=handle,
             draft=storable(draft),  # an unpaired surrogate would break the page's JSON
             plots=plots,
+            status=render.status_line(persona.name, handle.state, graded[-1][2] if graded else None, held),
+            brief=render.brief(persona),
         )
 
     def blocked(
@@ -158,6 +173,9 @@ class Handlers:
             notice=f"⚠️ {message}",
             handle=handle,
             draft=storable(draft),  # an unpaired surrogate would break the page's JSON
+            status=f"Not done: {message}",
+            ok=False,
+            brief=render.brief(persona) if persona else "",
         )
 
     def start(

@@ -77,8 +77,10 @@ def meters(state: GameState | None, tokens: dict[str, int] | None = None) -> str
     )
     return used + (
         f"<div id='trust-meter' data-trust='{state.trust}'>"
-        f"<label>Trust {state.trust}/100</label><progress max='100' value='{state.trust}'></progress>"
-        f"<label>Patience {state.patience}/100</label><progress max='100' value='{state.patience}'></progress>"
+        f"<label for='trust-bar'>Trust {state.trust}/100</label>"
+        f"<progress id='trust-bar' max='100' value='{state.trust}'>{state.trust}</progress>"
+        f"<label for='patience-bar'>Patience {state.patience}/100</label>"
+        f"<progress id='patience-bar' max='100' value='{state.patience}'>{state.patience}</progress>"
         f"<p>Phase: <b>{state.phase.value}</b> · turn {state.turn}</p>{closing_checklist(state)}</div>"
     )
 
@@ -106,7 +108,7 @@ def ledger_panel(persona: Persona | None, state: GameState | None) -> str:
         + "</li>"
         for r in rows
     )
-    return f"<div id='ledger'><h4>Interests uncovered</h4><ul>{items}</ul><p>{hidden} still hidden.</p></div>"
+    return f"<div id='ledger'><h3>Interests uncovered</h3><ul>{items}</ul><p>{hidden} still hidden.</p></div>"
 
 
 def debrief_markdown(debrief: Debrief) -> str:
@@ -119,24 +121,32 @@ def debrief_markdown(debrief: Debrief) -> str:
     ]
     lines += [f"| {LABELS[k]} | {v} |" for k, v in debrief.overall.items()]
     lines += ["", "**Per message:** " + ", ".join(f"#{t['turn']}: {t['total']}/6" for t in debrief.per_turn)]
-    lines += ["", "**Interests uncovered:**"]
-    lines += [
-        f"- *{escape(r['level'])}* at turn {r['turn']}: {escape(r['summary'])} (you asked: \u201c{escape(r['question'])}\u201d)"
-        for r in debrief.uncovered
-    ] or ["- none"]
-    if debrief.still_hidden:
-        lines.append(f"- {debrief.still_hidden} stayed hidden.")
+    # The interests by depth, the question that opened each and the parts of a lasting deal are in the visual
+    # debrief beside this text (`reports/visual.py`), the same one review shows.
     lines += ["", "**Phases:** " + " \u2192 ".join(f"{k} (turn {v})" for k, v in debrief.phases.items())]
     if debrief.proposal_before_understanding:
         lines.append("You proposed before you understood their interests.")
-    if debrief.depths_reached:
-        lines += ["", "**Depths reached:** " + ", ".join(debrief.depths_reached)]
     levers = ", ".join(f"{v['lever']} (turn {v['turn']})" for v in debrief.value_levers) or "none"
-    lines += [
-        "",
-        f"**Value levers used:** {escape(levers)}",
-        "",
-        f"**Would the agreement last?** {escape(debrief.durability['verdict'])}",
-    ]
+    lines += ["", f"**Value levers used:** {escape(levers)}"]
     lines += ["", "**Try next time:**"] + [f"1. {escape(t)}" for t in debrief.try_next]
     return "\n".join(lines)
+
+
+SHORT_LABELS = {"questions": "questions", "interests": "interests", "collaboration": "collaboration"}
+
+
+def status_line(persona_name: str, state: GameState, grade: dict[str, Any] | None, held: bool) -> str:
+    """One sentence for the live region: who spoke and, unless an assessment holds it back, the newest grade."""
+    if state.ended:
+        outcome = state.outcome.value.replace("_", " ") if state.outcome else "ended"
+        return f"Conversation over: {outcome}. Your debrief is below the conversation."
+    if state.turn == 0:
+        return f"{persona_name} opened the conversation. Your turn: ask before you tell."
+    scores = ""
+    if grade is not None and not held:
+        scores = " Coach: " + ", ".join(f"{SHORT_LABELS[k]} {grade[k]['score']}/2" for k in LABELS) + "."
+    return f"{persona_name} replied to message {state.turn}.{scores}"
+
+
+def thinking(persona_name: str) -> str:
+    return f"<span class='thinking'>{escape(persona_name)} is thinking</span>"

@@ -14,6 +14,7 @@ import gradio as gr
 
 from simulator.errors import NotAllowedError, SimulatorError
 from simulator.persona.cards import to_yaml
+from simulator.reports.tables import table
 from simulator.studio.check import CheckReport
 from simulator.studio.drafting import GuidedInterest
 from simulator.studio.service import Studio, TestPlay
@@ -84,18 +85,26 @@ class StudioHandlers:
             rows = self.studio.library(self._caller(username))
         except SimulatorError as exc:
             return f"<p>{_warn(exc)}</p>", []
-        body = "".join(
-            f"<tr data-persona='{escape(r.persona_id)}'><td>{escape(r.name)}</td><td><code>{escape(r.persona_id)}</code></td>"
-            f"<td>{escape(r.source)}</td><td class='status'>{escape(r.status.value)}</td><td>{r.version or '-'}</td>"
-            f"<td>{r.published_version or '-'}</td><td>{escape(r.author)}</td><td class='checked'>{escape(r.check)}</td></tr>"
+        body = [
+            (
+                f"data-persona='{escape(r.persona_id)}'",
+                [
+                    r.name,
+                    r.persona_id,
+                    r.source,
+                    r.status.value,
+                    r.version or "-",
+                    r.published_version or "-",
+                    r.author,
+                    r.check,
+                ],
+            )
             for r in rows
-        )
-        table = (
-            "<table class='library'><thead><tr><th>Name</th><th>Id</th><th>Source</th><th>Status</th><th>Version</th>"
-            f"<th>Published</th><th>Author</th><th>Last check</th></tr></thead><tbody>{body}</tbody></table>"
-        )
+        ]
+        head = ["Name", "Id", "Source", "Status", "Version", "Published", "Author", "Last check"]
+        library = table(head, body, classes="library")
         choices = [(f"{r.name} ({r.source}, {r.status.value})", r.persona_id) for r in rows]
-        return table, choices
+        return library, choices
 
     def landing(self, username: str | None, trainer: bool) -> tuple[str, Any]:
         """The library and the picker as the page loads (empty for a trainee, whose tab stays hidden)."""

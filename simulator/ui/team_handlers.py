@@ -33,8 +33,6 @@ class Landing:
     trainee: bool
     trainer: bool
     assigns: bool  # only a signed-in trainer has trainees to assign to
-    assignments: str
-    assignment_choices: list[tuple[str, str]]
     trainee_choices: list[str]
     session_choices: list[tuple[str, str]]
     table: str
@@ -52,7 +50,7 @@ class TeamHandlers:
         try:
             team, caller = self._caller(username)
         except SimulatorError as exc:
-            return Landing(f"<p>{escape(_warn(exc))}</p>", False, False, False, "", [], [], [], "")
+            return Landing(f"<p>{escape(_warn(exc))}</p>", False, False, False, [], [], "")
         if caller.role is Role.LOCAL:
             header = (
                 "<p>Local single-user mode: no accounts (add them with <code>python -m simulator users add</code>).</p>"
@@ -63,15 +61,12 @@ class TeamHandlers:
                 f"<p>Signed in as <strong>{escape(caller.name)}</strong> ({caller.role.value}) · "
                 "<a href='logout' id='sign-out'>Sign out</a></p>"
             )
-        views = team.assignments(caller) if caller.role is Role.TRAINEE else []
         table, sessions = self.sessions(FILTER_ALL, FILTER_ALL, FILTER_ALL, username)
         return Landing(
             header=header,
             trainee=caller.role is Role.TRAINEE,
             trainer=caller.is_trainer,
             assigns=caller.role is Role.TRAINER,
-            assignments=team_render.assignments_table(views, for_trainee=True),
-            assignment_choices=[(team_render.assignment_label(v), v.assignment.id) for v in views],
             trainee_choices=[a.name for a in team.trainees_of(caller)],
             session_choices=sessions,
             table=table,
@@ -113,7 +108,7 @@ class TeamHandlers:
             return "", [], "⚠️ Choose a session to open."
         try:
             team, caller = self._caller(username)
-            view = team.transcript(caller, session_id)
+            view = team.open_for_review(caller, session_id)  # a trainer's opening marks it seen on their home
             rows = team.progress(caller, view.trainee)
             progress = progress_chart(view.trainee, [(r.started_at, r.percent) for r in rows if r.percent is not None])
         except SimulatorError as exc:

@@ -5,13 +5,10 @@ from __future__ import annotations
 from html import escape
 
 from simulator.coach.grade import CRITERIA
+from simulator.reports.tables import table
 from simulator.team.views import AssignmentView, ReviewRow
 
 SHORT = {"questions": "Q", "interests": "I", "collaboration": "C"}
-
-
-def _cell(value: object) -> str:
-    return f"<td>{escape('' if value is None else str(value))}</td>"
 
 
 def assignments_table(views: list[AssignmentView], for_trainee: bool) -> str:
@@ -24,7 +21,7 @@ def assignments_table(views: list[AssignmentView], for_trainee: bool) -> str:
     rows = []
     for v in views:
         a = v.assignment
-        cells = [
+        cells: list[object] = [
             v.persona_name + (" (assessment)" if a.assessment else ""),
             a.due.isoformat() if a.due else "—",
             f"{a.target}%",
@@ -35,12 +32,12 @@ def assignments_table(views: list[AssignmentView], for_trainee: bool) -> str:
         ]
         if not for_trainee:
             cells.insert(0, a.trainee)
-        rows.append(
-            f"<tr data-assignment='{escape(a.id)}' data-status='{escape(v.status.value)}'"
-            f" data-assessment='{str(a.assessment).lower()}'>" + "".join(_cell(c) for c in cells) + "</tr>"
+        attrs = (
+            f"data-assignment='{escape(a.id)}' data-status='{escape(v.status.value)}'"
+            f" data-assessment='{str(a.assessment).lower()}'"
         )
-    header = "".join(f"<th>{h}</th>" for h in head)
-    return f"<table class='assignments'><tr>{header}</tr>{''.join(rows)}</table>"
+        rows.append((attrs, cells))
+    return table(head, rows, classes="assignments")
 
 
 def assignment_label(view: AssignmentView) -> str:
@@ -69,9 +66,8 @@ def sessions_table(rows: list[ReviewRow]) -> str:
             f"{r.percent}%" if r.percent is not None else "—",
             verdict,
         ]
-        body.append(f"<tr data-session='{escape(r.session_id)}'>" + "".join(_cell(c) for c in cells) + "</tr>")
-    header = "".join(f"<th>{escape(h)}</th>" for h in head)
-    return f"<table id='sessions-table'><tr>{header}</tr>{''.join(body)}</table>"
+        body.append((f"data-session='{escape(r.session_id)}'", cells))
+    return table(head, body, table_id="sessions-table")
 
 
 def session_label(row: ReviewRow) -> str:
