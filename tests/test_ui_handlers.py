@@ -59,6 +59,23 @@ def test_hidden_targets_are_not_named_in_the_panel(practice: Practice) -> None:
     assert "savings_target" not in screen.coach + screen.ledger
 
 
+def test_an_uncovered_target_is_named_by_what_it_is_and_the_status_line_gives_the_grade(practice: Practice) -> None:
+    ui = Handlers(Team(practice, SqlTeamStore(practice.store)))
+    screen = ui.start("procurement_discount", None, None)
+    assert screen.status == "Dana Whitlock opened the conversation. Your turn: ask before you tell."
+    opening = "I hear you, and I know renewals are tough. What would a good outcome look like for you?"
+    screen = ui.send(opening, screen.handle, screen.chat)
+    budget = practice.catalog.get("procurement_discount").interest("budget_cap")
+    assert budget.id in screen.handle.state.uncovered_ids
+    assert f"went after: {budget.summary}"[:40] in screen.coach.replace("&#x27;", "'")
+    assert "went after: budget_cap" not in screen.coach
+    assert screen.status == (
+        "Dana Whitlock replied to message 1. Coach: questions 2/2, interests 2/2, collaboration 2/2."
+    )
+    ended = ui.end(screen.handle, screen.chat)
+    assert ended.status.startswith("Conversation over: ended by user.")
+
+
 def test_reply_streams_into_the_chat_a_sentence_at_a_time(catalog: PersonaCatalog, tmp_path: Path) -> None:
     from simulator.adapters.sql_store import SqlStore
     from simulator.counterpart.model_voice import LLMVoice

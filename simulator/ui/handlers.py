@@ -120,7 +120,8 @@ class Handlers:
         assessment, only a line that says the grades come at the end."""
         if self.team.assessing(self._caller(username), handle.session_id):
             return render.ASSESSMENT_PANEL
-        return render.coach_panel(self._graded(handle, username))
+        names = render.found_names(self.team.persona(handle.persona_id), handle.state)
+        return render.coach_panel(self._graded(handle, username), names)
 
     def screen(self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str = "") -> Screen:
         caller = self._caller(username)
@@ -140,7 +141,9 @@ class Handlers:
         graded = _as_trainee(record, handle)
         return Screen(
             chat=chat,
-            coach=render.ASSESSMENT_PANEL if held else render.coach_panel(graded),
+            coach=render.ASSESSMENT_PANEL
+            if held
+            else render.coach_panel(graded, render.found_names(persona, handle.state)),
             meters=render.meters(handle.state, tokens),
             ledger=render.ledger_panel(persona, handle.state),
             debrief=debrief,
@@ -166,7 +169,9 @@ class Handlers:
                 pass  # the problem itself may be that this conversation cannot be read
         return Screen(
             chat=chat or [],
-            coach=render.ASSESSMENT_PANEL if held else render.coach_panel(graded),
+            coach=render.ASSESSMENT_PANEL
+            if held
+            else render.coach_panel(graded, render.found_names(persona, handle.state) if persona and handle else {}),
             meters=render.meters(handle.state if handle else None),
             ledger=render.ledger_panel(persona, handle.state if handle else None),
             debrief="",

@@ -29,14 +29,14 @@ def brief(persona: Persona) -> str:
     )
 
 
-def _grade_block(grade: dict[str, Any], turn: int, text: str, latest: bool) -> str:
+def _grade_block(grade: dict[str, Any], turn: int, text: str, latest: bool, names: dict[str, str]) -> str:
     rows = []
     for name, label in LABELS.items():
         c = grade[name]
         evidence = f"<q>{escape(c['evidence'])}</q>" if c["evidence"] else ""
         targets = ""
         if name == "interests" and c.get("targets"):
-            shown = ["a need they have not shared yet" if t == HIDDEN_TARGET else t for t in c["targets"]]
+            shown = ["a need they have not shared yet" if t == HIDDEN_TARGET else names.get(t, t) for t in c["targets"]]
             targets = f"<div class='targets'>went after: {escape(', '.join(dict.fromkeys(shown)))}</div>"
         rows.append(
             f"<div class='criterion' data-criterion='{name}' data-score='{c['score']}'>"
@@ -53,11 +53,15 @@ def _grade_block(grade: dict[str, Any], turn: int, text: str, latest: bool) -> s
     )
 
 
-def coach_panel(graded: list[tuple[int, str, dict[str, Any]]]) -> str:
-    """Every graded message, newest first and open: scores, the words that earned them, one suggestion."""
+def coach_panel(graded: list[tuple[int, str, dict[str, Any]]], names: dict[str, str] | None = None) -> str:
+    """Every graded message, newest first and open: scores, the words that earned them, one suggestion. `names`
+    gives the summary of each interest already uncovered, shown instead of its id."""
     if not graded:
         return "<div id='coach-empty'><p>Send a message: the coach grades each one as you send it.</p></div>"
-    blocks = [_grade_block(g, turn, text, latest=(i == 0)) for i, (turn, text, g) in enumerate(reversed(graded))]
+    blocks = [
+        _grade_block(g, turn, text, latest=(i == 0), names=names or {})
+        for i, (turn, text, g) in enumerate(reversed(graded))
+    ]
     return f"<div id='coach-history'>{''.join(blocks)}</div>"
 
 
@@ -95,6 +99,11 @@ def closing_checklist(state: GameState) -> str:
         for part, text in PART_PHRASE.items()
     )
     return f"<div id='closing'><b>Making it last</b><ul>{items}</ul></div>"
+
+
+def found_names(persona: Persona, state: GameState) -> dict[str, str]:
+    """The summaries of the interests this conversation has uncovered (only those: the rest stay hidden)."""
+    return {i.id: i.summary for i in persona.hidden_interests if i.id in state.uncovered_ids}
 
 
 def ledger_panel(persona: Persona | None, state: GameState | None) -> str:

@@ -97,6 +97,7 @@ table.fold td, table.fold th { padding: .25em .5em; border-bottom: 1px solid var
   #practice-panes[data-pane='Coach'] #chat-pane { display: none !important; }
   #practice-panes:not([data-pane='Coach']) #coach-pane { display: none !important; }
   table.fold, table.fold tbody, table.fold tfoot, table.fold tr, table.fold td, table.fold th { display: block; width: auto; }
+  table.fold { border: none !important; }
   table.fold thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.fold tr { border: 1px solid var(--border-color-primary); border-radius: 8px; margin: .5em 0; padding: .3em; }
   table.fold td { border: none; display: grid; grid-template-columns: minmax(90px, 40%) 1fr; gap: .5em; }
