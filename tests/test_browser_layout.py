@@ -123,6 +123,11 @@ def test_a_trainee_home_conversation_debrief_and_review_fit_and_pass_axe(
     size: str,
 ) -> None:
     url, ids = layout_app
+    signing_in = browser.new_context(viewport=SIZES[size]).new_page()
+    signing_in.goto(url)
+    expect(signing_in.get_by_role("button", name="Login")).to_be_visible()
+    check(signing_in, "sign-in", size)
+    signing_in.close()
     page = open_page(browser, url, "ann", size)
     # Home: one card per assignment, with its Start on the card; the overdue one says why it cannot start.
     cards = page.locator("#my-assignments .card")

@@ -27,6 +27,7 @@ import anyio
 
 from simulator.ui.asgi import ASGIApp, Message, Receive, Scope, Send, buffered, read_body, replay
 from simulator.ui.downloads import DOWNLOAD, MEDIA_TYPES, Downloads
+from simulator.ui.style import SIGN_IN_HEAD
 
 log = logging.getLogger(__name__)
 
@@ -332,10 +333,12 @@ def _with_headers(send: Send, path: str) -> Send:
 
 
 def _without_api_info(send: Send) -> Send:
-    """The anonymous sign-in page without the API description Gradio embeds in it."""
+    """The anonymous sign-in page without the API description Gradio embeds in it, with a title and the page's
+    contrast fixes (it is served before the app's own CSS can be)."""
 
     def rewrite(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, list[Any], bytes]:
-        return status, headers, _API_INFO.sub(b"window.gradio_api_info = {};</script>", body)
+        body = _API_INFO.sub(b"window.gradio_api_info = {};</script>", body)
+        return status, headers, body.replace(b"</head>", SIGN_IN_HEAD.encode() + b"</head>", 1)
 
     return buffered(send, rewrite)
 

@@ -108,6 +108,16 @@ table.fold td, table.fold th { padding: .25em .5em; border-bottom: 1px solid var
 }
 """
 
+# The sign-in page is served before anyone is known, so it has neither the app's title nor its CSS; the guard
+# puts these in its <head>: a title, and the contrast fixes for its one button and its placeholders.
+SIGN_IN_HEAD = (
+    "<title>Parley: sign in</title><style>"
+    "button.primary { background: #c2410c !important; border-color: #c2410c !important; color: #fff !important; }"
+    "body { --body-text-color-subdued: #62626b !important; --input-placeholder-color: #62626b !important; }"
+    "body.dark { --body-text-color-subdued: #a9a9b4 !important; --input-placeholder-color: #a9a9b4 !important; }"
+    "</style>"
+)
+
 # Gradio's chat log scrolls but cannot take focus, so a keyboard user could not scroll it: give it a tab stop
 # and a name, on every chat the page renders (tabs mount their content when first shown).
 JS = """
