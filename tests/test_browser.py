@@ -205,3 +205,22 @@ def test_rewind_retry_and_compare_in_the_browser(app_url: tuple[str, Path], brow
             "SELECT parent_id, branch_turn FROM sessions WHERE id IN (?, ?, ?) ORDER BY started_at", ids
         ).fetchall()
     assert rows[0] == (None, None) and rows[1] == (ids[0], 2) and rows[2] == (ids[1], 2), (rows, first_id)
+
+
+def test_a_recent_session_continues_from_the_home(app_url: tuple[str, Path], browser: Browser) -> None:
+    url, _ = app_url
+    page = browser.new_context().new_page()
+    page.goto(url)
+    choose(page, "Ines Carvalho")
+    page.locator("#start").click()
+    send(page, "What would make the shared chamber work for you?", 2)
+    page.get_by_role("tab", name="My practice").click()
+    row = page.locator("#recent-sessions li").first
+    expect(row).to_contain_text("Ines Carvalho")
+    expect(row).to_contain_text("1 message · open")
+    page.reload()  # a new page has no conversation on screen: the home is the way back to it
+    row.locator("button[data-action='reopen']").click()
+    expect(page.locator("[data-testid='user']")).to_have_count(1)
+    expect(page.locator("#notice")).to_contain_text("Reopened session")
+    expect(page.locator("#brief-box")).to_contain_text("Brief: Ines Carvalho")
+    expect(page.locator("#draft textarea")).to_be_focused()
