@@ -119,7 +119,7 @@ def build(settings: Settings) -> Built:
                 gr.Tab(visible=land.trainer),
                 gr.Tab(visible=land.assigns),
                 gr.Dropdown(choices=land.trainee_choices, value=[]),
-                review.my_assignments(user)[0] if land.assigns else "",
+                review.assigned_table(user) if land.assigns else "",
                 # Personas published in the Studio since start: every page load lists them, no restart.
                 gr.Dropdown(choices=handlers.choices()),
                 gr.Dropdown(choices=review.persona_choices(), value=[]),

@@ -72,16 +72,14 @@ class TeamHandlers:
             table=table,
         )
 
-    def my_assignments(self, username: str | None) -> tuple[str, list[tuple[str, str]]]:
+    def assigned_table(self, username: str | None) -> str:
+        """The assignments the caller may see (a trainer: their trainees'), as the Assign tab's table."""
         try:
             team, caller = self._caller(username)
             views = team.assignments(caller)
         except SimulatorError as exc:
-            return _warn(exc), []
-        return (
-            team_render.assignments_table(views, for_trainee=caller.role is Role.TRAINEE),
-            [(team_render.assignment_label(v), v.assignment.id) for v in views if caller.name == v.assignment.trainee],
-        )
+            return _warn(exc)
+        return team_render.assignments_table(views, for_trainee=caller.role is Role.TRAINEE)
 
     def my_progress(self, username: str | None) -> str:
         """The caller's own first, best and latest score per counterpart, with a plot across attempts."""
@@ -222,7 +220,7 @@ class TeamHandlers:
             )
             table = team_render.assignments_table(team.assignments(caller), for_trainee=False)
         except SimulatorError as exc:
-            return _warn(exc), self.my_assignments(username)[0]
+            return _warn(exc), self.assigned_table(username)
         return f"Assigned {len(made)}: " + ", ".join(f"{a.persona_id} to {a.trainee}" for a in made) + ".", table
 
     def persona_choices(self) -> list[tuple[str, str]]:

@@ -40,13 +40,6 @@ def assignments_table(views: list[AssignmentView], for_trainee: bool) -> str:
     return table(head, rows, classes="assignments")
 
 
-def assignment_label(view: AssignmentView) -> str:
-    a = view.assignment
-    due = f" · due {a.due.isoformat()}" if a.due else ""
-    kind = " · assessment" if a.assessment else ""
-    return f"{view.persona_name}{kind} · target {a.target}%{due} · {view.status.value}"
-
-
 def sessions_table(rows: list[ReviewRow]) -> str:
     if not rows:
         return "<p class='empty'>No sessions match.</p>"
