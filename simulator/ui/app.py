@@ -20,9 +20,7 @@ from simulator.ui.launch import Built, launch_options
 from simulator.ui.practice_tab import FOCUS_JS, build_practice_tab, opened, opened_outputs, screen_outputs, send_events
 from simulator.ui.regrade import wire_regrade
 from simulator.ui.review_tab import (
-    TAB as REVIEW_TAB,
-)
-from simulator.ui.review_tab import (
+    REVIEW_TAB,
     build_review_tab,
     build_team_tabs,
     opened_review,

@@ -12,7 +12,7 @@ from simulator.ui.regrade import RegradeWidgets, build_regrade
 from simulator.ui.team_handlers import TeamHandlers
 from simulator.ui.widgets import any_persona, export_format, id_picker, user_of
 
-TAB = "review-tab"
+REVIEW_TAB = "review-tab"
 
 
 @dataclass
@@ -62,7 +62,7 @@ class TeamTabs:
 
 
 def build_review_tab(review: TeamHandlers) -> ReviewWidgets:
-    with gr.Tab("Review", id=TAB, elem_id=TAB):
+    with gr.Tab("Review", id=REVIEW_TAB, elem_id=REVIEW_TAB):
         with gr.Row():
             trainee_filter = id_picker("Trainee", "filter-trainee", min_width=160)
             persona_filter = any_persona(review, "filter-persona")
@@ -179,7 +179,7 @@ def review_outputs(w: ReviewWidgets, tabs: gr.Tabs) -> list[Any]:
 def opened_review(review: TeamHandlers, session_id: str | None, username: str | None) -> tuple[Any, ...]:
     html, turns, message = review.open_session(session_id, username)
     return (
-        gr.Tabs(selected=TAB),
+        gr.Tabs(selected=REVIEW_TAB),
         gr.Dropdown(value=session_id) if html else gr.skip(),
         html,
         gr.Dropdown(choices=turns, value=turns[-1] if turns else None),
