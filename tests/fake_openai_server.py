@@ -27,6 +27,9 @@ class FakeOpenAI:
         self.piece_delay = piece_delay
         self.requests: list[dict[str, object]] = []
         self.release = threading.Event()
+        self.in_flight = 0
+        self.most_in_flight = 0  # how many requests were being answered at once, at most
+        self._count = threading.Lock()
 
     def next(self) -> str:
         return self.plan.pop(0) if len(self.plan) > 1 else self.plan[0]
@@ -59,6 +62,16 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 pass
 
         def do_POST(self) -> None:
+            with fake._count:
+                fake.in_flight += 1
+                fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
+            try:
+                self._answer()
+            finally:
+                with fake._count:
+                    fake.in_flight -= 1
+
+        def _answer(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             fake.requests.append(body)
             behaviour = fake.next()

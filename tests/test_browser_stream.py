@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from simulator.config import REPO_ROOT
 from tests.appserver import free_port
-from tests.fake_openai_server import fake_openai
+from tests.fake_openai_server import FakeOpenAI, fake_openai
 from tests.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
 REPLY = (
@@ -25,10 +27,10 @@ REPLY = (
 
 
 @pytest.fixture(scope="module")
-def slow_model_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def slow_model_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FakeOpenAI, Path]]:
     data = tmp_path_factory.mktemp("stream-data")
     # A model that takes 0.25 s per word: about six seconds for the reply, three sentences.
-    with fake_openai([f"ok:{REPLY}"], piece_delay=0.25) as (base_url, _):
+    with fake_openai([f"ok:{REPLY}"], piece_delay=0.25) as (base_url, fake):
         port = free_port()
         env = {
             **os.environ,
@@ -52,7 +54,7 @@ def slow_model_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 except OSError:
                     assert proc.poll() is None and time.monotonic() < deadline, (data / "app.log").read_text()
                     time.sleep(0.3)
-            yield url
+            yield url, fake, data / "parley.sqlite3"
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -60,11 +62,11 @@ def slow_model_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_the_reply_grows_in_the_chat_before_the_turn_completes(
-    slow_model_app: str,
+    slow_model_app: tuple[str, FakeOpenAI, Path],
     browser: Browser,  # noqa: F811
 ) -> None:
     page = browser.new_page()
-    page.goto(slow_model_app)
+    page.goto(slow_model_app[0])
     page.locator("#start").click()
     expect(page.locator("[data-testid='bot']")).to_have_count(1)
     page.locator("#draft textarea").fill("What would a good outcome look like for you this year?")
@@ -88,3 +90,36 @@ def test_the_reply_grows_in_the_chat_before_the_turn_completes(
     assert all(seen[-1].startswith(s) for s in seen)  # each step extends the last, sentence by sentence
     # The grade was stored and shown with the first piece of the reply.
     assert "Message 1" in coach_when_first_seen
+
+
+def test_a_message_sent_during_the_reply_follows_it_and_other_users_are_not_kept_waiting(
+    slow_model_app: tuple[str, FakeOpenAI, Path],
+    browser: Browser,  # noqa: F811
+) -> None:
+    url, fake, database = slow_model_app
+    alice, bob = browser.new_context().new_page(), browser.new_context().new_page()
+    for page in (alice, bob):
+        page.goto(url)
+        page.locator("#start").click()
+        expect(page.locator("[data-testid='bot']")).to_have_count(1)
+    fake.most_in_flight = 0
+    alice.locator("#draft textarea").fill("What would a good outcome look like for you this year?")
+    alice.locator("#send").click()
+    growing = alice.locator("[data-testid='bot']").nth(1)
+    expect(growing).not_to_have_text("", timeout=20_000)
+    # Bob sends while Alice's reply is still arriving: his turn does not wait for hers.
+    bob.locator("#draft textarea").fill("Who else will judge how this renewal turns out?")
+    bob.locator("#draft textarea").press("Enter")
+    # Alice sends her next message before the reply is whole: it is sent once the reply ends, not dropped.
+    follow_up = "What would you need to see from us to make this renewal work?"
+    alice.locator("#draft textarea").fill(follow_up)
+    assert not growing.inner_text().strip().endswith("we will see.")
+    alice.locator("#send").click()
+    expect(alice.locator("[data-testid='user']")).to_have_count(2, timeout=40_000)
+    expect(alice.locator("[data-testid='user']").nth(1)).to_contain_text(follow_up)
+    expect(alice.locator("[data-testid='bot']")).to_have_count(3, timeout=40_000)
+    expect(bob.locator("[data-testid='bot']")).to_have_count(2, timeout=40_000)
+    assert fake.most_in_flight >= 2  # Bob's reply was asked for while Alice's was still streaming
+    with sqlite3.connect(database) as db:
+        texts = [r[0] for r in db.execute("SELECT user_text FROM turns ORDER BY session_id, turn")]
+    assert texts.count(follow_up) == 1

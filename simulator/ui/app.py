@@ -37,6 +37,8 @@ from simulator.wiring import build_services
 
 log = logging.getLogger(__name__)
 
+UI_CONCURRENCY = 16  # calls of one event (sends, starts…) served at once by one instance
+
 
 def build(settings: Settings) -> Built:
     """The Blocks app and the services behind it (the caller decides whether sign-in is needed).
@@ -208,8 +210,16 @@ def build(settings: Settings) -> Built:
             h.cards.click(on_card, [handle, p.chat, *starts], opened_out, api_name="start_assignment"),
             h.recent.click(on_recent, [handle, p.chat], [*opened_out, *review_out[1:]], api_name="recent_session"),
             h.reopen.click(on_reopen, [h.past, handle, p.chat], opened_out, api_name="reopen"),
-            p.send.click(on_send, [p.draft, handle, p.chat], screen, api_name="send"),
-            p.draft.submit(on_send, [p.draft, handle, p.chat], screen, api_name="send_on_enter"),
+            # One event for Send and Enter, so the two never run at once; a message sent while the reply is still
+            # arriving goes once it ends (Gradio's default drops it), read from the box then.
+            gr.on(
+                [p.send.click, p.draft.submit],
+                on_send,
+                [p.draft, handle, p.chat],
+                screen,
+                api_name="send",
+                trigger_mode="always_last",
+            ),
             p.end.click(on_end, [handle, p.chat], screen, api_name="end"),
         ]
         for n, event in enumerate(events):
@@ -228,6 +238,9 @@ def build(settings: Settings) -> Built:
             attempt_handlers, r.try_it, [r.picked, r.turn], opened_out, opened, r.notice, refresh_attempts
         )
         wire_team_tabs(review, t)
+    # Gradio runs one call of each event at a time across all users unless told otherwise: one trainee's reply
+    # would keep every other waiting. The services are safe to call at once (the JSON API does).
+    app.queue(default_concurrency_limit=UI_CONCURRENCY)
     return Built(app, team, downloads, studio.upload, services)
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
+import gradio as gr
+
 from simulator.errors import SimulatorError
 from simulator.game.visibility import trainee_grade
 from simulator.reports.visual import visual_debrief
@@ -37,7 +39,7 @@ class Screen:
     debrief: str
     notice: str
     handle: Handle | None
-    draft: str = ""
+    draft: str | None = ""  # None: leave the message box as it is (what was typed while the reply arrived stays)
     plots: str = ""  # the visual debrief: scores and trust per message, the depth ladder, the lasting-deal checklist
     status: str = ""  # one sentence for the live region: who answered and the newest grade, or what went wrong
     ok: bool = True  # False when the event was refused (the notice says why)
@@ -52,7 +54,7 @@ class Screen:
             self.debrief,
             self.notice,
             self.handle,
-            self.draft,
+            gr.skip() if self.draft is None else self.draft,
             self.plots,
             self.status,
         )
@@ -123,7 +125,9 @@ class Handlers:
         names = render.found_names(self.team.persona(handle.persona_id), handle.state)
         return render.coach_panel(self._graded(handle, username), names)
 
-    def screen(self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str = "") -> Screen:
+    def screen(
+        self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str | None = ""
+    ) -> Screen:
         caller = self._caller(username)
         persona = self.team.persona(handle.persona_id)
         debrief = plots = ""
@@ -149,7 +153,7 @@ class Handlers:
             debrief=debrief,
             notice=notice,
             handle=handle,
-            draft=storable(draft),  # an unpaired surrogate would break the page's JSON
+            draft=None if draft is None else storable(draft),  # an unpaired surrogate would break the page's JSON
             plots=plots,
             status=render.status_line(persona.name, handle.state, graded[-1][2] if graded else None, held),
             brief=render.brief(persona),
@@ -268,7 +272,8 @@ class Handlers:
                 "keep in touch and adjust, then confirm."
             )
         notice = " ".join([notice, *result.notices]).strip()
-        yield self.screen(handle, final, username, notice=notice)
+        # The box was emptied when the message went (`send_events`); anything typed since is the next message.
+        yield self.screen(handle, final, username, notice=notice, draft=None)
 
     def end(self, handle: Handle | None, chat: Chat | None, username: str | None = None) -> Screen:
         if handle is None:
