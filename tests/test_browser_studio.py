@@ -97,6 +97,12 @@ def test_trainer_builds_checks_publishes_and_versions_a_persona(
     trainer.locator("#studio-trial-send").click()
     expect(log).to_contain_text(f"targets: {first['id']}")
     expect(log).to_contain_text("Ledger")
+    box = trainer.locator("#studio-trial-text textarea, #studio-trial-text input").first
+    expect(box).to_have_value("")
+    box.fill("What would success look like for you by the end of the year?")  # Enter sends too
+    box.press("Enter")
+    expect(log).to_contain_text("What would success look like for you by the end of the year?")
+    expect(box).to_have_value("")
     trainer.screenshot(path=str(data_dir / "studio.png"), full_page=True)
 
     trainer.locator("#studio-publish").click()

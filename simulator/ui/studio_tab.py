@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
@@ -222,8 +222,12 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
     def on_trial(c: str, request: gr.Request) -> tuple[Any, str]:
         return studio.test_start(c, user_of(request))
 
-    def on_trial_send(t: Any, text: str, log: str, request: gr.Request) -> tuple[str, str]:
-        return studio.test_send(t, text, log, user_of(request))
+    def on_trial_send(t: Any, text: str, log: str, request: gr.Request) -> Iterator[tuple[Any, Any]]:
+        """As in a conversation: the box empties as the message goes, and what is typed meanwhile stays."""
+        if t is not None and (text or "").strip():
+            yield gr.skip(), ""
+        shown, kept = studio.test_send(t, text, log, user_of(request))
+        yield shown, kept or gr.skip()  # a refused message comes back to the box
 
     def on_fill(text: str) -> tuple[Any, ...]:
         try:
@@ -305,10 +309,12 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
     archive_btn.click(on_archive, [current], [notice, library], api_name="studio_archive")
     export_btn.click(on_export, [current, fmt], [export_link, notice], api_name="studio_export")
     trial_start.click(on_trial, [current], [trial, trial_log], api_name="studio_trial")
-    trial_send.click(
-        on_trial_send, [trial, trial_text, trial_log], [trial_log, trial_text], api_name="studio_trial_send"
-    )
-    trial_text.submit(
-        on_trial_send, [trial, trial_text, trial_log], [trial_log, trial_text], api_name="studio_trial_submit"
+    gr.on(
+        [trial_send.click, trial_text.submit],
+        on_trial_send,
+        [trial, trial_text, trial_log],
+        [trial_log, trial_text],
+        api_name="studio_trial_send",
+        trigger_mode="always_last",  # a message sent while the last is answered goes next, not dropped
     )
     return tab, library, picker
