@@ -41,6 +41,10 @@ FORMS = {
         ("how are you feeling about the offer", 2),
         ("do you have any flexibility on the schedule", 1),
         ("is there any room in the budget for training", 1),
+        ("Hi! What brings you here today", 2),
+        ("Okay. What worries you most about the renewal", 2),
+        ("so what happens if the launch slips", 2),
+        ("what needs to happen for you to sign", 2),
     ],
     "likes and experiences": [
         ("What do you like about the current supplier?", 2),
@@ -60,6 +64,8 @@ FORMS = {
         ("How are you?", 0),
         ("Our price is fair and we will not move.", 0),
         ("How about we split the work into two phases?", 0),  # a proposal, not a question
+        ("What worries me is the price.", 0),  # the wh-word opens a statement
+        ("What happens next is up to you", 0),
     ],
     "closed checks and short asks": [
         ("Anything else?", 1),

@@ -170,7 +170,14 @@ WH_UNMARKED = re.compile(
     r"have|has|had|kind of|sort of|type of|much|many|long|often|far|else|exactly|percentage|part|amount)\b|"
     # "which item do you…", "what other options would you…"
     r"(?:\s+(?!(?:i|we|they|he|she|it|you)\b)\w+){1,2}\s+(?:do|does|did|is|are|was|were|would|will|can|could|should|have|has)\s+"
-    r"(?:you|u|they|we|i|it|he|she|your|their)\b)"
+    r"(?:you|u|they|we|i|it|he|she|your|their)\b|"
+    # "what worries you about it", "what brought you here", "what happens if it slips": the wh-word is the subject
+    # and a plain verb follows. A copula later makes it a statement ("what worries me is the price").
+    r"(?=(?:(?!\b(?:is|was|are|were)\b).)*$)"
+    r"\s+(?:else\s+)?(?:\w+(?:s|ed)|made|brought|kept|got|took|led|drove|gave|went|came)\s+"
+    r"(?:(?:to|for|about)\s+)?(?:you|u|your)\b|"
+    r"(?=(?:(?!\b(?:is|was|are|were)\b).)*$)"
+    r"\s+(?:happens|happened|changed|changes|matters|(?:needs|has) to (?:happen|change))\s+(?:if|when|next|most|now|then|after|before|for|so)\b)"
     r"(?:\s+\S+){1,}",
     re.I,
 )
