@@ -117,7 +117,14 @@ def test_a_message_sent_during_the_reply_follows_it_and_other_users_are_not_kept
     alice.locator("#send").click()
     expect(alice.locator("[data-testid='user']")).to_have_count(2, timeout=40_000)
     expect(alice.locator("[data-testid='user']").nth(1)).to_contain_text(follow_up)
+    # A second press while this reply arrives, the box now empty, is the same message pressed twice: after the
+    # reply it is not sent again, and no "empty message" warning appears.
+    alice.locator("#send").click()
     expect(alice.locator("[data-testid='bot']")).to_have_count(3, timeout=40_000)
+    expect(alice.locator("#status")).to_contain_text("replied to message 2", timeout=20_000)
+    alice.wait_for_timeout(2_500)  # the queued press has run by now (it follows the reply at once)
+    expect(alice.locator("#notice")).not_to_contain_text("empty")
+    expect(alice.locator("[data-testid='user']")).to_have_count(2)
     expect(bob.locator("[data-testid='bot']")).to_have_count(2, timeout=40_000)
     assert fake.most_in_flight >= 2  # Bob's reply was asked for while Alice's was still streaming
     with sqlite3.connect(database) as db:
