@@ -177,6 +177,7 @@ def test_rewind_retry_and_compare_in_the_browser(app_url: tuple[str, Path], brow
     page.locator("#retry").click()
     expect(page.locator("[data-testid='user']").last).to_contain_text("What constraints", timeout=30_000)
     expect(page.locator("[data-testid='user']")).to_have_count(2)
+    expect(page.locator("#draft textarea")).to_have_value("")  # sent, so the box empties
     # The tree: the first attempt, its branch from message 2, and that branch's retry of message 2 under it.
     page.locator("#attempts").get_by_text("Attempts").first.click()
     tree = page.locator("#attempts-tree")

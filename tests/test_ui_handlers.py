@@ -16,6 +16,8 @@ def test_start_send_end(practice: Practice) -> None:
     ui = Handlers(Team(practice, SqlTeamStore(practice.store)))
     screen = ui.start("salary_offer", None, None)
     assert screen.handle is not None and screen.chat[0]["role"] == "assistant"
+    # Opening a conversation leaves the message box alone: what the person began typing meanwhile stays.
+    assert screen.draft is None and screen.outputs()[7] == {"__type__": "update"}
     screen = ui.send("What would a good outcome look like for you?", screen.handle, screen.chat)
     assert [m["role"] for m in screen.chat] == ["assistant", "user", "assistant"]
     assert "id='coach-grade'" in screen.coach and "data-score='2'" in screen.coach

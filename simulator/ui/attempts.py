@@ -128,7 +128,7 @@ class AttemptHandlers:
         except SimulatorError as exc:
             yield self.handlers.blocked(str(exc), handle, None, username, draft=text)
             return
-        yield from self.handlers.send_stream(text, new, history(record), username)
+        yield from self.handlers.send_stream(text, new, history(record), username, draft_after="")  # sent: empty it
 
     def tree(self, handle: Handle | None, username: str | None = None) -> tuple[str, list[tuple[str, str]]]:
         """The tree of attempts of the conversation on screen, and the choices to compare."""

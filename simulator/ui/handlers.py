@@ -39,7 +39,9 @@ class Screen:
     debrief: str
     notice: str
     handle: Handle | None
-    draft: str | None = ""  # None: leave the message box as it is (what was typed while the reply arrived stays)
+    # None leaves the message box as the person has it: what they type while a conversation opens or a reply
+    # arrives is theirs. A string is put in the box (a refused message back, a rewound message to rephrase).
+    draft: str | None = None
     plots: str = ""  # the visual debrief: scores and trust per message, the depth ladder, the lasting-deal checklist
     status: str = ""  # one sentence for the live region: who answered and the newest grade, or what went wrong
     ok: bool = True  # False when the event was refused (the notice says why)
@@ -126,7 +128,7 @@ class Handlers:
         return render.coach_panel(self._graded(handle, username), names)
 
     def screen(
-        self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str | None = ""
+        self, handle: Handle, chat: Chat, username: str | None, notice: str = "", draft: str | None = None
     ) -> Screen:
         caller = self._caller(username)
         persona = self.team.persona(handle.persona_id)
@@ -160,7 +162,7 @@ class Handlers:
         )
 
     def blocked(
-        self, message: str, handle: Handle | None, chat: Chat | None, username: str | None, draft: str = ""
+        self, message: str, handle: Handle | None, chat: Chat | None, username: str | None, draft: str | None = None
     ) -> Screen:
         """Show a problem without touching anything else on the page."""
         persona, graded, held = None, [], False
@@ -181,7 +183,7 @@ class Handlers:
             debrief="",
             notice=f"⚠️ {message}",
             handle=handle,
-            draft=storable(draft),  # an unpaired surrogate would break the page's JSON
+            draft=None if draft is None else storable(draft),  # an unpaired surrogate would break the page's JSON
             status=f"Not done: {message}",
             ok=False,
             brief=render.brief(persona) if persona else "",
@@ -237,7 +239,12 @@ class Handlers:
         return final
 
     def send_stream(
-        self, text: str, handle: Handle | None, chat: Chat | None, username: str | None = None
+        self,
+        text: str,
+        handle: Handle | None,
+        chat: Chat | None,
+        username: str | None = None,
+        draft_after: str | None = None,
     ) -> Iterator[Screen | Chat]:
         """The chat as the reply grows (lists of messages), then the whole page (a Screen)."""
         if handle is None:
@@ -272,8 +279,9 @@ class Handlers:
                 "keep in touch and adjust, then confirm."
             )
         notice = " ".join([notice, *result.notices]).strip()
-        # The box was emptied when the message went (`send_events`); anything typed since is the next message.
-        yield self.screen(handle, final, username, notice=notice, draft=None)
+        # The send event emptied the box when the message went (`send_events`); anything typed since is the next
+        # message. A caller whose event did not empty it says what the box should hold (`draft_after`).
+        yield self.screen(handle, final, username, notice=notice, draft=draft_after)
 
     def end(self, handle: Handle | None, chat: Chat | None, username: str | None = None) -> Screen:
         if handle is None:
