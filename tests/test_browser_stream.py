@@ -130,3 +130,29 @@ def test_a_message_sent_during_the_reply_follows_it_and_other_users_are_not_kept
     with sqlite3.connect(database) as db:
         texts = [r[0] for r in db.execute("SELECT user_text FROM turns ORDER BY session_id, turn")]
     assert texts.count(follow_up) == 1
+
+
+def test_end_pressed_while_the_reply_arrives_ends_the_conversation_once_it_has_arrived(
+    slow_model_app: tuple[str, FakeOpenAI, Path],
+    browser: Browser,  # noqa: F811
+) -> None:
+    url, _, database = slow_model_app
+    page = browser.new_page()
+    page.goto(url)
+    page.locator("#start").click()
+    expect(page.locator("[data-testid='bot']")).to_have_count(1)
+    session = page.locator("#notice").inner_text().split()[1]
+    page.locator("#draft textarea").fill("What would a good outcome look like for you this year?")
+    page.locator("#send").click()
+    growing = page.locator("[data-testid='bot']").nth(1)
+    expect(growing).not_to_have_text("", timeout=20_000)
+    assert not growing.inner_text().strip().endswith("we will see.")
+    page.locator("#end").click()
+    expect(page.locator("#debrief")).to_contain_text("Debrief", timeout=40_000)
+    expect(page.locator("#notice")).to_contain_text("You ended the conversation")
+    expect(growing).to_contain_text("we will see.")  # the whole reply stays on screen
+    with sqlite3.connect(database) as db:
+        turns = db.execute("SELECT reply FROM turns WHERE session_id = ?", (session,)).fetchall()
+        ended = db.execute("SELECT outcome FROM sessions WHERE id = ?", (session,)).fetchone()
+    assert len(turns) == 1 and turns[0][0] and turns[0][0].endswith("we will see.")
+    assert ended == ("ended_by_user",)

@@ -17,7 +17,15 @@ from simulator.ui.downloads import Downloads
 from simulator.ui.handlers import Handlers
 from simulator.ui.home import HomeHandlers, build_home, clicked, home_refresh
 from simulator.ui.launch import Built, launch_options
-from simulator.ui.practice_tab import FOCUS_JS, build_practice_tab, opened, opened_outputs, screen_outputs, send_events
+from simulator.ui.practice_tab import (
+    FOCUS_JS,
+    TurnsInFlight,
+    build_practice_tab,
+    opened,
+    opened_outputs,
+    screen_outputs,
+    send_events,
+)
 from simulator.ui.regrade import wire_regrade
 from simulator.ui.review_tab import (
     REVIEW_TAB,
@@ -194,7 +202,10 @@ def build(settings: Settings) -> Built:
             return (*opened_review(review, data.get("session"), user), *[gr.skip()] * 3)
 
         def on_end(hd: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
-            return handlers.end(hd, c, username=user_of(request)).outputs()
+            """End pressed while the reply is still arriving ends the conversation once it has arrived. The chat
+            stays as the page shows it: the one read at the press may lack the rest of that reply."""
+            with turns.settled(hd):
+                return (gr.skip(), *handlers.end(hd, c, username=user_of(request)).outputs()[1:])
 
         def on_reopen(s: str | None, hd: Any, c: Any, request: gr.Request) -> tuple[Any, ...]:
             return opened(handlers.reopen(s, hd, c, username=user_of(request)))
@@ -203,7 +214,8 @@ def build(settings: Settings) -> Built:
             user = user_of(request)
             return gr.Dropdown(choices=handlers.session_choices(user)), review.my_progress(user)
 
-        on_send = send_events(handlers, len(screen))
+        turns = TurnsInFlight()
+        on_send = send_events(handlers, len(screen), turns)
         starts = [h.voice, h.coach]
         events = [
             h.start.click(on_start, [h.persona, handle, p.chat, *starts], opened_out, api_name="start"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,12 +136,50 @@ def opened(screen: Screen) -> tuple[Any, ...]:
     )
 
 
+class TurnsInFlight:
+    """The turn each conversation is answering in this instance. End waits for it: ended mid-reply, the turn found
+    its session moved on and was refused as if another tab had played it."""
+
+    WAIT_S = 60.0  # a turn stuck longer than this (a stream the browser left) no longer holds End back
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _lock(self, session_id: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(session_id, threading.Lock())
+
+    @contextmanager
+    def answering(self, h: Any) -> Iterator[None]:
+        """Held while a turn is answered; a second turn of the same conversation (another tab) does not wait:
+        the session store decides which one stands."""
+        lock = self._lock(h.session_id) if h is not None else None
+        held = lock.acquire(blocking=False) if lock is not None else False
+        try:
+            yield
+        finally:
+            if held and lock is not None:
+                lock.release()
+
+    @contextmanager
+    def settled(self, h: Any) -> Iterator[None]:
+        """Waits for the turn being answered, if any, then holds the conversation still."""
+        lock = self._lock(h.session_id) if h is not None else None
+        held = lock.acquire(timeout=self.WAIT_S) if lock is not None else False
+        try:
+            yield
+        finally:
+            if held and lock is not None:
+                lock.release()
+
+
 # A press of Send that waited for the reply before it (Send is `always_last`) and finds the box empty, this soon
 # after the reply, is a second press for the message just answered: it is not a new, empty message.
 REPEAT_S = 2.0
 
 
-def send_events(handlers: Handlers, size: int) -> Any:
+def send_events(handlers: Handlers, size: int, turns: TurnsInFlight) -> Any:
     """The send handler: a thinking state at once, then the reply as it grows, then the whole page."""
     answered: dict[str, float] = {}  # session id -> when its last reply was shown (monotonic), for REPEAT_S
     lock = threading.Lock()
@@ -166,6 +205,10 @@ def send_events(handlers: Handlers, size: int) -> Any:
         if repeated(h, t):
             yield (gr.skip(),) * size
             return
+        with turns.answering(h):
+            yield from answer(t, h, c, username)
+
+    def answer(t: str, h: Any, c: Any, username: str | None) -> Iterator[tuple[Any, ...]]:
         if h is not None and (t or "").strip() and not h.state.ended:
             name = handlers.counterpart_name(h)
             # The message shows at once and the box empties; a refusal below puts both back as they were.
