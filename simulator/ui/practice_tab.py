@@ -172,6 +172,9 @@ class TurnsInFlight:
         finally:
             if held and lock is not None:
                 lock.release()
+            if h is not None:
+                with self._guard:  # an ended conversation takes no more turns: its lock need not stay
+                    self._locks.pop(h.session_id, None)
 
 
 # A press of Send that waited for the reply before it (Send is `always_last`) and finds the box empty, this soon
