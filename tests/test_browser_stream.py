@@ -156,3 +156,27 @@ def test_end_pressed_while_the_reply_arrives_ends_the_conversation_once_it_has_a
         ended = db.execute("SELECT outcome FROM sessions WHERE id = ?", (session,)).fetchone()
     assert len(turns) == 1 and turns[0][0] and turns[0][0].endswith("we will see.")
     assert ended == ("ended_by_user",)
+
+
+def test_try_another_way_pressed_while_the_reply_arrives_replays_that_message(
+    slow_model_app: tuple[str, FakeOpenAI, Path],
+    browser: Browser,  # noqa: F811
+) -> None:
+    url, _, _ = slow_model_app
+    page = browser.new_page()
+    page.goto(url)
+    page.locator("#start").click()
+    expect(page.locator("[data-testid='bot']")).to_have_count(1)
+    page.locator("#draft textarea").fill("Our price is fixed.")
+    page.locator("#send").click()
+    growing = page.locator("[data-testid='bot']").nth(1)
+    expect(growing).not_to_have_text("", timeout=20_000)
+    better = "What would make this renewal a success for you?"
+    page.locator("#draft textarea").fill(better)
+    assert not growing.inner_text().strip().endswith("we will see.")
+    page.locator("#retry").click()
+    # Once the reply is in, message 1 is said again another way, in a new attempt.
+    expect(page.locator("#notice")).not_to_contain_text("⚠️", timeout=5_000)
+    expect(page.locator("[data-testid='user']").first).to_contain_text(better, timeout=40_000)
+    expect(page.locator("[data-testid='user']")).to_have_count(1)
+    expect(page.locator("[data-testid='bot']")).to_have_count(2, timeout=40_000)

@@ -16,10 +16,10 @@ from simulator.ui.attempts import AttemptHandlers, wire_attempts, wire_review_re
 from simulator.ui.downloads import Downloads
 from simulator.ui.handlers import Handlers
 from simulator.ui.home import HomeHandlers, build_home, clicked, home_refresh
+from simulator.ui.in_flight import TurnsInFlight
 from simulator.ui.launch import Built, launch_options
 from simulator.ui.practice_tab import (
     FOCUS_JS,
-    TurnsInFlight,
     build_practice_tab,
     opened,
     opened_outputs,
@@ -91,7 +91,8 @@ def build(settings: Settings) -> Built:
         opened_out = opened_outputs(p, handle, tabs, h.notice)
         review_out = review_outputs(r, tabs)  # tabs first, then what an opened transcript fills
         attempt_handlers = AttemptHandlers(team, handlers)
-        refresh_attempts = wire_attempts(attempt_handlers, p.attempts, handle, p.draft, screen)
+        turns = TurnsInFlight()
+        refresh_attempts = wire_attempts(attempt_handlers, p.attempts, handle, p.draft, screen, turns)
         home_out = [h.cards, h.recent, h.progress]
 
         def on_home(request: gr.Request) -> tuple[Any, ...]:
@@ -214,7 +215,6 @@ def build(settings: Settings) -> Built:
             user = user_of(request)
             return gr.Dropdown(choices=handlers.session_choices(user)), review.my_progress(user)
 
-        turns = TurnsInFlight()
         on_send = send_events(handlers, len(screen), turns)
         starts = [h.voice, h.coach]
         events = [

@@ -15,6 +15,7 @@ from simulator.session.practice import Handle
 from simulator.session.store import SessionRecord
 from simulator.team.service import Team
 from simulator.ui.handlers import Chat, Handlers, Screen, said
+from simulator.ui.in_flight import TurnsInFlight
 from simulator.ui.widgets import id_picker, user_of
 
 
@@ -202,7 +203,12 @@ def wire_review_rewind(
 
 
 def wire_attempts(
-    attempts: AttemptHandlers, w: AttemptWidgets, handle: gr.State, draft: gr.Textbox, screen: list[Any]
+    attempts: AttemptHandlers,
+    w: AttemptWidgets,
+    handle: gr.State,
+    draft: gr.Textbox,
+    screen: list[Any],
+    turns: TurnsInFlight,
 ) -> Callable[[Any], Any]:
     """Connect the widgets; returns a function that chains the tree's refresh after another event."""
 
@@ -219,8 +225,10 @@ def wire_attempts(
         return shown(attempts.rewind(n, h, user_of(request)))
 
     def on_retry(t: str, h: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
-        for item in attempts.retry_stream(t, h, user_of(request)):
-            yield shown(item) if isinstance(item, Screen) else (item, *[gr.skip()] * (len(screen) - 1))
+        # Pressed while a reply arrives, it replays that message once the reply is in, not the one before it.
+        with turns.settled(h, ending=False):
+            for item in attempts.retry_stream(t, h, user_of(request)):
+                yield shown(item) if isinstance(item, Screen) else (item, *[gr.skip()] * (len(screen) - 1))
 
     def on_compare(a: str | None, b: str | None, request: gr.Request) -> str:
         return attempts.compare(a, b, user_of(request))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ import gradio as gr
 from simulator.text import storable
 from simulator.ui.attempts import AttemptWidgets, build_attempts
 from simulator.ui.handlers import Handlers, Screen, said
+from simulator.ui.in_flight import TurnsInFlight
 from simulator.ui.render import thinking
 from simulator.ui.widgets import user_of
 
@@ -134,47 +134,6 @@ def opened(screen: Screen) -> tuple[Any, ...]:
         gr.Tabs(selected=TAB),
         "",
     )
-
-
-class TurnsInFlight:
-    """The turn each conversation is answering in this instance. End waits for it: ended mid-reply, the turn found
-    its session moved on and was refused as if another tab had played it."""
-
-    WAIT_S = 60.0  # a turn stuck longer than this (a stream the browser left) no longer holds End back
-
-    def __init__(self) -> None:
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
-
-    def _lock(self, session_id: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(session_id, threading.Lock())
-
-    @contextmanager
-    def answering(self, h: Any) -> Iterator[None]:
-        """Held while a turn is answered; a second turn of the same conversation (another tab) does not wait:
-        the session store decides which one stands."""
-        lock = self._lock(h.session_id) if h is not None else None
-        held = lock.acquire(blocking=False) if lock is not None else False
-        try:
-            yield
-        finally:
-            if held and lock is not None:
-                lock.release()
-
-    @contextmanager
-    def settled(self, h: Any) -> Iterator[None]:
-        """Waits for the turn being answered, if any, then holds the conversation still."""
-        lock = self._lock(h.session_id) if h is not None else None
-        held = lock.acquire(timeout=self.WAIT_S) if lock is not None else False
-        try:
-            yield
-        finally:
-            if held and lock is not None:
-                lock.release()
-            if h is not None:
-                with self._guard:  # an ended conversation takes no more turns: its lock need not stay
-                    self._locks.pop(h.session_id, None)
 
 
 # A press of Send that waited for the reply before it (Send is `always_last`) and finds the box empty, this soon
