@@ -9,10 +9,11 @@ from typing import Any
 
 
 class TurnsInFlight:
-    """The turn each conversation is answering in this instance. End waits for it: ended mid-reply, the turn found
-    its session moved on and was refused as if another tab had played it."""
+    """The turn each conversation is answering in this instance. End and "Try another way" wait for it: pressed
+    mid-reply, they used to meet a turn still half done (the turn was refused as if another tab had played it, or
+    the retry found no answered message)."""
 
-    WAIT_S = 60.0  # a turn stuck longer than this (a stream the browser left) no longer holds End back
+    WAIT_S = 60.0  # a turn stuck longer than this (a stream the browser left) no longer holds the others back
 
     def __init__(self) -> None:
         self._locks: dict[str, threading.Lock] = {}
