@@ -4,8 +4,6 @@ sit side by side on a wide screen and behind a two-way switch on a narrow one; t
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -143,28 +141,11 @@ REPEAT_S = 2.0
 
 def send_events(handlers: Handlers, size: int, turns: TurnsInFlight) -> Any:
     """The send handler: a thinking state at once, then the reply as it grows, then the whole page."""
-    answered: dict[str, float] = {}  # session id -> when its last reply was shown (monotonic), for REPEAT_S
-    lock = threading.Lock()
-
-    def repeated(h: Any, t: str) -> bool:
-        with lock:
-            return (
-                h is not None
-                and not (t or "").strip()
-                and time.monotonic() - answered.get(h.session_id, -REPEAT_S) < REPEAT_S
-            )
-
-    def shown(h: Any) -> None:
-        now = time.monotonic()
-        with lock:
-            for old in [k for k, at in answered.items() if now - at >= REPEAT_S]:
-                del answered[old]
-            answered[h.session_id] = now
 
     def on_send(t: str, h: Any, c: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """The grade is stored before the first piece of the reply, so the coach panel shows it with that piece."""
         username = user_of(request)
-        if repeated(h, t):
+        if h is not None and not (t or "").strip() and turns.finished_within(h, REPEAT_S):
             yield (gr.skip(),) * size
             return
         with turns.answering(h):
@@ -184,8 +165,6 @@ def send_events(handlers: Handlers, size: int, turns: TurnsInFlight) -> Any:
         graded = False
         for item in handlers.send_stream(t, h, c, username=username):
             if isinstance(item, Screen):
-                if item.ok and item.handle is not None:
-                    shown(item.handle)
                 yield item.outputs()
                 continue
             coach_now = gr.skip() if graded else handlers.coach_panel(h, username)
