@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from simulator.config import REPO_ROOT
 from tests.appserver import free_port
@@ -66,9 +66,7 @@ def test_the_reply_grows_in_the_chat_before_the_turn_completes(
     browser: Browser,  # noqa: F811
 ) -> None:
     page = browser.new_page()
-    page.goto(slow_model_app[0])
-    page.locator("#start").click()
-    expect(page.locator("[data-testid='bot']")).to_have_count(1)
+    opened(page, slow_model_app[0])
     page.locator("#draft textarea").fill("What would a good outcome look like for you this year?")
     page.locator("#send").click()
     bubble = page.locator("[data-testid='bot']").nth(1)
@@ -92,6 +90,25 @@ def test_the_reply_grows_in_the_chat_before_the_turn_completes(
     assert "Message 1" in coach_when_first_seen
 
 
+def opened(page: Page, url: str) -> None:
+    page.goto(url)
+    page.locator("#start").click()
+    expect(page.locator("[data-testid='bot']")).to_have_count(1)
+
+
+def mid_reply(page: Page, text: str) -> Locator:
+    """Sends `text` and returns the reply's bubble once its first words are there and before it is whole."""
+    page.locator("#draft textarea").fill(text)
+    page.locator("#send").click()
+    growing = page.locator("[data-testid='bot']").nth(1)
+    expect(growing).not_to_have_text("", timeout=20_000)
+    return growing
+
+
+def still_growing(bubble: Locator) -> None:
+    assert not bubble.inner_text().strip().endswith("we will see.")
+
+
 def test_a_message_sent_during_the_reply_follows_it_and_other_users_are_not_kept_waiting(
     slow_model_app: tuple[str, FakeOpenAI, Path],
     browser: Browser,  # noqa: F811
@@ -99,21 +116,16 @@ def test_a_message_sent_during_the_reply_follows_it_and_other_users_are_not_kept
     url, fake, database = slow_model_app
     alice, bob = browser.new_context().new_page(), browser.new_context().new_page()
     for page in (alice, bob):
-        page.goto(url)
-        page.locator("#start").click()
-        expect(page.locator("[data-testid='bot']")).to_have_count(1)
+        opened(page, url)
     fake.most_in_flight = 0
-    alice.locator("#draft textarea").fill("What would a good outcome look like for you this year?")
-    alice.locator("#send").click()
-    growing = alice.locator("[data-testid='bot']").nth(1)
-    expect(growing).not_to_have_text("", timeout=20_000)
+    growing = mid_reply(alice, "What would a good outcome look like for you this year?")
     # Bob sends while Alice's reply is still arriving: his turn does not wait for hers.
     bob.locator("#draft textarea").fill("Who else will judge how this renewal turns out?")
     bob.locator("#draft textarea").press("Enter")
     # Alice sends her next message before the reply is whole: it is sent once the reply ends, not dropped.
     follow_up = "What would you need to see from us to make this renewal work?"
     alice.locator("#draft textarea").fill(follow_up)
-    assert not growing.inner_text().strip().endswith("we will see.")
+    still_growing(growing)
     alice.locator("#send").click()
     expect(alice.locator("[data-testid='user']")).to_have_count(2, timeout=40_000)
     expect(alice.locator("[data-testid='user']").nth(1)).to_contain_text(follow_up)
@@ -138,15 +150,10 @@ def test_end_pressed_while_the_reply_arrives_ends_the_conversation_once_it_has_a
 ) -> None:
     url, _, database = slow_model_app
     page = browser.new_page()
-    page.goto(url)
-    page.locator("#start").click()
-    expect(page.locator("[data-testid='bot']")).to_have_count(1)
+    opened(page, url)
     session = page.locator("#notice").inner_text().split()[1]
-    page.locator("#draft textarea").fill("What would a good outcome look like for you this year?")
-    page.locator("#send").click()
-    growing = page.locator("[data-testid='bot']").nth(1)
-    expect(growing).not_to_have_text("", timeout=20_000)
-    assert not growing.inner_text().strip().endswith("we will see.")
+    growing = mid_reply(page, "What would a good outcome look like for you this year?")
+    still_growing(growing)
     page.locator("#end").click()
     expect(page.locator("#debrief")).to_contain_text("Debrief", timeout=40_000)
     expect(page.locator("#notice")).to_contain_text("You ended the conversation")
@@ -164,16 +171,11 @@ def test_try_another_way_pressed_while_the_reply_arrives_replays_that_message(
 ) -> None:
     url, _, _ = slow_model_app
     page = browser.new_page()
-    page.goto(url)
-    page.locator("#start").click()
-    expect(page.locator("[data-testid='bot']")).to_have_count(1)
-    page.locator("#draft textarea").fill("Our price is fixed.")
-    page.locator("#send").click()
-    growing = page.locator("[data-testid='bot']").nth(1)
-    expect(growing).not_to_have_text("", timeout=20_000)
+    opened(page, url)
+    growing = mid_reply(page, "Our price is fixed.")
     better = "What would make this renewal a success for you?"
     page.locator("#draft textarea").fill(better)
-    assert not growing.inner_text().strip().endswith("we will see.")
+    still_growing(growing)
     page.locator("#retry").click()
     # Once the reply is in, message 1 is said again another way, in a new attempt.
     expect(page.locator("#notice")).not_to_contain_text("⚠️", timeout=5_000)
