@@ -101,8 +101,8 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     for n, text in enumerate(AGREEMENT, start=2):
         send(trainee, text, n)
     expect(trainee.locator("#debrief")).to_contain_text("You reached an agreement")
+    trainee.get_by_role("tab", name="My practice").click()  # back home, the card shows what the session did
     expect(trainee.locator("#my-assignments [data-status='passed']")).to_have_count(1)
-    trainee.get_by_role("tab", name="My practice").click()
     trainee.get_by_text("All my sessions and progress").click()
     expect(trainee.locator("#my-progress tr[data-persona='procurement_discount']")).to_contain_text("agreement")
 

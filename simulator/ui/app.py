@@ -95,16 +95,11 @@ def build(settings: Settings) -> Built:
         refresh_attempts = wire_attempts(attempt_handlers, p.attempts, handle, p.draft, screen, turns)
         home_out = [h.cards, h.recent, h.progress]
 
-        def on_home(request: gr.Request) -> tuple[Any, ...]:
-            return home_refresh(home, review, user_of(request))
-
         def on_home_tab(request: gr.Request) -> tuple[Any, ...]:
-            return (*on_home(request), home.trainer(user_of(request)))
-
-        def after(event: Any, n: int) -> None:
-            """Starting, sending and ending can move a status or a score: the home and the attempts follow."""
-            refresh_attempts(event)
-            event.then(on_home, None, home_out, api_name=f"home_{n}")
+            """Coming back home shows what starting, sending and ending moved meanwhile: the home is out of sight
+            while they happen, so it is read once here rather than after every turn."""
+            user = user_of(request)
+            return (*home_refresh(home, review, user), home.trainer(user))
 
         def on_load(request: gr.Request) -> tuple[Any, ...]:
             user = user_of(request)
@@ -234,8 +229,8 @@ def build(settings: Settings) -> Built:
             ),
             p.end.click(on_end, [handle, p.chat], screen, api_name="end"),
         ]
-        for n, event in enumerate(events):
-            after(event, n)
+        for event in events:
+            refresh_attempts(event)  # starting, sending and ending can add an attempt
         for event in events[:4]:  # a conversation just opened: the message box comes into view, with the cursor
             event.then(None, None, None, js=FOCUS_JS)
         h.needs_you.click(

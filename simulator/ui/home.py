@@ -125,7 +125,7 @@ def build_home(handlers: Handlers, voices: list[str], voice: str, coaches: list[
 
 
 def home_refresh(home: HomeHandlers, review: Any, username: str | None) -> tuple[Any, ...]:
-    """The player's panels after anything that can move a status: cards, recent sessions, progress. (What needs
-    a trainer reads every trainee's sessions, so it follows on load and when the home tab is shown, not per turn.)"""
+    """The player's panels: cards, recent sessions, progress. Read on load and when the home tab is shown, never
+    per turn (the home is out of sight while a conversation runs)."""
     cards, recent = home.trainee(username)
     return cards, recent, review.my_progress(username)
