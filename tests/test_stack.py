@@ -179,6 +179,8 @@ def _browser_turn(page: Page, text: str, replies: int) -> None:
     page.locator("#draft textarea").fill(text)
     page.locator("#send").click()
     expect(page.locator("[data-testid='bot']")).to_have_count(replies, timeout=20_000)
+    # The bubble shows with the reply's first words; the turn is stored and counted once the whole page follows.
+    expect(page.locator("#status")).to_contain_text(f"replied to message {replies - 1}", timeout=20_000)
 
 
 def test_a_turn_survives_its_instance_being_killed_mid_turn(stack: Stack) -> None:
