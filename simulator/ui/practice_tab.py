@@ -22,12 +22,14 @@ TAB = "practice-tab"
 LIVE_JS = "element.setAttribute('role', 'status'); element.setAttribute('aria-live', 'polite');"
 # Narrow screens show one pane at a time; the switch flips it in the browser, with no round trip.
 PANE_JS = "(pane) => { const p = document.getElementById('practice-panes'); if (p) p.dataset.pane = pane; return []; }"
-# After a conversation opens, bring the message box into view and put the cursor in it.
+# After a conversation opens, bring the message box into view and put the cursor in it. The first time the tab
+# shows, Gradio sets its components' initial values in an animation frame after they appear, wiping anything
+# typed before it; the cursor lands after that frame, so it tells the person (and the tests) the box is ready.
 FOCUS_JS = """
-() => { setTimeout(() => {
+() => { setTimeout(() => requestAnimationFrame(() => {
   const box = document.querySelector('#draft textarea');
   if (box) { box.scrollIntoView({block: 'nearest'}); box.focus({preventScroll: true}); }
-}, 50); return []; }
+}), 50); return []; }
 """
 EMPTY_STATUS = "No conversation yet: start one from My practice."
 
