@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.appserver import running_app
 
@@ -49,6 +49,22 @@ def choose(page: Page, name: str) -> None:
     expect(page.locator("#brief")).to_contain_text(name)
 
 
+def start(page: Page, button: Locator | None = None) -> None:
+    """Press Start (or `button`) and wait, as a person does, for the cursor in the message box: Gradio sets a tab's
+    initial values a frame after it first shows, so words typed before the cursor lands can be wiped."""
+    (button or page.locator("#start")).click()
+    expect(page.locator("[data-testid='bot']").first).to_be_visible(timeout=20_000)
+    expect(page.locator("#draft textarea")).to_be_focused()
+
+
+def show_tab(page: Page, name: str) -> None:
+    """Click a tab and let two frames pass before typing in it, as a person would: the first time a tab shows,
+    Gradio sets its components' values in a frame after they appear, wiping what a robot typed sooner."""
+    page.get_by_role("tab", name=name, exact=True).click()
+    expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute("aria-selected", "true")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def send(page: Page, text: str, replies: int) -> None:
     page.locator("#draft textarea").fill(text)
     page.locator("#send").click()
@@ -63,7 +79,7 @@ def test_whole_conversation(app_url: tuple[str, Path], browser: Browser) -> None
     page.goto(url)
     choose(page, "Dana Whitlock")
     expect(page.locator("#brief")).to_contain_text("Larkfield")
-    page.locator("#start").click()
+    start(page)
     expect(page.locator("[data-testid='bot']").first).to_contain_text("twenty-five percent")
 
     # An empty message is refused with a clear notice and nothing is added.
@@ -106,10 +122,9 @@ def test_agreement_in_the_browser_and_separate_users(app_url: tuple[str, Path], 
     for page in (alice, bob):
         page.goto(url)
     choose(alice, "Dana Whitlock")
-    alice.locator("#start").click()
+    start(alice)
     choose(bob, "Graham Petrosyan")
-    bob.locator("#start").click()
-    expect(bob.locator("[data-testid='bot']")).to_have_count(1)
+    start(bob)
     messages = [
         "I hear you, and I know renewals are tough. What would a good outcome look like for you?",
         "To be open with you, our margin is thin too. Who else in your organisation will judge how this renewal turns out?",
@@ -159,8 +174,7 @@ def test_rewind_retry_and_compare_in_the_browser(app_url: tuple[str, Path], brow
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(url)
     choose(page, "Dana Whitlock")
-    page.locator("#start").click()
-    expect(page.locator("[data-testid='bot']")).to_have_count(1)
+    start(page)
     send(page, FIRST, 2)
     send(page, SECOND, 3)
     first_id = page.locator("#notice").inner_text()
@@ -192,13 +206,13 @@ def test_rewind_retry_and_compare_in_the_browser(app_url: tuple[str, Path], brow
     expect(table.locator("tbody tr.differs")).to_have_count(1)  # message 1 is shared; message 2 differs
     expect(table.locator("tfoot")).to_contain_text("interests uncovered")
     # The transcript in Review shows the same tree.
-    page.get_by_role("tab", name="Review").click()
+    show_tab(page, "Review")
     page.locator("#review-session input").first.fill(ids[1])
     page.locator("#review-session input").first.press("Enter")  # a session id typed in
     page.locator("#open-transcript").click()
     expect(page.locator("#transcript #attempts-tree li")).to_have_count(3)
     expect(page.locator("#transcript .branch")).to_contain_text("an attempt from message 2")
-    page.get_by_role("tab", name="Conversation").click()
+    show_tab(page, "Conversation")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "attempts-compare-1280.png"), full_page=True)
     with sqlite3.connect(db) as conn:
@@ -213,9 +227,9 @@ def test_a_recent_session_continues_from_the_home(app_url: tuple[str, Path], bro
     page = browser.new_context().new_page()
     page.goto(url)
     choose(page, "Ines Carvalho")
-    page.locator("#start").click()
+    start(page)
     send(page, "What would make the shared chamber work for you?", 2)
-    page.get_by_role("tab", name="My practice").click()
+    show_tab(page, "My practice")
     row = page.locator("#recent-sessions li").first
     expect(row).to_contain_text("Ines Carvalho")
     expect(row).to_contain_text("1 message · open")
@@ -225,3 +239,23 @@ def test_a_recent_session_continues_from_the_home(app_url: tuple[str, Path], bro
     expect(page.locator("#notice")).to_contain_text("Reopened session")
     expect(page.locator("#brief-box")).to_contain_text("Brief: Ines Carvalho")
     expect(page.locator("#draft textarea")).to_be_focused()
+
+
+def test_words_typed_once_the_cursor_lands_are_kept_on_a_slow_device(
+    app_url: tuple[str, Path], browser: Browser
+) -> None:
+    """The cursor in the box is the sign it takes typing. On a slow device (each animation frame 300 ms late), the
+    frame in which Gradio sets a newly shown tab's values comes after the conversation shows: the cursor waits
+    for it, so words typed at once are not wiped by it."""
+    url, _ = app_url
+    page = browser.new_context().new_page()
+    page.add_init_script(
+        "const frame = window.requestAnimationFrame.bind(window);"
+        "window.requestAnimationFrame = (f) => { setTimeout(() => frame(f), 300); return 0; };"
+    )
+    page.goto(url)
+    start(page)
+    box = page.locator("#draft textarea")
+    box.fill("What would a good outcome look like for you?")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert box.input_value() == "What would a good outcome look like for you?"

@@ -18,7 +18,7 @@ from simulator.session.practice import Practice
 from simulator.team.service import Team
 from tests.appserver import running_app
 from tests.conftest import PERSONAS_DIR
-from tests.test_browser import browser, send  # noqa: F401  (the shared Chromium fixture)
+from tests.test_browser import browser, send, show_tab, start  # noqa: F401  (the shared Chromium fixture)
 from tests.test_browser_team import pick
 
 PASSWORD = "correct horse"
@@ -67,7 +67,7 @@ def test_nothing_of_the_last_user_stays_in_the_browser_after_sign_out(
     url, catalog = room
     page = browser.new_context().new_page()
     _sign_in(page, url, "tess")
-    page.get_by_role("tab", name="Review").click()
+    show_tab(page, "Review")
     page.locator("#apply-filter").click()
     pick(page, "review-session", "bob")
     page.locator("#open-transcript").click()
@@ -86,7 +86,7 @@ def test_nothing_of_the_last_user_stays_in_the_browser_after_sign_out(
     _sign_in(page, url, "ann")
     left = _browser_storage(page)
     assert not [s for s in secrets if s[:40] in left], left[:500]
-    page.get_by_role("tab", name="Review").click()
+    show_tab(page, "Review")
     page.locator("#apply-filter").click()
     expect(page.locator("#sessions-table tr[data-session]")).to_have_count(0)
     assert SECRET not in page.content()
@@ -117,8 +117,7 @@ def test_a_chat_message_makes_the_browser_fetch_nothing_from_elsewhere(
     try:
         page = browser.new_context().new_page()
         _sign_in(page, url, "ann")
-        page.locator("#start").click()
-        expect(page.locator("[data-testid='bot']")).to_have_count(1)
+        start(page)
         message = f"![logo]({pixel}/markdown.gif) <img src='{pixel}/html.gif'> What matters most to you here?"
         send(page, message, 2)
         bubble = page.locator("[data-testid='user']").last

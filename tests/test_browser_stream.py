@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from simulator.config import REPO_ROOT
 from tests.appserver import free_port
 from tests.fake_openai_server import FakeOpenAI, fake_openai
-from tests.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
+from tests.test_browser import browser, start  # noqa: F401  (the shared Chromium fixture)
 
 REPLY = (
     "I hear that you want to understand where we stand. "
@@ -92,8 +92,7 @@ def test_the_reply_grows_in_the_chat_before_the_turn_completes(
 
 def opened(page: Page, url: str) -> None:
     page.goto(url)
-    page.locator("#start").click()
-    expect(page.locator("[data-testid='bot']")).to_have_count(1)
+    start(page)
 
 
 def mid_reply(page: Page, text: str) -> Locator:

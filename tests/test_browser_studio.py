@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from simulator.persona.cards import to_yaml
 from simulator.persona.files import PersonaCatalog
 from tests.appserver import add_user, running_app
-from tests.test_browser import browser, send  # noqa: F401  (the shared Chromium fixture)
+from tests.test_browser import browser, send, show_tab  # noqa: F401  (the shared Chromium fixture)
 from tests.test_browser_team import PASSWORD, pick, sign_in, start_card
 
 
@@ -43,7 +43,7 @@ def test_trainer_builds_checks_publishes_and_versions_a_persona(
 ) -> None:
     url, data_dir = studio_app
     trainer = sign_in(browser, url, "tess")
-    trainer.get_by_role("tab", name="Studio").click()
+    show_tab(trainer, "Studio")
     expect(trainer.locator("#studio-library")).to_contain_text("Dana Whitlock")
     trainer.locator("#studio-archetype").get_by_text("competitive").click()
     trainer.locator("#studio-new").click()
@@ -110,7 +110,7 @@ def test_trainer_builds_checks_publishes_and_versions_a_persona(
 
     # Assign it (the page lists it on its next load: no restart).
     trainer.reload()
-    trainer.get_by_role("tab", name="Assign").click()
+    show_tab(trainer, "Assign")
     pick(trainer, "assign-trainees", "ann")
     pick(trainer, "assign-personas", "New counterpart")
     trainer.locator("#assign").click()
@@ -124,7 +124,7 @@ def test_trainer_builds_checks_publishes_and_versions_a_persona(
     send(trainee, "I hear you. What would a good outcome look like for you?", 2)
 
     # Version 2: the trainee's first transcript stays on version 1.
-    trainer.get_by_role("tab", name="Studio").click()
+    show_tab(trainer, "Studio")
     pick(trainer, "studio-picker", "New counterpart")
     trainer.locator("#studio-open").click()
     expect(trainer.locator("#studio-editing")).to_contain_text("new_competitive")
@@ -135,7 +135,7 @@ def test_trainer_builds_checks_publishes_and_versions_a_persona(
     expect(trainer.locator("#studio-notice")).to_contain_text("Draft version 2 saved.")
     trainer.locator("#studio-publish").click()
     expect(trainer.locator("#studio-notice")).to_contain_text("version 2", timeout=60_000)
-    trainer.get_by_role("tab", name="Review").click()
+    show_tab(trainer, "Review")
     trainer.locator("#apply-filter").click()
     pick(trainer, "review-session", "ann")
     trainer.locator("#open-transcript").click()
@@ -150,7 +150,7 @@ def test_offline_the_guided_form_drafts_a_persona(
 ) -> None:
     url, _ = studio_app
     trainer = sign_in(browser, url, "tess")
-    trainer.get_by_role("tab", name="Studio").click()
+    show_tab(trainer, "Studio")
     trainer.get_by_text("From a description", exact=False).click()
     fields = {
         "name": "Rita Okafor",
@@ -181,7 +181,7 @@ def test_the_form_edits_the_yaml(
 ) -> None:
     url, data_dir = studio_app
     trainer = sign_in(browser, url, "tess")
-    trainer.get_by_role("tab", name="Studio").click()
+    show_tab(trainer, "Studio")
     pick(trainer, "studio-picker", "Kwame Asante")
     trainer.locator("#studio-copy").click()
     expect(trainer.locator("#studio-notice")).to_contain_text("Copied to the draft failed_delivery_copy")
@@ -230,7 +230,7 @@ def test_a_card_png_is_imported_from_a_file(
     card = tmp_path / "card.png"
     card.write_bytes(to_card_png(Persona.model_validate(data)))
     trainer = sign_in(browser, url, "tess")
-    trainer.get_by_role("tab", name="Studio").click()
+    show_tab(trainer, "Studio")
     trainer.get_by_text("Import (Parley YAML/JSON", exact=False).click()
     trainer.locator("#studio-file-input").set_input_files(str(card))
     trainer.locator("#studio-upload").click()
@@ -283,7 +283,7 @@ def test_a_persona_is_shared_as_a_card_png_download(
 
     url, _ = studio_app
     trainer = sign_in(browser, url, "tess")
-    trainer.get_by_role("tab", name="Studio").click()
+    show_tab(trainer, "Studio")
     pick(trainer, "studio-picker", "Ines Carvalho")
     trainer.locator("#studio-open").click()
     expect(trainer.locator("#studio-notice")).to_contain_text("read-only")

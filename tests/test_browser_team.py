@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.appserver import add_user, running_app
-from tests.test_browser import browser, choose, send  # noqa: F401  (the shared Chromium fixture)
+from tests.test_browser import browser, choose, send, show_tab, start  # noqa: F401  (the shared Chromium fixture)
 
 PASSWORD = "correct horse"
 AGREEMENT = [
@@ -54,7 +54,7 @@ def pick(page: Page, elem_id: str, option: str) -> None:
 def start_card(page: Page, text: str) -> None:
     """The Start button on the trainee's assignment card that says `text`."""
     card = page.locator("#my-assignments .card", has_text=text).first
-    card.locator("button[data-action='start']").click()
+    start(page, card.locator("button[data-action='start']"))
 
 
 def test_trainer_assigns_trainee_completes_trainer_reviews(
@@ -70,7 +70,7 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
 
     trainer = sign_in(browser, url, "tess")
     expect(trainer.locator("#who")).to_contain_text("Signed in as tess (trainer)")
-    trainer.get_by_role("tab", name="Assign").click()
+    show_tab(trainer, "Assign")
     pick(trainer, "assign-trainees", "ann")
     pick(trainer, "assign-personas", "Dana Whitlock")
     trainer.locator("#assign-due textarea, #assign-due input").first.fill(
@@ -101,12 +101,12 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     for n, text in enumerate(AGREEMENT, start=2):
         send(trainee, text, n)
     expect(trainee.locator("#debrief")).to_contain_text("You reached an agreement")
-    trainee.get_by_role("tab", name="My practice").click()  # back home, the card shows what the session did
+    show_tab(trainee, "My practice")  # back home, the card shows what the session did
     expect(trainee.locator("#my-assignments [data-status='passed']")).to_have_count(1)
     trainee.get_by_text("All my sessions and progress").click()
     expect(trainee.locator("#my-progress tr[data-persona='procurement_discount']")).to_contain_text("agreement")
 
-    trainer.get_by_role("tab", name="Review").click()
+    show_tab(trainer, "Review")
     trainer.locator("#apply-filter").click()
     row = trainer.locator("#sessions-table tr[data-session]")
     expect(row).to_have_count(1)
@@ -138,7 +138,7 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     expect(trainer.locator("#notice")).to_contain_text("Your own attempt from before message 2 of ann's session")
     expect(trainer.locator("#chat [data-testid='user']")).to_have_count(1)
     expect(trainer.locator("#draft textarea")).to_have_value(AGREEMENT[1])
-    trainer.get_by_role("tab", name="Review").click()
+    show_tab(trainer, "Review")
 
     trainer.screenshot(path=str(data / "review.png"), full_page=True)
     trainer.locator("#export-format").get_by_text("html").click()
@@ -150,7 +150,7 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     assert "<svg" in report and "Naming your own margin built trust here." in report
 
     # The cohort view compares trainees per counterpart, and exports as CSV, one row per turn.
-    trainer.get_by_role("tab", name="Cohort").click()
+    show_tab(trainer, "Cohort")
     trainer.locator("#show-cohort").click()
     expect(trainer.locator("#cohort-table tr")).to_have_count(2)
     expect(trainer.locator("#cohort-table")).to_contain_text("Dana Whitlock")
@@ -162,7 +162,7 @@ def test_trainer_assigns_trainee_completes_trainer_reviews(
     assert lines[0].startswith("session_id,trainee") and len(lines) == 1 + len(AGREEMENT)
 
     # The trainee sees the comment on their own transcript, and only their own sessions.
-    trainee.get_by_role("tab", name="Review").click()
+    show_tab(trainee, "Review")
     trainee.locator("#apply-filter").click()
     expect(trainee.locator("#sessions-table tr[data-session]")).to_have_count(1)
     pick(trainee, "review-session", "Dana")
@@ -187,7 +187,7 @@ def test_an_assessment_shows_no_grades_until_the_end_and_cannot_be_rewound(
 ) -> None:
     url, _data = team_app
     trainer = sign_in(browser, url, "tess")
-    trainer.get_by_role("tab", name="Assign").click()
+    show_tab(trainer, "Assign")
     pick(trainer, "assign-trainees", "ann")
     pick(trainer, "assign-personas", "Graham Petrosyan")
     trainer.locator("#assign-attempts input").fill("1")

@@ -33,7 +33,7 @@ from tests.teamstack import (
     start_instance,
     start_proxy,
 )
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, start
 
 pytestmark = pytest.mark.timeout(600)
 PASSWORD = "a long enough password"
@@ -203,8 +203,7 @@ def test_a_turn_survives_its_instance_being_killed_mid_turn(stack: Stack) -> Non
             picker.fill("Kwame Asante")
             page.get_by_role("option", name="Kwame Asante", exact=False).first.click()
             before = [_turns_counted(p.url) for p in (stack.a, stack.b)]
-            page.locator("#start").click()
-            expect(page.locator("[data-testid='bot']")).to_have_count(1, timeout=20_000)
+            start(page)
             _browser_turn(page, SCRIPT[0], 2)
             after = [_turns_counted(p.url) for p in (stack.a, stack.b)]
             pinned, other = (stack.a, stack.b) if after[0] > before[0] else (stack.b, stack.a)
