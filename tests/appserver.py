@@ -34,10 +34,10 @@ def add_user(data: Path, name: str, role: str, password: str, trainer: str | Non
 
 
 @contextmanager
-def running_app(data: Path) -> Iterator[str]:
-    """The app's URL while it runs; its log is in `data/app.log`."""
+def running_app(data: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """The app's URL while it runs, with `settings` (PARLEY_* variables) on top; its log is in `data/app.log`."""
     port = free_port()
-    env = {**os.environ, "PARLEY_DATA_DIR": str(data), "PARLEY_PORT": str(port)}
+    env = {**os.environ, **(settings or {}), "PARLEY_DATA_DIR": str(data), "PARLEY_PORT": str(port)}
     data.mkdir(parents=True, exist_ok=True)
     log = (data / "app.log").open("w")
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

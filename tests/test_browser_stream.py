@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from simulator.config import REPO_ROOT
-from tests.appserver import free_port
+from tests.appserver import running_app
 from tests.fake_openai_server import FakeOpenAI, fake_openai
 from tests.test_browser import browser, start  # noqa: F401  (the shared Chromium fixture)
 
@@ -31,34 +26,13 @@ def slow_model_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     data = tmp_path_factory.mktemp("stream-data")
     # A model that takes 0.25 s per word: about six seconds for the reply, three sentences.
     with fake_openai([f"ok:{REPLY}"], piece_delay=0.25) as (base_url, fake):
-        port = free_port()
-        env = {
-            **os.environ,
-            "PARLEY_DATA_DIR": str(data),
-            "PARLEY_PORT": str(port),
+        voice = {
             "PARLEY_COUNTERPART_BASE_URL": base_url,
             "PARLEY_COUNTERPART_MODEL": "fake",
             "PARLEY_COUNTERPART_MAX_TOKENS": "400",
         }
-        log = (data / "app.log").open("w")
-        proc = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(url, timeout=2):
-                        break
-                except OSError:
-                    assert proc.poll() is None and time.monotonic() < deadline, (data / "app.log").read_text()
-                    time.sleep(0.3)
+        with running_app(data, voice) as url:
             yield url, fake, data / "parley.sqlite3"
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-            log.close()
 
 
 def test_the_reply_grows_in_the_chat_before_the_turn_completes(
