@@ -21,10 +21,14 @@ from typing import Any
 import yaml
 
 from simulator.errors import PersonaFileError
-from simulator.persona.files import yaml_syntax_problem
 from simulator.persona.model import Persona
+from simulator.persona.safe_load import load_json, load_yaml
 
 MAX_BYTES = 8 * 1024 * 1024  # a card's picture can be large; more than this is not a persona
+MIB = 1024 * 1024
+MAX_CHUNKS = 10_000  # an 8 MiB PNG cut into 8 KiB picture chunks has about a thousand
+MAX_CHUNK_TEXT = 4 * MIB  # one text chunk, inflated: a card's base64 JSON is well under this
+MAX_CARD_TEXT = 8 * MIB  # every text chunk together, inflated: both of a card's chunks fit twice over
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 V2, V3 = "chara_card_v2", "chara_card_v3"
 HIDDEN_PARTS = ("positions", "hidden_interests", "trust", "patience", "walk_away", "deal", "lines")
@@ -109,36 +113,70 @@ def to_card_png(persona: Persona, creator: str = "", version: str = "1") -> byte
 # --- import ---------------------------------------------------------------------------------------------------
 
 
+def _too_much(source: str, what: str) -> PersonaFileError:
+    return PersonaFileError(
+        source,
+        [
+            f"the PNG's {what} holds more text than a card can ({MAX_CHUNK_TEXT // MIB} MiB a chunk, "
+            f"{MAX_CARD_TEXT // MIB} MiB in all, once inflated); the file is refused: export the card again"
+        ],
+    )
+
+
+def _inflate(data: bytes, limit: int, source: str, what: str) -> bytes:
+    """A zlib stream inflated to at most `limit` bytes: a bigger one is refused without being inflated further
+    (a 2 MiB chunk of zeros would otherwise inflate to 2 GiB)."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, limit + 1)
+    if len(out) > limit:
+        raise _too_much(source, what)
+    if not inflater.eof:
+        raise zlib.error("the compressed text is cut short")
+    return out
+
+
 def png_text_chunks(blob: bytes, source: str) -> dict[str, str]:
-    """The PNG's text chunks (tEXt, zTXt, iTXt) by keyword."""
+    """The PNG's text chunks (tEXt, zTXt, iTXt) by keyword; the number of chunks and what each and all of them
+    inflate to are bounded while reading."""
     if not blob.startswith(PNG_SIGNATURE):
         raise PersonaFileError(source, ["not a PNG file (its first bytes are not a PNG signature)"])
     found: dict[str, str] = {}
     at = len(PNG_SIGNATURE)
+    chunks = 0
+    budget = MAX_CARD_TEXT  # what the text chunks may still add, inflated
     while at + 8 <= len(blob):
+        chunks += 1
+        if chunks > MAX_CHUNKS:
+            raise PersonaFileError(source, [f"the PNG has more than {MAX_CHUNKS} chunks; a card has a few dozen"])
         (length,) = struct.unpack(">I", blob[at : at + 4])
         kind = blob[at + 4 : at + 8]
         body = blob[at + 8 : at + 8 + length]
         if len(body) < length:
             raise PersonaFileError(source, [f"the PNG is cut short inside its '{kind.decode('latin-1')}' chunk"])
         at += 12 + length
+        if kind not in (b"tEXt", b"zTXt", b"iTXt"):
+            if kind == b"IEND":
+                break
+            continue
+        key, _, rest = body.partition(b"\x00")
+        what = f"'{key.decode('latin-1')}' {kind.decode('latin-1')} chunk"
+        limit = min(MAX_CHUNK_TEXT, budget)
         try:
             if kind == b"tEXt":
-                key, _, text = body.partition(b"\x00")
-                found[key.decode("latin-1")] = text.decode("latin-1")
+                raw, encoding = rest, "latin-1"
             elif kind == b"zTXt":
-                key, _, rest = body.partition(b"\x00")
-                found[key.decode("latin-1")] = zlib.decompress(rest[1:]).decode("latin-1")
-            elif kind == b"iTXt":
-                key, _, rest = body.partition(b"\x00")
+                raw, encoding = _inflate(rest[1:], limit, source, what), "latin-1"
+            else:
                 compressed, rest = rest[0], rest[2:]
                 _lang, _, rest = rest.partition(b"\x00")
                 _translated, _, text = rest.partition(b"\x00")
-                found[key.decode("latin-1")] = (zlib.decompress(text) if compressed else text).decode("utf-8")
+                raw, encoding = (_inflate(text, limit, source, what) if compressed else text), "utf-8"
+            if len(raw) > limit:
+                raise _too_much(source, what)
+            budget -= len(raw)
+            found[key.decode("latin-1")] = raw.decode(encoding)
         except (zlib.error, UnicodeDecodeError, IndexError):
             continue  # a damaged text chunk is not a card; keep looking
-        if kind == b"IEND":
-            break
     return found
 
 
@@ -150,20 +188,11 @@ def card_from_png(blob: bytes, source: str) -> dict[str, Any]:
                 text = base64.b64decode(chunks[key], validate=False).decode("utf-8")
             except (binascii.Error, UnicodeDecodeError):
                 raise PersonaFileError(source, [f"the PNG's '{key}' chunk is not base64-encoded JSON"]) from None
-            card: dict[str, Any] = _json(text, f"{source} ('{key}' chunk)")
+            card: dict[str, Any] = load_json(text, f"{source} ('{key}' chunk)")
             return card
     raise PersonaFileError(
         source, ["this PNG has no character card in it (no 'chara' or 'ccv3' text chunk); export the card again"]
     )
-
-
-def _json(text: str, source: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PersonaFileError(
-            source, [f"line {exc.lineno}, column {exc.colno}: broken JSON ({exc.msg}); check commas and quotes"]
-        ) from None
 
 
 def slug(name: str) -> str:
@@ -229,13 +258,11 @@ def read_persona_file(name: str, blob: bytes) -> Imported:
         text = blob.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PersonaFileError(name, ["not UTF-8 text, a Parley persona or a card PNG; save it as UTF-8"]) from None
-    if name.lower().endswith(".json") or text.lstrip().startswith("{"):
-        data = _json(text, name)
-    else:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise PersonaFileError(name, [yaml_syntax_problem(exc)]) from None
+    data = (
+        load_json(text, name)
+        if name.lower().endswith(".json") or text.lstrip().startswith("{")
+        else load_yaml(text, name)
+    )
     if isinstance(data, dict) and "spec" in data and "data" in data:
         return from_card(data, name)
     if not isinstance(data, dict):

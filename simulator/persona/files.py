@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from simulator.errors import PersonaFileError, UnknownPersonaError
 from simulator.persona.model import Persona
+from simulator.persona.safe_load import MAX_YAML_CHARS, load_yaml
+from simulator.persona.safe_load import yaml_syntax_problem as yaml_syntax_problem
 from simulator.persona.secrets import leaks
 
 
@@ -125,24 +126,18 @@ def load_persona(path: Path) -> Persona:
     """One file, validated; raises `PersonaFileError` naming the file, field and fix."""
     where = str(path)
     try:
+        # Bounded before reading: UTF-8 takes at most 4 bytes a character.
+        if path.stat().st_size > 4 * MAX_YAML_CHARS:
+            raise PersonaFileError(
+                where,
+                [f"the file is {path.stat().st_size // 1024} KiB; a persona is at most {MAX_YAML_CHARS // 1024} KiB"],
+            )
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PersonaFileError(where, ["file not found: check the path"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PersonaFileError(where, [f"cannot read the file ({exc}); save it as UTF-8 text"]) from None
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise PersonaFileError(where, [yaml_syntax_problem(exc)]) from None
-    return validate_persona(data, where)
-
-
-def yaml_syntax_problem(exc: yaml.YAMLError) -> str:
-    """Where a YAML text breaks and what to check, for any reader of persona YAML."""
-    mark = getattr(exc, "problem_mark", None)
-    at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-    problem = getattr(exc, "problem", None) or str(exc)
-    return f"{at}YAML syntax error ({problem}); check indentation and quoting"
+    return validate_persona(load_yaml(raw, where), where)
 
 
 def schema_problems(data: Any) -> list[str]:

@@ -10,7 +10,8 @@ from typing import Any
 
 import yaml
 
-from simulator.studio.service import parse_persona_text
+from simulator.errors import PersonaFileError, StudioInputError
+from simulator.persona.safe_load import load_yaml
 
 FACE = ("id", "name", "role", "archetype", "difficulty", "scenario", "opening", "style")
 NUMBERS = (
@@ -27,7 +28,20 @@ INTEREST_LISTS = ("deflections", "probes")  # one per line
 # cues: comma-separated; satisfiers: "description | cue one, cue two", one per line
 
 
-_parse = parse_persona_text  # the editor's own reader: the form sees exactly what the editor would save
+EDITOR = "the YAML editor"
+
+
+def parse(text: str) -> dict[str, Any]:
+    """Persona YAML typed in the Studio (editor or form) as data, read within bounds (no aliases, limited size
+    and depth); a problem names the line. The editor and the form both read through here, so the form sees
+    exactly what the editor would save."""
+    try:
+        data = load_yaml(text or "", EDITOR)
+    except PersonaFileError as exc:
+        raise StudioInputError("; ".join(exc.problems)) from None
+    if not isinstance(data, dict):
+        raise StudioInputError("(top level): a persona is a mapping of fields such as id, name, role")
+    return data
 
 
 def _get(data: dict[str, Any], path: str) -> Any:
@@ -49,7 +63,7 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def face_values(text: str) -> list[Any]:
-    data = _parse(text)
+    data = parse(text)
     # Empty pickers get None: Gradio refuses a dropdown value outside its choices.
     picked = {"archetype", "difficulty"}
     return [(data.get(k) or None) if k in picked else str(data.get(k) or "") for k in FACE] + [
@@ -58,7 +72,7 @@ def face_values(text: str) -> list[Any]:
 
 
 def interest_choices(text: str) -> list[tuple[str, int]]:
-    data = _parse(text)
+    data = parse(text)
     interests = data.get("hidden_interests") or []
     return [
         (f"{n + 1}. {i.get('id', '?')}" if isinstance(i, dict) else f"{n + 1}.", n) for n, i in enumerate(interests)
@@ -66,7 +80,7 @@ def interest_choices(text: str) -> list[tuple[str, int]]:
 
 
 def interest_values(text: str, index: int | None) -> list[Any]:
-    data = _parse(text)
+    data = parse(text)
     interests = data.get("hidden_interests") or []
     if index is None or not (0 <= int(index) < len(interests)) or not isinstance(interests[int(index)], dict):
         return ["", None, "", "", "", False, "", "", "", None, ""]  # the level picker takes None
@@ -90,7 +104,7 @@ def _lines(text: str) -> list[str]:
 
 def apply_form(text: str, face: list[Any], index: int | None, interest: list[Any]) -> str:
     """The YAML with the form's values written in; everything the form does not show is kept."""
-    data = _parse(text)
+    data = parse(text)
     for key, value in zip(FACE, face[: len(FACE)], strict=True):
         data[key] = str(value or "").strip()
     for key, value in zip(NUMBERS, face[len(FACE) :], strict=True):
@@ -135,14 +149,14 @@ MOVES = (
 
 
 def position_choices(text: str) -> list[tuple[str, int]]:
-    positions = _parse(text).get("positions") or []
+    positions = parse(text).get("positions") or []
     return [
         (f"{n + 1}. {p.get('id', '?')}" if isinstance(p, dict) else f"{n + 1}.", n) for n, p in enumerate(positions)
     ]
 
 
 def position_values(text: str, index: int | None) -> list[str]:
-    positions = _parse(text).get("positions") or []
+    positions = parse(text).get("positions") or []
     if index is None or not (0 <= int(index) < len(positions)) or not isinstance(positions[int(index)], dict):
         return [""] * (len(POSITION_TEXT) + 2)
     p = positions[int(index)]
@@ -153,13 +167,13 @@ def position_values(text: str, index: int | None) -> list[str]:
 
 
 def line_values(text: str, move: str | None) -> str:
-    lines = _parse(text).get("lines") or {}
+    lines = parse(text).get("lines") or {}
     return "\n".join(lines.get(move) or []) if isinstance(lines, dict) and move else ""
 
 
 def apply_more(text: str, index: int | None, position: list[Any], move: str | None, lines: str) -> str:
     """The YAML with one position's and one move's lines from the form written in."""
-    data = _parse(text)
+    data = parse(text)
     positions = data.setdefault("positions", [])
     if index is not None and 0 <= int(index) < len(positions) and isinstance(positions[int(index)], dict):
         target = positions[int(index)]

@@ -12,14 +12,16 @@ from typing import Any
 
 import gradio as gr
 
-from simulator.errors import NotAllowedError, SimulatorError
+from simulator.errors import NotAllowedError, SimulatorError, StudioInputError
 from simulator.persona.cards import to_yaml
+from simulator.persona.safe_load import surrogate_problem
 from simulator.reports.tables import table
 from simulator.studio.check import CheckReport
 from simulator.studio.drafting import GuidedInterest
 from simulator.studio.service import Studio, TestPlay
 from simulator.team.model import Caller
 from simulator.team.service import Team
+from simulator.ui import studio_form as form
 from simulator.ui.downloads import Downloads
 
 
@@ -35,6 +37,29 @@ class Opened:
     yaml: str
     problems: str
     notice: str
+
+
+@dataclass
+class FormFill:
+    """The form's values read from the YAML: the face and numbers, and the pickers' choices."""
+
+    face: list[Any]
+    interests: list[tuple[str, int]]
+    positions: list[tuple[str, int]]
+    anchor_lines: str
+
+
+@dataclass
+class FormWritten:
+    """What the form holds when it is applied to the YAML."""
+
+    face: list[Any]
+    interest_index: int | None
+    interest: list[Any]
+    position_index: int | None
+    position: list[Any]
+    move: str | None
+    lines: str
 
 
 def problems_markdown(problems: list[str]) -> str:
@@ -76,6 +101,21 @@ class StudioHandlers:
 
     def _caller(self, username: str | None) -> Caller:
         return self.team.caller(username)
+
+    @staticmethod
+    def _id(persona_id: str) -> str:
+        """A persona id from the page (the API can send any string): one no database can store is named here."""
+        lone = surrogate_problem(persona_id, "persona id")
+        if lone:
+            raise StudioInputError(lone)
+        return persona_id
+
+    def _trainer(self, username: str | None) -> Caller:
+        """For what needs no stored data (reading the editor's text): the team service resolves the caller and
+        the Studio service's own rule decides, before any text is parsed."""
+        caller = self._caller(username)
+        self.studio._trainer(caller)
+        return caller
 
     # --- the library ------------------------------------------------------------------------------------------
 
@@ -122,7 +162,7 @@ class StudioHandlers:
             return Opened("", "", "", "Pick a persona from the library first.")
         try:
             caller = self._caller(username)
-            read_only = persona_id in self.studio.builtin_ids
+            read_only = self._id(persona_id) in self.studio.builtin_ids
             return self._opened(
                 caller,
                 persona_id,
@@ -136,7 +176,7 @@ class StudioHandlers:
             return Opened("", "", "", "Pick a persona to copy first.")
         try:
             caller = self._caller(username)
-            draft = self.studio.copy_of(caller, persona_id)
+            draft = self.studio.copy_of(caller, self._id(persona_id))
             return self._opened(caller, draft.persona_id, f"Copied to the draft `{draft.persona_id}`.")
         except SimulatorError as exc:
             return Opened("", "", "", _warn(exc))
@@ -204,7 +244,10 @@ class StudioHandlers:
         if not (text or "").strip():
             return Opened("", "", "", "Paste a persona (YAML or JSON) or a Character Card's JSON first."), text
         try:
-            caller = self._caller(username)
+            caller = self._trainer(username)
+            lone = surrogate_problem(text, "the pasted text")
+            if lone:
+                raise StudioInputError(lone)  # UTF-8 cannot carry it to the importer
             draft, imported = self.studio.import_file(caller, "pasted text", text.encode("utf-8"))
         except SimulatorError as exc:
             return Opened("", "", "", _warn(exc)), text  # the pasted text stays for fixing
@@ -213,12 +256,13 @@ class StudioHandlers:
 
     # --- editing ----------------------------------------------------------------------------------------------
 
-    def validate(self, text: str) -> str:
+    def validate(self, text: str, username: str | None) -> str:
         """Live validation as the trainer types: nothing is saved."""
         if not (text or "").strip():
             return ""
         try:
-            return problems_markdown(self.studio.problems(self.studio.parse(text)))
+            self._trainer(username)
+            return problems_markdown(self.studio.problems(form.parse(text)))
         except SimulatorError as exc:
             return _warn(exc)
 
@@ -227,12 +271,41 @@ class StudioHandlers:
         if not persona_id:
             return "", "Open or create a persona first."
         try:
-            data = self.studio.parse(text)
-            draft, problems = self.studio.save(self._caller(username), persona_id, data)
+            caller = self._trainer(username)
+            draft, problems = self.studio.save(caller, self._id(persona_id), form.parse(text))
         except SimulatorError as exc:
-            return self.validate(text), _warn(exc) + " Nothing was saved; your text is still here."
+            return self.validate(text, username), _warn(exc) + " Nothing was saved; your text is still here."
         state = "saved" if not problems else "saved, with problems to fix before publishing"
         return problems_markdown(problems), f"Draft version {draft.version} {state}."
+
+    # --- the form view: each reads the editor's YAML, so the caller is checked before it is parsed ----------------
+
+    def form_fill(self, text: str, username: str | None) -> FormFill:
+        self._trainer(username)
+        return FormFill(
+            form.face_values(text),
+            form.interest_choices(text),
+            form.position_choices(text),
+            form.line_values(text, "anchor"),
+        )
+
+    def form_interest(self, text: str, index: int | None, username: str | None) -> list[Any]:
+        self._trainer(username)
+        return form.interest_values(text, index)
+
+    def form_position(self, text: str, index: int | None, username: str | None) -> list[str]:
+        self._trainer(username)
+        return form.position_values(text, index)
+
+    def form_move(self, text: str, move: str | None, username: str | None) -> str:
+        self._trainer(username)
+        return form.line_values(text, move)
+
+    def form_apply(self, text: str, written: FormWritten, username: str | None) -> str:
+        """The YAML with the whole form written in (one interest, one position, one move's lines)."""
+        self._trainer(username)
+        text = form.apply_form(text, written.face, written.interest_index, written.interest)
+        return form.apply_more(text, written.position_index, written.position, written.move, written.lines)
 
     # --- check, publish, archive, export ----------------------------------------------------------------------
 
@@ -240,7 +313,7 @@ class StudioHandlers:
         if not persona_id:
             return "Open a persona first."
         try:
-            return report_markdown(self.studio.check(self._caller(username), persona_id))
+            return report_markdown(self.studio.check(self._caller(username), self._id(persona_id)))
         except SimulatorError as exc:
             return _warn(exc)
 
@@ -248,7 +321,7 @@ class StudioHandlers:
         if not persona_id:
             return "Open a persona first."
         try:
-            done = self.studio.publish(self._caller(username), persona_id)
+            done = self.studio.publish(self._caller(username), self._id(persona_id))
         except SimulatorError as exc:
             return _warn(exc)
         return f"Published `{done.persona_id}` version {done.version}: trainees can practise with it now."
@@ -257,7 +330,7 @@ class StudioHandlers:
         if not persona_id:
             return "Open a persona first."
         try:
-            self.studio.archive(self._caller(username), persona_id, archived)
+            self.studio.archive(self._caller(username), self._id(persona_id), archived)
         except SimulatorError as exc:
             return _warn(exc)
         return f"{'Archived' if archived else 'Restored'} `{persona_id}`."
@@ -268,7 +341,7 @@ class StudioHandlers:
             return "", "Open a persona first."
 
         def make(user: str | None) -> tuple[str, bytes]:
-            return self.studio.export(self._caller(user), persona_id, fmt or "yaml")
+            return self.studio.export(self._caller(user), self._id(persona_id), fmt or "yaml")
 
         try:
             name, _ = make(username)
@@ -283,7 +356,7 @@ class StudioHandlers:
         if not persona_id:
             return None, "Open a persona first."
         try:
-            play = self.studio.test_play(self._caller(username), persona_id)
+            play = self.studio.test_play(self._caller(username), self._id(persona_id))
         except SimulatorError as exc:
             return None, _warn(exc)
         return (

@@ -11,7 +11,7 @@ from simulator.errors import SimulatorError
 from simulator.persona.model import Archetype, Level
 from simulator.studio.service import EXPORT_FORMATS
 from simulator.ui import studio_form as form
-from simulator.ui.studio_handlers import Opened, StudioHandlers
+from simulator.ui.studio_handlers import FormWritten, Opened, StudioHandlers
 
 UserOf = Callable[[gr.Request | None], str | None]
 LEVELS = [lv.value for lv in Level]
@@ -229,49 +229,55 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
         shown, kept = studio.test_send(t, text, log, user_of(request))
         yield shown, kept or gr.skip()  # a refused message comes back to the box
 
-    def on_fill(text: str) -> tuple[Any, ...]:
+    def on_fill(text: str, request: gr.Request) -> tuple[Any, ...]:
         try:
-            values, choices = form.face_values(text), form.interest_choices(text)
+            filled = studio.form_fill(text, user_of(request))
         except SimulatorError as exc:
             return (*([gr.update()] * (len(form_face) + 3)), f"⚠️ {exc}")
-        positions = form.position_choices(text)
         return (
-            *values,
-            gr.Dropdown(choices=choices, value=0 if choices else None),
-            gr.Dropdown(choices=positions, value=0 if positions else None),
-            form.line_values(text, "anchor"),
+            *filled.face,
+            gr.Dropdown(choices=filled.interests, value=0 if filled.interests else None),
+            gr.Dropdown(choices=filled.positions, value=0 if filled.positions else None),
+            filled.anchor_lines,
             "",
         )
 
-    def on_interest(text: str, index: Any) -> list[Any]:
+    def on_interest(text: str, index: Any, request: gr.Request) -> list[Any]:
         try:
-            return form.interest_values(text, index)
-        except SimulatorError:
+            return studio.form_interest(text, index, user_of(request))
+        except (SimulatorError, ValueError, TypeError):  # the API can send any index
             return [gr.update()] * len(form_interest)
 
-    def on_apply(values: dict[Any, Any]) -> tuple[Any, str]:
+    def on_apply(values: dict[Any, Any], request: gr.Request) -> tuple[Any, str]:
+        written = FormWritten(
+            [values[c] for c in form_face],
+            values[which],
+            [values[c] for c in form_interest],
+            values[position_pick],
+            [values[c] for c in form_position],
+            values[move_pick],
+            values[move_lines],
+        )
         try:
-            text = form.apply_form(
-                values[editor], [values[c] for c in form_face], values[which], [values[c] for c in form_interest]
-            )
-            text = form.apply_more(
-                text, values[position_pick], [values[c] for c in form_position], values[move_pick], values[move_lines]
-            )
+            text = studio.form_apply(values[editor], written, user_of(request))
         except (SimulatorError, ValueError) as exc:
             return gr.update(), f"⚠️ {exc}"
         return text, "The form was written into the YAML: save the draft to keep it."
 
-    def on_position(text: str, index: Any) -> list[Any]:
+    def on_position(text: str, index: Any, request: gr.Request) -> list[Any]:
         try:
-            return form.position_values(text, index)
-        except SimulatorError:
+            return studio.form_position(text, index, user_of(request))
+        except (SimulatorError, ValueError, TypeError):  # the API can send any index
             return [gr.update()] * len(form_position)
 
-    def on_move(text: str, move: str | None) -> Any:
+    def on_move(text: str, move: str | None, request: gr.Request) -> Any:
         try:
-            return form.line_values(text, move)
+            return studio.form_move(text, move, user_of(request))
         except SimulatorError:
             return gr.update()
+
+    def on_validate(text: str, request: gr.Request) -> str:
+        return studio.validate(text, user_of(request))
 
     fill_btn.click(
         on_fill, [editor], [*form_face, which, position_pick, move_lines, notice], api_name="studio_form_fill"
@@ -302,7 +308,7 @@ def build_studio_tab(studio: StudioHandlers, user_of: UserOf) -> tuple[gr.Tab, g
     else:
         guided_btn.click(on_guided, {archetype, *face, *hidden}, editor_out, api_name="studio_guided")
     import_btn.click(on_import, [pasted], [*editor_out, pasted], api_name="studio_import")
-    editor.change(studio.validate, [editor], [problems], api_name="studio_validate", trigger_mode="always_last")
+    editor.change(on_validate, [editor], [problems], api_name="studio_validate", trigger_mode="always_last")
     save_btn.click(on_save, [current, editor], [problems, notice, library], api_name="studio_save")
     check_btn.click(on_check, [current], [report, library], api_name="studio_check")
     publish_btn.click(on_publish, [current], [notice, library], api_name="studio_publish")
