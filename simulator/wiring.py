@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from simulator.adapters import sql_migrate
 from simulator.adapters.metrics import Metrics
+from simulator.adapters.sign_in_marker import MARKER_NAME
 from simulator.adapters.sql_copy import CopyReport, copy_database
 from simulator.adapters.sql_personas import SqlPersonaStore
 from simulator.adapters.sql_sign_in import SqlFailureLog, SqlSignIns
@@ -63,6 +64,17 @@ class Services:
         found = [f"skipped persona file {p}" for p in self.catalog.skipped] + list(self.team_problems)
         return found + ([f"transcript search and tip matching are off: {self.search_off}"] if self.search_off else [])
 
+    def sign_in_required(self) -> bool:
+        """Accounts exist, or existed here: the marker beside the database says so even when the data does not."""
+        marker = self.store.marker
+        return self.team.accounts_exist() or (marker is not None and marker.present())
+
+    def check_accounts(self) -> None:
+        """For the app's start: a database without the accounts this installation had is not served at all."""
+        marker = self.store.marker
+        if marker is not None and marker.present() and not self.team.accounts_exist():
+            raise StorageError(marker.missing(f"the database {self.store.where} holds no accounts"))
+
     def close(self) -> None:
         self.store.close()
 
@@ -73,7 +85,7 @@ def build_services(settings: Settings, *, meaning: bool = True) -> Services:
     on it, since starting without its accounts could serve a team's transcripts to anyone."""
     catalog = load_folders(settings.persona_dirs)
     from_files = set(catalog.personas)
-    store = SqlStore(settings.database)
+    store = SqlStore(settings.database, marker=settings.data_dir / MARKER_NAME)
     personas = SqlPersonaStore(store)
     team_problems = load_team_personas(catalog, personas, from_files)
     search_off = None
@@ -105,6 +117,8 @@ def build_services(settings: Settings, *, meaning: bool = True) -> Services:
     practice.observer = metrics.turn_played
     throttle = Throttle(log=SqlFailureLog(store), on_failure=metrics.sign_in_failed)
     team = Team(practice, SqlTeamStore(store), throttle=throttle)
+    if store.marker is not None and team.accounts_exist():
+        store.marker.write()  # installations from before the marker, and accounts added by another instance
     return Services(
         settings,
         catalog,

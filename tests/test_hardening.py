@@ -185,7 +185,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(team: Team) -> N
     assert int(rows[0]["trust"]) == team.practice.store.get_session(handle.session_id).turns[0].state.trust
 
 
-@pytest.mark.parametrize("damage", ["truncate", "overwrite", "replace"])
+@pytest.mark.parametrize("damage", ["truncate", "overwrite", "replace", "middle page", "wal deleted"])
 def test_damage_while_running_stops_acknowledging_turns(
     practice: Practice, store: SqlStore, data_dir: Path, damage: str
 ) -> None:
@@ -200,9 +200,17 @@ def test_damage_while_running_stops_acknowledging_turns(
     elif damage == "overwrite":
         with path.open("r+b") as file:
             file.write(b"\0" * 100)
-    else:
+    elif damage == "replace":
         path.rename(path.with_name("moved-away.sqlite3"))
         path.write_bytes(b"")
+    elif damage == "middle page":  # a table no turn reads: only SQLite's own check of every page sees it
+        with store.engine.connect() as db:
+            page = db.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'comments'").scalar()
+        with path.open("r+b") as file:
+            file.seek((int(page) - 1) * 4096)
+            file.write(b"\xa5" * 4096)
+    else:  # commits would go on into the deleted file, and vanish at the next crash
+        path.with_name("parley.sqlite3-wal").unlink()
     with pytest.raises(StorageError) as caught:
         practice.send(handle, "And what would make it work for your family?")
     message = str(caught.value)

@@ -191,35 +191,80 @@ def test_another_process_closing_the_file_leaves_a_running_store_its_wal(data_di
         assert [n for (n,) in fresh.execute("SELECT name FROM users ORDER BY name")] == ["ann", "bob", "cy"]
 
 
-def test_a_file_that_reads_short_only_while_a_checkpoint_grows_it_is_not_called_damaged(data_dir: Path) -> None:
-    """A checkpoint may write the header's new page count before the pages that grow the file; a check at
-    that moment must wait for the file to settle, while a file that stays short is still refused."""
-    import os
+def test_constant_checkpoints_under_many_writers_never_switch_saving_off(
+    data_dir: Path, catalog: PersonaCatalog
+) -> None:
+    """Issue 28: under load the file check called a healthy file "shorter than the pages it holds" around a
+    checkpoint and switched saving off. SQLite leaves the main file shorter than its header's page count for
+    a while in health (a checkpoint writes page 1 first; a partial checkpoint, with readers holding old
+    snapshots, need not extend the file to its new size), so only SQLite's own reading of the pages may call it
+    damaged. Here checkpoints run after every few pages, with writers and readers at once, and every
+    acknowledged turn must be in the file afterwards."""
     import threading
+    import time
 
-    from simulator.adapters.sqlite_health import file_problem
+    from sqlalchemy import event
+
+    from simulator.adapters.sql_sign_in import SqlSignIns
 
     path = data_dir / "parley.sqlite3"
-    SqlStore(path).close()
-    found = os.stat(path)
-    identity = (found.st_dev, found.st_ino)
-    header = path.read_bytes()[:100]
-    pages = int.from_bytes(header[28:32], "big")
-    page_size = int.from_bytes(header[16:18], "big")
-    with path.open("r+b") as f:  # the header now counts one page more than the file has
-        f.seek(28)
-        f.write((pages + 1).to_bytes(4, "big"))
+    store = SqlStore(path)
 
-    def grow() -> None:
-        with path.open("ab") as f:
-            f.write(b"\0" * page_size)
+    @event.listens_for(store.engine, "connect")
+    def _checkpoint_often(dbapi: sqlite3.Connection, _record: object) -> None:
+        dbapi.execute("PRAGMA wal_autocheckpoint=4")  # a checkpoint after every commit of 4 pages or more
 
-    late = threading.Timer(0.1, grow)
-    late.start()
-    assert file_problem(path, identity) is None  # the page arrived while the check looked again
-    late.join()
-    with path.open("r+b") as f:
-        f.seek(28)
-        f.write((pages + 5).to_bytes(4, "big"))
-    problem = file_problem(path, identity)
-    assert problem is not None and problem.startswith("the file is shorter")
+    store.engine.dispose()  # from here on, every connection checkpoints that often
+    practice = Practice(catalog, store)
+    tokens = SqlSignIns(store)
+    acknowledged: dict[str, int] = {}  # session → its last turn the store acknowledged
+    failures: list[str] = []
+    lock = threading.Lock()
+    until = time.monotonic() + 20
+    personas = [p.id for p in catalog.ordered()]
+
+    def player(n: int) -> None:
+        while time.monotonic() < until and not failures:
+            try:
+                handle = practice.start(personas[n % len(personas)])
+                for message in ("What matters most to you here?", "What would make this work for you?") * 3:
+                    practice.send(handle, message)
+                    with lock:
+                        acknowledged[handle.session_id] = handle.state.turn
+                    if handle.state.ended:
+                        break
+            except StorageError as exc:
+                failures.append(f"{exc} ({exc.detail})")
+
+    def churn() -> None:  # sign-ins come and go: pages are allocated and freed between checkpoints
+        while time.monotonic() < until and not failures:
+            try:
+                del tokens[tokens.issue("nobody")]
+            except StorageError as exc:
+                failures.append(f"{exc} ({exc.detail})")
+
+    def reader() -> None:  # readers hold snapshots, so many checkpoints stop part way
+        while time.monotonic() < until and not failures:
+            for summary in store.list_sessions(20):
+                store.get_session(summary.id)
+            problem = store.reachable()
+            if problem is not None:
+                failures.append(f"/healthz: {problem}")
+
+    threads = [threading.Thread(target=player, args=(n,)) for n in range(8)]
+    threads += [threading.Thread(target=churn) for _ in range(2)] + [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert store.reachable() is None  # saving is still on
+    store.close()
+    assert sum(acknowledged.values()) > 50  # enough turns for many checkpoints (one every few pages)
+    reopened = SqlStore(path)
+    for session_id, turn in acknowledged.items():
+        stored = reopened.get_session(session_id).turns
+        assert len(stored) >= turn and all(t.reply is not None for t in stored[:turn])
+    reopened.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from simulator.adapters import sql_migrate
+from simulator.adapters.sign_in_marker import ACCOUNT_ADDED, AccountsMarker, watch_account_inserts
 from simulator.adapters.sql_attempts import SqlAttempts, summaries_select
 from simulator.adapters.sql_engine import _now, check_file, database_url, make_engine, shown
 from simulator.adapters.sql_schema import sessions, turns
@@ -30,7 +31,11 @@ from simulator.adapters.sqlite_health import (
     file_problem,
     first_line,
     is_damage,
+    pages_problem,
     save_wal,
+    stamp,
+    wal_identity,
+    wal_problem,
 )
 from simulator.coach.grade import Grade
 from simulator.errors import SessionConflictError, SessionEndedError, StorageError, UnknownSessionError
@@ -45,11 +50,15 @@ log = logging.getLogger(__name__)
 class SqlStore(SqlAttempts):
     """Thread-safe: Gradio calls handlers from a pool, and each call takes its own pooled connection."""
 
-    def __init__(self, target: Path | str) -> None:
+    def __init__(self, target: Path | str, *, marker: Path | None = None) -> None:
         self.url = database_url(target)
         self.where = shown(self.url)
         self._failure: str | None = None  # set once the file is found damaged while running: no more writes
         self._identity: tuple[int, int] | None = None  # the SQLite file's device and inode, once opened
+        self._wal: tuple[int, int] | None = None  # the WAL SQLite writes into (device, inode)
+        self._seen: tuple[int, int, int] | None = None  # the file as this store last wrote or verified it
+        self._trouble: str | None = None  # why the last write failed (a full disk…), until one succeeds again
+        self.marker: AccountsMarker | None = None  # the record, beside the database, that it had accounts
         self.upgraded_from: str | None = None  # the schema revision found on opening (None: a new database)
         try:
             url = make_url(self.url)
@@ -65,9 +74,18 @@ class SqlStore(SqlAttempts):
                 raise StorageError("a SQLite database URL needs a file: sqlite:///path/to/parley.sqlite3")
             check_file(self.path)
             self.where = str(self.path)
+        if marker is not None:
+            # A file beside the marker is named by its name alone, so the folder can move with both in it.
+            beside = self.path is not None and self.path.resolve().parent == marker.resolve().parent
+            key = self.path.name if beside and self.path is not None else self.where
+            self.marker = AccountsMarker(marker, key)
+            if self.path is not None and not self.path.exists() and self.marker.present():
+                raise StorageError(self.marker.missing(f"the database {self.path} is missing"))
         # SQLite has one writer at a time: writers in this process queue on a lock instead of SQLite's busy wait.
         self._lock = threading.Lock() if self.sqlite else None
         self.engine = make_engine(self.url, self.where, self.sqlite)
+        if self.marker is not None:
+            watch_account_inserts(self.engine)
         try:
             if self.sqlite:
                 with self.engine.connect() as db:
@@ -77,6 +95,8 @@ class SqlStore(SqlAttempts):
                     if check != "ok":
                         raise sqlite3.DatabaseError(check)
                 self._identity = self._file_identity()  # the file exists now: the first connection made it
+                assert self.path is not None
+                self._wal, self._seen = wal_identity(self.path), stamp(self.path)
             with self._writing() as db:
                 self.upgraded_from = sql_migrate.upgrade(db, self.where)
         except DBAPIError as exc:
@@ -107,9 +127,30 @@ class SqlStore(SqlAttempts):
         return found.st_dev, found.st_ino
 
     def _file_problem(self) -> str | None:
+        """What no healthy state shows (another file, no header, a lost WAL): safe to ask at any moment."""
         if self.path is None or self._identity is None:
             return None
-        return file_problem(self.path, self._identity)
+        return file_problem(self.path, self._identity) or wal_problem(self.path, self._wal)
+
+    def _before_commit(self) -> Damaged | None:
+        """Checked under SQLite's write lock, before a commit is acknowledged: the files are still the ones SQLite
+        writes into, and when anyone but this store wrote the main file since, SQLite still reads every page."""
+        if self.path is None or self._identity is None:
+            return None
+        problem = file_problem(self.path, self._identity)
+        if problem is not None:
+            return Damaged(problem)
+        problem = wal_problem(self.path, self._wal)
+        if problem is not None:
+            return Damaged(problem, wal=True)
+        self._wal = wal_identity(self.path)  # SQLite made a new one after every connection had closed
+        now = stamp(self.path)
+        if now != self._seen:  # another instance's checkpoint, or damage: SQLite's own check tells which
+            problem = pages_problem(self.path)
+            if problem is not None:
+                return Damaged(problem)
+            self._seen = now
+        return None
 
     def _raise_if_damaged(self, exc: BaseException | None) -> None:
         """An error that comes from a damaged SQLite file switches writing off (the file is checked once)."""
@@ -123,22 +164,44 @@ class SqlStore(SqlAttempts):
         """Stop writing for good, and keep the WAL's acknowledged turns aside before anything checkpoints them."""
         if self._failure is None:
             self._failure = problem
-            kept = save_wal(self.path) if self.path is not None else ""
+            kept = save_wal(self.path, self._wal) if self.path is not None else ""
             log.error("database %s failed while running: %s%s. No more writes are accepted.", self.where, problem, kept)
         return StorageError(UNAVAILABLE, detail=f"{self.where}: {self._failure}")
+
+    def _rescue(self, db: Connection) -> None:
+        """The WAL was deleted or replaced under a sound main file: its acknowledged commits live on only in the
+        descriptor this connection holds, so they are checkpointed into the main file before a crash loses them."""
+        raw = db.connection.dbapi_connection
+        assert raw is not None
+        try:  # on the driver's connection: SQLAlchemy's would open a transaction, and a checkpoint runs outside one
+            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(FULL)").fetchone()
+        except sqlite3.Error as exc:
+            log.error("database %s: the lost WAL could not be checkpointed: %s", self.where, first_line(exc))
+            return
+        if busy:
+            log.error("database %s: the lost WAL was checkpointed only in part (readers held it)", self.where)
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         """One transaction, committed when the block ends, on a connection that writes."""
-        with (
-            self._lock or nullcontext(),
-            self.engine.connect().execution_options(parley_write=True) as db,
-            db.begin(),
-        ):
-            yield db
-            problem = self._file_problem()
-            if problem is not None:
-                raise Damaged(problem)
+        with self._lock or nullcontext(), self.engine.connect().execution_options(parley_write=True) as db:
+            db.info.pop(ACCOUNT_ADDED, None)  # left by a transaction that rolled back
+            try:
+                with db.begin():
+                    yield db
+                    damaged = self._before_commit()
+                    if damaged is not None:
+                        raise damaged
+            except Damaged as exc:
+                if exc.wal:
+                    self._rescue(db)
+                raise
+            self._trouble = None
+            if self.path is not None and self._identity is not None:
+                # This commit's own checkpoint wrote the file: what it left is what the next commit compares to.
+                self._seen = stamp(self.path)
+            if self.marker is not None and db.info.pop(ACCOUNT_ADDED, False):
+                self.marker.write()
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -157,8 +220,9 @@ class SqlStore(SqlAttempts):
             raise StorageError(NOT_SAVED, detail=detail) from None
         except DBAPIError as exc:
             self._raise_if_damaged(exc.orig)
-            log.warning("write to %s failed: %s", self.where, first_line(exc.orig))
-            raise StorageError(NOT_SAVED, detail=first_line(exc.orig)) from None
+            self._trouble = first_line(exc.orig)
+            log.warning("write to %s failed: %s", self.where, self._trouble)
+            raise StorageError(NOT_SAVED, detail=self._trouble) from None
         except UnicodeEncodeError as exc:
             raise StorageError(UNENCODABLE, detail=first_line(exc)) from None
 
@@ -174,15 +238,23 @@ class SqlStore(SqlAttempts):
             raise StorageError(NOT_READ, detail=first_line(exc.orig)) from None
 
     def reachable(self) -> str | None:
-        """None when the database answers a query now; else what went wrong (for /healthz)."""
+        """None when the database answers a query now; else what is wrong, in words fit for the public `/healthz`
+        (no host, port or path: those go to the log)."""
         if self._failure is not None:
-            return f"writing is off: {self._failure}"
+            return "saving is switched off (the database was damaged while running)"
         try:
             with self.engine.connect() as db:
                 db.exec_driver_sql("SELECT 1").scalar()
         except DBAPIError as exc:
-            return first_line(exc.orig)
-        return self._file_problem()
+            log.warning("database %s does not answer: %s", self.where, first_line(exc.orig))
+            return "database unreachable"
+        problem = self._file_problem()
+        if problem is not None:
+            self._fail(problem)  # found between commits: no later commit is acknowledged either
+            return "saving is switched off (the database was damaged while running)"
+        if self._trouble is not None:  # a full disk answers reads and refuses every write
+            return "saving is failing (the last write was refused; the server log says why)"
+        return None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -6,7 +6,6 @@ import os
 import shutil
 import sqlite3
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +22,10 @@ STALE = "this conversation moved on in another tab or window: reopen it from Pas
 
 class Damaged(Exception):
     """Raised inside a write when the file on disk is no longer the database we opened."""
+
+    def __init__(self, problem: str, *, wal: bool = False) -> None:
+        super().__init__(problem)
+        self.wal = wal  # the WAL was lost, while the main file is sound: its commits can still be moved there
 
 
 def first_line(exc: BaseException | None, limit: int = 200) -> str:
@@ -62,29 +65,15 @@ def _held(path: Path, identity: tuple[int, int]) -> int:
 
 
 def file_problem(path: Path, identity: tuple[int, int]) -> str | None:
-    """What is wrong with the database file on disk, if anything: cheap enough to ask before every commit.
+    """What is wrong with the database file's identity or header, if anything: cheap enough for every commit.
 
     SQLite keeps acknowledging commits into its WAL after the main file was truncated, overwritten or
     replaced under it; the damage shows only at the next checkpoint or start, when those turns are lost.
 
-    A checkpoint running at the same moment (another thread or app instance) may have written the header's
-    new page count before the pages that grow the file: a file that reads shorter is looked at again for
-    a moment, and reported only if it stays short, as a truncated file does."""
-    problem = _file_problem(path, identity)
-    for _ in range(SETTLE_TRIES):
-        if problem is None or not problem.startswith(SHORTER):
-            return problem
-        time.sleep(SETTLE_S)
-        problem = _file_problem(path, identity)
-    return problem
-
-
-SHORTER = "the file is shorter"
-SETTLE_TRIES = 20
-SETTLE_S = 0.025  # half a second in all: longer than a checkpoint's writes take, shorter than anyone waits
-
-
-def _file_problem(path: Path, identity: tuple[int, int]) -> str | None:
+    Only what no healthy state shows is judged here: another file at the path, or no SQLite header. The file's
+    size is not: a checkpoint (of this process or another) writes page 1, with the new page count, before the
+    pages that grow the file, and truncates it after, so size and page count disagree for a while in health.
+    Whether the pages hold a database is SQLite's own call (`pages_problem`), asked when the file changed."""
     try:
         found = os.stat(path)
         if (found.st_dev, found.st_ino) != identity:
@@ -94,23 +83,110 @@ def _file_problem(path: Path, identity: tuple[int, int]) -> str | None:
         return f"the file cannot be read ({exc.strerror})"
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         return "the file's header is gone (it was truncated or overwritten)"
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    header_valid = header[24:28] == header[92:96]  # the page count is trustworthy only when these agree
-    if header_valid and found.st_size < pages * page_size:
-        return f"{SHORTER} ({found.st_size:,} bytes) than the {pages * page_size:,} it holds"
     return None
 
 
-def save_wal(path: Path) -> str:
-    """Copy the WAL (acknowledged commits not yet in the main file) beside it; what to tell, or "" if none."""
-    wal = path.with_name(path.name + "-wal")
-    if not wal.exists():
-        return ""
-    saved = wal.with_name(f"{wal.name}.saved-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+def stamp(path: Path) -> tuple[int, int, int] | None:
+    """The file's size and change times: equal stamps mean nobody wrote it in between (None: it is gone)."""
     try:
-        shutil.copy2(wal, saved)
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
+def pages_problem(path: Path) -> str | None:
+    """SQLite's own verdict on every page (`PRAGMA quick_check`), through a connection of its own.
+
+    A fresh connection has no cached pages, so it reads what is on disk now; SQLite reads it at one snapshot,
+    consistent with any checkpoint running meanwhile, so a healthy file is never called damaged. Closing it is
+    safe for the process's locks: SQLite closes its own descriptors with care."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=10, check_same_thread=False)
+    except sqlite3.Error as exc:
+        return f"the file cannot be opened ({first_line(exc)})"
+    try:
+        db.execute("PRAGMA query_only=ON")
+        found = [row[0] for row in db.execute("PRAGMA quick_check(5)")]
+    except sqlite3.DatabaseError as exc:
+        return f"its pages are damaged ({first_line(exc)})"
+    finally:
+        db.close()
+    return None if found == ["ok"] else f"its pages are damaged ({first_line(Exception('; '.join(found)))})"
+
+
+def wal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def wal_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(wal_path(path))
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _open_identities() -> set[tuple[int, int]] | None:
+    """The files this process holds open (Linux's /proc); None where that cannot be known."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return None
+    found = set()
+    for name in names:
+        try:
+            held = os.stat(f"/proc/self/fd/{name}")
+        except OSError:
+            continue  # closed meanwhile
+        found.add((held.st_dev, held.st_ino))
+    return found
+
+
+def wal_problem(path: Path, known: tuple[int, int] | None) -> str | None:
+    """Whether the WAL SQLite writes into is still the file at its path; ask only while a connection is open.
+
+    While any connection is open SQLite never deletes its WAL, so a missing one was deleted by someone else,
+    and commits would go on into the deleted file, to vanish at the next crash. Another file at the path is
+    healthy only if SQLite made it (every connection had closed): then no descriptor still holds the old one."""
+    now = wal_identity(path)
+    if now is None:
+        return "its write-ahead log was deleted"
+    if known is None or now == known:
+        return None
+    held = _open_identities()
+    if held is None or known in held:
+        return "its write-ahead log was replaced by another file"
+    return None
+
+
+def _held_wal(path: Path, known: tuple[int, int] | None) -> Path | None:
+    """Where to read the WAL SQLite still writes into: its path, or (deleted or replaced) its open descriptor."""
+    if known is None or wal_identity(path) == known:
+        return wal_path(path) if wal_path(path).exists() else None
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return None
+    for name in names:
+        try:
+            held = os.stat(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        if (held.st_dev, held.st_ino) == known:
+            return Path(f"/proc/self/fd/{name}")
+    return None
+
+
+def save_wal(path: Path, known: tuple[int, int] | None = None) -> str:
+    """Copy the WAL (acknowledged commits not yet in the main file) beside it; what to tell, or "" if none.
+    `known`: the WAL SQLite writes into, which is read through its descriptor when its path lost it."""
+    wal = _held_wal(path, known)
+    if wal is None:
+        return ""
+    saved = wal_path(path).with_name(f"{wal_path(path).name}.saved-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    try:
+        shutil.copyfile(wal, saved)
     except OSError:
         return ""
     return f"; the recent writes were copied to {saved}"

@@ -52,6 +52,7 @@ def build(settings: Settings) -> Built:
     """The Blocks app and the services behind it (the caller decides whether sign-in is needed).
     Raises `StorageError` when the database cannot be opened."""
     services = build_services(settings)
+    services.check_accounts()
     catalog, practice, team, degraded = services.catalog, services.practice, services.team, services.search_off
     downloads = Downloads()
     handlers = Handlers(team)
@@ -263,11 +264,22 @@ def main() -> None:
         detail = getattr(exc, "detail", None)
         print(f"parley: cannot start: {exc}" + (f" ({detail})" if detail else ""), file=sys.stderr)
         raise SystemExit(2) from None
-    built.app.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        css=CSS,
-        js=JS,
-        footer_links=[],
-        **launch_options(built),
-    )
+    try:
+        built.app.launch(
+            server_name=settings.host,
+            server_port=settings.port,
+            css=CSS,
+            js=JS,
+            footer_links=[],
+            **launch_options(built),
+        )
+    except OSError as exc:
+        # Most often the port: an instance stopped a moment ago may hold it for a few seconds more. Gradio's own
+        # words go on to name its settings, not Parley's: the first sentence is enough.
+        reason = str(exc).split(". ")[0].strip() or type(exc).__name__
+        print(
+            f"parley: cannot start: cannot listen on {settings.host}:{settings.port} ({reason}): "
+            "if Parley was just stopped, wait a few seconds and start again; else set PARLEY_PORT to a free port",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None

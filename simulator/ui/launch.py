@@ -42,7 +42,9 @@ def launch_options(built: Built) -> dict[str, Any]:
     team = built.team
     oidc = built.services.settings.oidc if built.services is not None else None
     # With single sign-on the first person arrives before any account exists: sign-in is on from the start.
-    auth_required = team.accounts_exist() or oidc is not None
+    # Accounts that existed here once keep sign-in on (the marker beside the database), whatever the data says.
+    marked = built.services is not None and built.services.sign_in_required()
+    auth_required = team.accounts_exist() or oidc is not None or marked
     guard = Middleware(Guard, auth_required=auth_required, downloads=built.downloads, importer=built.importer)
     options: dict[str, Any] = {
         # Gradio's run history keeps every call's inputs and outputs in the browser's localStorage.

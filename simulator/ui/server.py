@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import warnings
 from collections.abc import MutableMapping
 from dataclasses import asdict
@@ -36,6 +37,7 @@ from simulator.errors import (
     SessionEndedError,
     SignInError,
     SimulatorError,
+    StorageError,
     UnknownPersonaError,
     UnknownSessionError,
 )
@@ -44,6 +46,8 @@ from simulator.team.service import Team
 from simulator.team.views import replayed
 from simulator.ui.sso import add_sso_routes, handshake_middleware
 from simulator.wiring import Services
+
+log = logging.getLogger(__name__)
 
 API_V1 = "/parley/api/v1"
 SIGN_IN_ROUTE = f"{API_V1}/sign-in"
@@ -73,8 +77,22 @@ class ParleyApp(App):  # type: ignore[misc]  # Gradio ships no types for App
         self._own_tokens = value
 
 
+RETRY_AFTER_S = 5  # how soon a client may try again when the database cannot write (a restart, a full disk)
+
+
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    # 503 is the database's trouble, not the request's: the same request may succeed later, and says when.
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """Anything no route answered, including the guard's token lookups: a database that cannot be read or written
+    gets its plain message and 503 (retry later), never a bare 500; the detail goes to the log."""
+    if isinstance(exc, StorageError):
+        log.warning("%s %s: %s (%s)", request.method, request.url.path, exc, exc.detail)
+        return _error(503, str(exc))
+    return Response("Internal Server Error", status_code=500, media_type="text/plain")
 
 
 STATUS: list[tuple[type[Exception], int]] = [
@@ -84,6 +102,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (UnknownPersonaError, 404),
     (SessionConflictError, 409),
     (SessionEndedError, 409),
+    (StorageError, 503),
     (SimulatorError, 400),
 ]
 
@@ -157,9 +176,9 @@ def add_routes(app: App, services: Services, user_of: Any) -> None:
             body = await _json(request)
             name, password = str(body.get("name", "")), str(body.get("password", ""))
             caller = await anyio.to_thread.run_sync(team.sign_in, name, password)
+            token = await anyio.to_thread.run_sync(services.sign_ins.issue, caller.name)
         except SimulatorError as exc:
             return _error(_status(exc), str(exc))
-        token = await anyio.to_thread.run_sync(services.sign_ins.issue, caller.name)
         return JSONResponse({"token": token, "name": caller.name, "role": caller.role.value})
 
     def start(caller: Any, body: dict[str, Any]) -> dict[str, Any]:
@@ -247,6 +266,7 @@ def make_app(services: Services, middleware: list[Middleware], user_of: Any) -> 
         services.sign_ins, cookie_id(services), middleware=middleware, default_response_class=ORJSONResponse
     )
     add_routes(app, services, user_of)
+    app.add_exception_handler(Exception, _unexpected)
     if oidc is not None:
         add_sso_routes(app, oidc, services.team, services.sign_ins, app.cookie_id)
     return app
