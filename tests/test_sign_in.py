@@ -3,6 +3,7 @@ SqlStore (its own engine and connections) on one database, SQLite file or Postgr
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from simulator.adapters.sql_team import SqlTeamStore
 from simulator.errors import NotAllowedError, SignInError
 from simulator.persona.files import PersonaCatalog
 from simulator.session.practice import Practice
+from simulator.team.accounts import WRONG_SIGN_IN
 from simulator.team.model import Role
 from simulator.team.passwords import Throttle
 from simulator.team.service import Team
@@ -98,3 +100,49 @@ def test_an_external_sign_in_creates_the_account_once_and_follows_the_providers_
     a.set_disabled("tess", True)
     with pytest.raises(SignInError, match="disabled"):
         b.sign_in_external("tess", "trainee")
+
+
+def test_parallel_wrong_passwords_for_one_name_let_at_most_the_limit_reach_bcrypt(two: tuple) -> None:  # type: ignore[type-arg]
+    _, (a, _), (b, _) = two
+    answers: list[str] = []
+
+    def attempt(i: int) -> None:
+        try:
+            (a if i % 2 else b).sign_in("ann", "wrong")
+        except SignInError as exc:
+            answers.append(str(exc))
+
+    # Forty at once over both instances: each is counted before its password is checked, in one transaction.
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 40
+    checked = [m for m in answers if m == WRONG_SIGN_IN]
+    paused = [m for m in answers if m.startswith("Too many failed sign-ins")]
+    assert len(checked) <= 5 and len(paused) >= 35 and len(checked) + len(paused) == 40
+    with pytest.raises(SignInError, match="Too many failed sign-ins"):
+        a.sign_in("ann", "a long password")
+
+
+def test_a_right_password_after_fewer_failures_than_the_limit_signs_in(two: tuple) -> None:  # type: ignore[type-arg]
+    _, (a, _), (b, _) = two
+    for instance in (a, b, a, b):
+        with pytest.raises(SignInError, match="wrong"):
+            instance.sign_in("ann", "wrong")
+    assert b.sign_in("ann", "a long password").name == "ann"
+    # The success cleared the count: four more failures still leave room for the right password.
+    for _ in range(4):
+        with pytest.raises(SignInError, match="wrong"):
+            a.sign_in("ann", "wrong")
+    assert a.sign_in("ann", "a long password").name == "ann"
+
+
+def test_a_lone_surrogate_in_a_name_is_an_ordinary_failed_sign_in(two: tuple) -> None:  # type: ignore[type-arg]
+    _, (a, _), _ = two
+    for _ in range(2):
+        with pytest.raises(SignInError) as refused:
+            a.sign_in("t\ud800", "a long password")
+        assert str(refused.value) == WRONG_SIGN_IN
+    assert a.sign_in("ann", "a long password").name == "ann"  # nothing was left holding the database

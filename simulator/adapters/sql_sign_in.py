@@ -1,6 +1,7 @@
 """Sign-in state in the database, so any app instance can serve any signed-in browser.
 
-- `SqlFailureLog`: the sign-in throttle's failures (`team/passwords.Throttle` counts them here).
+- `SqlFailureLog`: the sign-in throttle's attempts, counted before each password is checked
+  (`team/passwords.Throttle`).
 - `SqlSignIns`: who each sign-in token belongs to. Gradio keeps its token table in one process's memory (a
   plain dict, `App.tokens`); the app gives Gradio this mapping instead (`ui/server.py`). Only the sha256 of a
   token is stored, so a copy of the database gives nobody a live sign-in; an expired token, a removed account
@@ -19,6 +20,7 @@ from sqlalchemy import delete, func, select
 
 from simulator.adapters.sql_schema import sign_in_failures, sign_in_tokens, users
 from simulator.adapters.sql_store import SqlStore
+from simulator.text import storable
 
 HOURS = 12.0  # a sign-in lasts a working day
 CACHE_SECONDS = 2.0  # a browser's burst of requests costs one query; a sign-out elsewhere is seen this fast
@@ -36,21 +38,25 @@ class SqlFailureLog:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
 
-    def failures_since(self, key: str, since: float) -> list[float]:
+    def begin_attempt(self, key: str, at: float, since: float, wait: Callable[[list[float]], float]) -> float:
+        key = storable(key)  # a name no browser sends (a lone surrogate) is still a name to count, not an error
         query = (
             select(sign_in_failures.c.at)
             .where(sign_in_failures.c.key == key, sign_in_failures.c.at >= _ms(since))
             .order_by(sign_in_failures.c.at)
         )
-        with self.store._reading() as db:
-            return [int(at) / 1000 for (at,) in db.execute(query)]
-
-    def add_failure(self, key: str, at: float) -> None:
         with self.store._write() as db:
-            db.execute(sign_in_failures.insert().values(key=key, at=_ms(at)))
+            # One attempt per name at a time, so parallel sign-ins each count the ones before them: SQLite's
+            # writes are already one at a time (BEGIN IMMEDIATE); PostgreSQL takes a lock on the name until commit.
+            if db.dialect.name == "postgresql":
+                db.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"parley-sign-in:{key}"))))
+            left = wait([int(t) / 1000 for (t,) in db.execute(query)])
+            if left <= 0:
+                db.execute(sign_in_failures.insert().values(key=key, at=_ms(at)))
+        return left
 
     def clear_failures(self, key: str, before: float | None = None) -> None:
-        query = delete(sign_in_failures).where(sign_in_failures.c.key == key)
+        query = delete(sign_in_failures).where(sign_in_failures.c.key == storable(key))
         if before is not None:
             query = query.where(sign_in_failures.c.at < _ms(before))
         with self.store._write() as db:

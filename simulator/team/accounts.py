@@ -7,6 +7,7 @@ from simulator.session.store import Store
 from simulator.team.model import LOCAL, Account, Caller, Role, check_name
 from simulator.team.passwords import Throttle, cost_of, decoy_hash, hash_password, verify
 from simulator.team.store import TeamStore
+from simulator.text import storable
 
 WRONG_SIGN_IN = "Sign-in failed: the name or the password is wrong."
 DISABLED = "This account is disabled: ask your trainer or the operator to enable it."
@@ -72,8 +73,10 @@ class Accounts:
 
     def sign_in(self, name: str, password: str) -> Caller:
         """Raises `SignInError` with the same words whatever was wrong; a name is paused after repeated failures."""
-        name = name.strip()
-        wait = self.throttle.wait_left(name)
+        # A lone surrogate (only an API call can send one) can name no account: cleaned, it fails like any name.
+        name = storable(name.strip())
+        # Counted before bcrypt, in one transaction with the count, so parallel tries cannot all slip through.
+        wait = self.throttle.begin(name)
         if wait > 0:
             raise SignInError(f"Too many failed sign-ins for this name: wait {int(wait) + 1} seconds and try again.")
         found = self.store.account(name) if name else None

@@ -49,17 +49,21 @@ def verify(password: str, hashed: str | None, rounds: int = ROUNDS) -> bool:
 
 
 class FailureLog(Protocol):
-    """Where failed sign-ins are counted: the database, so every app instance throttles alike
-    (`adapters/sql_team.py`), or one process's memory (`MemoryFailures`, for a store-less service)."""
+    """Where sign-in attempts are counted: the database, so every app instance throttles alike
+    (`adapters/sql_sign_in.py`), or one process's memory (`MemoryFailures`, for a store-less service).
 
-    def failures_since(self, key: str, since: float) -> list[float]:
-        """The times (seconds since the epoch) of `key`'s failures at or after `since`, oldest first."""
+    An attempt is written before its password is checked and stays when the password was wrong, so the rows are
+    the failures plus the attempts still being checked."""
+
+    def begin_attempt(self, key: str, at: float, since: float, wait: Callable[[list[float]], float]) -> float:
+        """Atomically (one transaction, one attempt for `key` at a time): read the times of `key`'s attempts at or
+        after `since`, oldest first; `wait(times)` says how long this attempt must wait; when that is 0, record
+        the attempt at `at`. Returns the wait. So however many sign-ins for one name arrive at once, each sees the
+        ones before it."""
         ...
 
-    def add_failure(self, key: str, at: float) -> None: ...
-
     def clear_failures(self, key: str, before: float | None = None) -> None:
-        """Forget `key`'s failures (all of them, or those before `before`)."""
+        """Forget `key`'s attempts (all of them, or those before `before`)."""
         ...
 
 
@@ -68,13 +72,12 @@ class MemoryFailures:
     _failures: dict[str, list[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def failures_since(self, key: str, since: float) -> list[float]:
+    def begin_attempt(self, key: str, at: float, since: float, wait: Callable[[list[float]], float]) -> float:
         with self._lock:
-            return [t for t in self._failures.get(key, []) if t >= since]
-
-    def add_failure(self, key: str, at: float) -> None:
-        with self._lock:
-            self._failures.setdefault(key, []).append(at)
+            left = wait([t for t in self._failures.get(key, []) if t >= since])
+            if left <= 0:
+                self._failures.setdefault(key, []).append(at)
+            return left
 
     def clear_failures(self, key: str, before: float | None = None) -> None:
         with self._lock:
@@ -96,23 +99,24 @@ class Throttle:
     log: FailureLog = field(default_factory=MemoryFailures)
     on_failure: Callable[[], None] | None = None  # told of each failed sign-in (the operators' metrics)
 
-    def wait_left(self, name: str) -> float:
-        """Seconds until `name` may try again (0 when it may now)."""
+    def begin(self, name: str) -> float:
+        """Count a sign-in attempt for `name` before its password is checked. Returns the seconds to wait (the
+        attempt was refused and not counted), or 0 (it was counted: call `failed` or `succeeded` after)."""
         now = self.clock()
-        key = name.lower()
-        recent = self.log.failures_since(key, now - self.window)
-        if len(recent) >= self.limit:
+
+        def wait(recent: list[float]) -> float:
+            if len(recent) < self.limit:
+                return 0.0
             return max(0.0, recent[-1] + self.pause - now)
-        return 0.0
+
+        return self.log.begin_attempt(name.lower(), now, now - self.window, wait)
 
     def failed(self, name: str) -> None:
-        now = self.clock()
-        key = name.lower()
-        self.log.add_failure(key, now)
+        """The attempt `begin` counted failed: it stays counted."""
         if self.on_failure is not None:
             self.on_failure()
         # Rows older than the window no longer count; dropping them keeps the table small.
-        self.log.clear_failures(key, before=now - self.window)
+        self.log.clear_failures(name.lower(), before=self.clock() - self.window)
 
     def succeeded(self, name: str) -> None:
         self.log.clear_failures(name.lower())
