@@ -15,7 +15,7 @@ from simulator.errors import NotAllowedError, SignInError
 from simulator.persona.files import PersonaCatalog
 from simulator.session.practice import Practice
 from simulator.team.accounts import WRONG_SIGN_IN
-from simulator.team.model import Role
+from simulator.team.model import Caller, Role
 from simulator.team.passwords import Throttle
 from simulator.team.service import Team
 
@@ -88,18 +88,65 @@ def test_a_token_from_one_instance_signs_in_on_the_other_until_sign_out_expiry_o
     assert tokens_a.get(token) is None and tokens_b.get(token) is None
 
 
+ISSUER = "https://id.example.com"
+
+
 def test_an_external_sign_in_creates_the_account_once_and_follows_the_providers_role(two: tuple) -> None:  # type: ignore[type-arg]
     _, (a, _), (b, _) = two
-    first = a.sign_in_external("Tess", "trainer")
+    first = a.sign_in_external(ISSUER, "s-tess", "Tess", "trainer")
+    assert first == b.sign_in_external(ISSUER, "s-tess", "Tess", "trainer")  # the same subject, the same account
     assert first.role is Role.TRAINER and b.caller("tess").role is Role.TRAINER
     with pytest.raises(SignInError, match="wrong"):
         b.sign_in("tess", "!external")  # an account from the provider has no password that works
-    assert b.sign_in_external("tess", "trainee").role is Role.TRAINEE  # the provider changed its mind
+    # The provider changed its mind, and the person their name: the account is found by the subject all the same.
+    assert b.sign_in_external(ISSUER, "s-tess", "someone_else", "trainee") == Caller("Tess", Role.TRAINEE)
     with pytest.raises(SignInError, match="role 'admin'"):
-        a.sign_in_external("tess", "admin")
+        a.sign_in_external(ISSUER, "s-tess", "Tess", "admin")
     a.set_disabled("tess", True)
     with pytest.raises(SignInError, match="disabled"):
-        b.sign_in_external("tess", "trainee")
+        b.sign_in_external(ISSUER, "s-tess", "Tess", "trainee")
+    assert {u.name for u in a.users()} == {"Tess", "ann"}
+
+
+def test_an_external_sign_in_never_opens_or_changes_a_password_account(two: tuple) -> None:  # type: ignore[type-arg]
+    _, (a, _), (b, _) = two
+    a.add_user("t1", "trainer", "a long password")
+    a.add_user("tess", "trainee", "a long password", trainer="t1")
+    # A provider's person who calls themselves t1 gets an account of their own, with none of t1's trainees.
+    taker = b.sign_in_external(ISSUER, "s-mallory", "t1", "trainee")
+    assert taker.name == "t1_2" and taker.role is Role.TRAINEE
+    assert b.trainees_of(b.caller("t1")) and not b.trainees_of(taker)
+    # A trainer group and a password trainee's name, in another letter case: a new trainer, tess untouched.
+    promoted = a.sign_in_external(ISSUER, "s-eve", "TESS", "trainer")
+    assert promoted.name == "TESS_2" and promoted.role is Role.TRAINER
+    assert b.caller("tess") == Caller("tess", Role.TRAINEE) and b.store.account("tess")[0].trainer == "t1"  # type: ignore[index]
+    assert "tess" not in {t.name for t in b.trainees_of(promoted)}
+    assert (
+        b.sign_in("tess", "a long password").name == "tess" and b.sign_in("t1", "a long password").role is Role.TRAINER
+    )
+    # Two subjects with the same chosen name: two accounts; each subject keeps finding its own.
+    other = b.sign_in_external(ISSUER, "s-trent", "t1", "trainee")
+    assert other.name == "t1_3"
+    assert a.sign_in_external(ISSUER, "s-mallory", "t1", "trainee").name == "t1_2"
+    assert a.sign_in_external(ISSUER, "s-trent", "t1", "trainee").name == "t1_3"
+    # The same subject from another issuer is another person.
+    assert a.sign_in_external("https://other.example.com", "s-mallory", "t1", "trainee").name == "t1_4"
+
+
+def test_a_provider_role_never_changes_an_account_the_operator_gave_a_password(two: tuple) -> None:  # type: ignore[type-arg]
+    _, (a, _), (b, _) = two
+    made = a.sign_in_external(ISSUER, "s-pat", "pat", "trainee")
+    a.set_password(made.name, "a long password")
+    assert b.sign_in_external(ISSUER, "s-pat", "pat", "trainer") == Caller("pat", Role.TRAINEE)
+    assert b.caller("pat").role is Role.TRAINEE
+
+
+def test_a_first_external_sign_in_with_no_usable_name_gets_a_made_up_one(two: tuple) -> None:  # type: ignore[type-arg]
+    _, (a, _), _ = two
+    assert a.sign_in_external(ISSUER, "s-1", "", "trainee").name == "user"
+    assert a.sign_in_external(ISSUER, "s-2", "-", "trainee").name == "user_2"
+    with pytest.raises(SignInError, match="no issuer or subject"):
+        a.sign_in_external(ISSUER, "", "ann", "trainee")
 
 
 def test_parallel_wrong_passwords_for_one_name_let_at_most_the_limit_reach_bcrypt(two: tuple) -> None:  # type: ignore[type-arg]

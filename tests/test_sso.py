@@ -25,6 +25,11 @@ PEOPLE = [
     User(sub="s-tess", claims={"preferred_username": "tess", "groups": ["staff", "coaches"]}),
     User(sub="s-tom", claims={"preferred_username": "tom", "groups": ["staff"]}),
     User(sub="s-dora", claims={"email": "dora@example.com"}),
+    # People who chose, at the provider, the names of others: each must get an account of their own.
+    User(sub="s-mallory", claims={"preferred_username": "t1", "groups": ["staff"]}),
+    User(sub="s-eve", claims={"preferred_username": "tina", "groups": ["coaches"]}),
+    User(sub="s-other-tess", claims={"preferred_username": "TESS", "groups": ["staff"]}),
+    User(sub="s-tom-2", claims={"preferred_username": "tom", "groups": ["staff"]}),
 ]
 
 
@@ -140,3 +145,66 @@ def test_the_sign_in_page_offers_the_provider_and_a_browser_signs_in_through_it(
             expect(page.locator("a#sso-sign-in")).to_be_visible(timeout=20_000)
         finally:
             browser.close()
+
+
+def add_password_account(env: dict[str, str], name: str, *options: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "simulator", "users", "add", name, *options, "--password-stdin"],
+        input="a long password\n",
+        env={**os.environ, **env},
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def password_sign_in(url: str, name: str) -> httpx.Client:
+    client = httpx.Client(timeout=30)
+    assert client.post(url + "login", data={"username": name, "password": "a long password"}).status_code == 200
+    return client
+
+
+def not_readable(client: httpx.Client, address: str) -> bool:
+    """The answer someone else's session gets: the same as a session that does not exist."""
+    answer = client.get(address)
+    return answer.status_code == 403 and "you have no session" in answer.json()["error"]
+
+
+def test_a_provider_name_never_opens_or_changes_another_account(app: tuple[Process, dict[str, str]]) -> None:
+    process, env = app
+    url = process.url
+    add_password_account(env, "t1", "--role", "trainer")
+    add_password_account(env, "tina", "--role", "trainee", "--trainer", "t1")
+    tina = password_sign_in(url, "tina")
+    session = tina.post(url + "parley/api/v1/sessions", json={"persona": "salary_offer"}).json()["session_id"]
+    t1 = password_sign_in(url, "t1")
+    assert t1.get(url + f"parley/api/v1/sessions/{session}").status_code == 200
+
+    # "t1" at the provider is not the password trainer t1: a new trainee account, which reads none of t1's trainees.
+    mallory, _ = sso_sign_in(url, "s-mallory")
+    assert mallory.get(url + "parley/api/v1/me").json() == {"name": "t1_2", "role": "trainee"}
+    assert not_readable(mallory, url + f"parley/api/v1/sessions/{session}")
+    # A trainer group and a password trainee's name: a new trainer; tina stays t1's trainee, unreadable to it.
+    eve, _ = sso_sign_in(url, "s-eve")
+    assert eve.get(url + "parley/api/v1/me").json() == {"name": "tina_2", "role": "trainer"}
+    assert not_readable(eve, url + f"parley/api/v1/sessions/{session}")
+    assert password_sign_in(url, "tina").get(url + "parley/api/v1/me").json() == {"name": "tina", "role": "trainee"}
+    assert t1.get(url + "parley/api/v1/me").json() == {"name": "t1", "role": "trainer"}
+    # Another letter case of the provider-made trainer tess: a new trainee account, and tess is still a trainer.
+    tessa, _ = sso_sign_in(url, "s-other-tess")
+    assert tessa.get(url + "parley/api/v1/me").json() == {"name": "TESS_2", "role": "trainee"}
+    tess, _ = sso_sign_in(url, "s-tess")
+    assert tess.get(url + "parley/api/v1/me").json() == {"name": "tess", "role": "trainer"}
+    # The same subject twice: the same account; two subjects with one chosen name: two accounts.
+    tom, _ = sso_sign_in(url, "s-tom")
+    assert tom.get(url + "parley/api/v1/me").json() == {"name": "tom", "role": "trainee"}
+    other_tom, _ = sso_sign_in(url, "s-tom-2")
+    assert other_tom.get(url + "parley/api/v1/me").json() == {"name": "tom_2", "role": "trainee"}
+    again, _ = sso_sign_in(url, "s-tom-2")
+    assert again.get(url + "parley/api/v1/me").json() == {"name": "tom_2", "role": "trainee"}
+    # None of them has a password that works.
+    for name in ("t1_2", "tina_2", "TESS_2", "tom_2"):
+        refused = httpx.post(url + "login", data={"username": name, "password": "!external"}, timeout=30)
+        assert refused.status_code != 200

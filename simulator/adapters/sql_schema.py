@@ -83,6 +83,18 @@ users = Table(
 )
 Index("users_name_lower", func.lower(users.c.name), unique=True)
 
+# Which provider's person (issuer and subject, the ID token's `iss` and `sub`) made which single sign-on account:
+# the only way an external sign-in finds its account, so a name chosen at the provider never opens another's.
+external_identities = Table(
+    "external_identities",
+    metadata,
+    Column("issuer", Text, primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("name", NAME, ForeignKey("users.name"), nullable=False),
+    Column("created_at", Text, nullable=False),
+    Index("external_identities_name", "name", unique=True),
+)
+
 assignments = Table(
     "assignments",
     metadata,
@@ -168,4 +180,15 @@ sign_in_tokens = Table(
 )
 
 # Every table `db copy` moves, parents before children (the throttle's and sign-ins' rows are transient and stay behind).
-TABLES = (users, sessions, turns, assignments, comments, regrades, reviews, team_personas, persona_versions)
+TABLES = (
+    users,
+    sessions,
+    turns,
+    assignments,
+    comments,
+    regrades,
+    reviews,
+    team_personas,
+    persona_versions,
+    external_identities,
+)

@@ -13,9 +13,9 @@ from sqlalchemy import RowMapping, Select, false, func, literal, select
 from simulator.adapters.sql_engine import _now
 from simulator.adapters.sql_schema import assignments as assignments_table
 from simulator.adapters.sql_schema import comments as comments_table
+from simulator.adapters.sql_schema import external_identities, sessions, turns, users
 from simulator.adapters.sql_schema import regrades as regrades_table
 from simulator.adapters.sql_schema import reviews as reviews_table
-from simulator.adapters.sql_schema import sessions, turns, users
 from simulator.adapters.sql_store import SqlStore
 from simulator.errors import StorageError, TeamInputError
 from simulator.session.store import Regrade, SessionRecord
@@ -90,6 +90,38 @@ class SqlTeamStore:
             return None
         return _account(rows[0]), str(rows[0]["password_hash"])
 
+    def external_account(self, issuer: str, subject: str) -> tuple[Account, str] | None:
+        query = select(users).select_from(
+            external_identities.join(users, func.lower(users.c.name) == func.lower(external_identities.c.name))
+        )
+        query = query.where(external_identities.c.issuer == issuer, external_identities.c.subject == subject)
+        rows = self._read(query, issuer, subject)
+        if not rows:
+            return None
+        return _account(rows[0]), str(rows[0]["password_hash"])
+
+    def add_external_account(self, issuer: str, subject: str, name: str, role: Role, password_hash: str) -> Account:
+        created = _now()
+        try:
+            with self.store._write() as db:
+                db.execute(
+                    users.insert().values(
+                        name=name, role=role.value, password_hash=password_hash, trainer=None, created_at=created
+                    )
+                )
+                db.execute(
+                    external_identities.insert().values(
+                        issuer=storable(issuer), subject=storable(subject), name=name, created_at=created
+                    )
+                )
+        except StorageError as exc:
+            if "UNIQUE" in (exc.detail or "").upper():
+                raise TeamInputError(
+                    f"there is already an account named '{name}', or one for this sign-in: choose another name"
+                ) from None
+            raise
+        return Account(name, role, None, created)
+
     def newest_password_hash(self) -> str | None:
         with self.store._reading() as db:
             found = db.execute(
@@ -118,6 +150,8 @@ class SqlTeamStore:
 
     def remove_account(self, name: str) -> None:
         with self.store._write() as db:
+            # Its single sign-on link goes with it: the same person signing in again gets a new account.
+            db.execute(external_identities.delete().where(_lower(external_identities.c.name, [name])))
             db.execute(users.delete().where(_named(name)))
 
     def add_assignments(self, assignments: list[Assignment]) -> None:

@@ -91,30 +91,58 @@ class Accounts:
             raise SignInError(DISABLED)
         return Caller(found[0].name, found[0].role)
 
-    def sign_in_external(self, name: str, role: Role | str) -> Caller:
-        """A sign-in the identity provider vouched for (single sign-on): the first one creates the account,
-        with a password nobody knows; later ones follow the provider's role. A disabled account is refused."""
-        name = check_name(name)
+    def sign_in_external(self, issuer: str, subject: str, name: str, role: Role | str) -> Caller:
+        """A sign-in the identity provider vouched for (single sign-on), found by the provider's issuer and subject
+        only. The first one creates an account with a password nobody knows, named after `name` (the name the
+        person chose at the provider) or, when that is taken in any letter case, the name with a number: it never
+        opens an account it did not make. Later ones follow the provider's role, unless the operator has since
+        given the account a password. A disabled account is refused."""
         try:
             role = Role(role)
         except ValueError:
             raise SignInError(
                 f"the identity provider gave the role '{role}': it must map to trainer or trainee"
             ) from None
-        found = self.store.account(name)
-        if found is None:
-            account = self.store.add_account(name, role, NO_PASSWORD, None)
-            return Caller(account.name, account.role)
-        if found[0].disabled:
+        if role is Role.LOCAL:
+            raise SignInError("the identity provider gave the role 'local': it must map to trainer or trainee")
+        issuer, subject = storable(issuer.strip()), storable(subject.strip())
+        if not issuer or not subject:
+            raise SignInError("the identity provider's answer names no issuer or subject: sign in with a password")
+        found = self.store.external_account(issuer, subject) or self._new_external(issuer, subject, name, role)
+        account, password_hash = found
+        if account.disabled:
             raise SignInError(DISABLED)
-        if found[0].role is not role:
-            if any(a.trainer == found[0].name for a in self.store.accounts()) or found[0].trainer is not None:
-                raise SignInError(
-                    f"the identity provider now says '{found[0].name}' is a {role.value}, but the account is a "
-                    f"{found[0].role.value} with trainees or a trainer: a trainer must change it"
-                )
-            self.store.set_role(found[0].name, role)
-        return Caller(found[0].name, role)
+        if account.role is role or password_hash.startswith("$2"):
+            # An account the operator gave a password to is theirs to manage: the provider's role is not applied.
+            return Caller(account.name, account.role)
+        if any(a.trainer == account.name for a in self.store.accounts()) or account.trainer is not None:
+            raise SignInError(
+                f"the identity provider now says '{account.name}' is a {role.value}, but the account is a "
+                f"{account.role.value} with trainees or a trainer: a trainer must change it"
+            )
+        self.store.set_role(account.name, role)
+        return Caller(account.name, role)
+
+    def _new_external(self, issuer: str, subject: str, name: str, role: Role) -> tuple[Account, str]:
+        """The account for a subject's first sign-in, under the first free name of `name`, `name_2`, `name_3`, …"""
+        try:
+            base = check_name(name)
+        except TeamInputError:
+            base = "user"  # the provider gave no usable name: the number makes it unique
+        for n in range(1, 1000):
+            candidate = base if n == 1 else f"{base[:34]}_{n}"
+            if self.store.account(candidate) is not None:
+                continue
+            try:
+                account = self.store.add_external_account(issuer, subject, candidate, role, NO_PASSWORD)
+            except TeamInputError:
+                # Another sign-in took the name, or this same subject signed in twice at once: look again.
+                again = self.store.external_account(issuer, subject)
+                if again is not None:
+                    return again
+                continue
+            return account, NO_PASSWORD
+        raise SignInError(f"no free account name like '{base}': ask the operator to add your account")
 
     def set_disabled(self, name: str, disabled: bool) -> Account:
         """For the operator (the CLI). A disabled account keeps its sessions and cannot sign in."""

@@ -21,6 +21,15 @@ class TeamStore(Protocol):
 
     def accounts(self) -> list[Account]: ...
 
+    def external_account(self, issuer: str, subject: str) -> tuple[Account, str] | None:
+        """The account (and its password hash) that single sign-on made for this provider's subject; None when
+        this subject has none yet. Only ever by issuer and subject: never by a name."""
+
+    def add_external_account(self, issuer: str, subject: str, name: str, role: Role, password_hash: str) -> Account:
+        """A new account and its link to the provider's subject, in one transaction. `TeamInputError` when the
+        name is taken or the subject already has an account (then neither is written)."""
+        ...
+
     def newest_password_hash(self) -> str | None:
         """The most recently set password hash, whose bcrypt cost the decoy for unknown names matches."""
         ...

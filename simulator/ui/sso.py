@@ -1,8 +1,9 @@
 """Single sign-on through any OpenID Connect provider, with Authlib (a maintained library), next to passwords.
 
 `GET /parley/sso/login` sends the browser to the provider; `GET /parley/sso/callback` takes its answer, maps a
-configurable claim to the trainer or trainee role, creates the account on the first sign-in
-(`Team.sign_in_external`, which refuses a disabled account), and signs the browser in exactly as Gradio's own
+configurable claim to the trainer or trainee role, finds the account by the ID token's issuer and subject (never by a
+name, which people choose at the provider) or creates it on the first sign-in (`Team.sign_in_external`, which
+refuses a disabled account and never opens a password account), and signs the browser in exactly as Gradio's own
 `/login` does: a token in the shared table (`SqlSignIns`) and Gradio's two cookies. From there on every route,
 Gradio's, the API's and the downloads', sees the same signed-in user through the guard. Sign-out is Gradio's
 `/logout`, which the guard makes sign the person out everywhere.
@@ -46,7 +47,8 @@ def role_of(claims: dict[str, Any], settings: OidcSettings) -> Role:
 
 
 def name_of(claims: dict[str, Any], settings: OidcSettings) -> str:
-    """The account name from the name claim (then email, then sub), in the characters account names allow."""
+    """The name a new account asks for, from the name claim (then email, then sub), in the characters account names
+    allow. It only names a new account: it never finds one."""
     raw = next((str(claims[k]) for k in (settings.name_claim, "email", "sub") if claims.get(k)), "")
     return re.sub(r"[^A-Za-z0-9._-]", "_", raw).strip("._-")[:40]
 
@@ -89,9 +91,14 @@ def add_sso_routes(app: Any, settings: OidcSettings, team: Team, sign_ins: Any, 
         except OAuthError as exc:
             return _page(400, f"Sign-in was not completed ({exc.error}). Start again from the sign-in page.")
         claims = dict(token.get("userinfo") or {})
+        # The account is the one made for this issuer's subject; the name is only a wish for a new account's name.
+        issuer = str(claims.get("iss") or settings.issuer)
+        subject = str(claims.get("sub") or "")
         name = name_of(claims, settings)
         try:
-            caller = await anyio.to_thread.run_sync(team.sign_in_external, name, role_of(claims, settings))
+            caller = await anyio.to_thread.run_sync(
+                team.sign_in_external, issuer, subject, name, role_of(claims, settings)
+            )
         except SimulatorError as exc:
             return _page(403, str(exc))
         value = await anyio.to_thread.run_sync(sign_ins.issue, caller.name)
