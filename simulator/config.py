@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -113,6 +114,22 @@ def _hours(value: str) -> float:
     return hours
 
 
+_ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+
+
+def _lead_trainers(value: str) -> frozenset[str]:
+    """`PARLEY_LEAD_TRAINERS`: account names, comma-separated, who may publish, archive and edit every trainer's
+    team personas (not their unpublished drafts). Compared without letter case, as account names are."""
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    bad = [n for n in names if not _ACCOUNT_NAME.fullmatch(n)]
+    if bad:
+        raise SimulatorError(
+            f"PARLEY_LEAD_TRAINERS: '{bad[0]}' is not an account name: list account names separated by commas, "
+            "e.g. tess,omar"
+        )
+    return frozenset(n.lower() for n in names)
+
+
 @dataclass(frozen=True)
 class OidcSettings:
     """Single sign-on through an OpenID Connect provider (`PARLEY_OIDC_*`)."""
@@ -162,6 +179,7 @@ class Settings:
     database_url: str | None = None  # PARLEY_DATABASE_URL: a server database instead of the SQLite file
     sign_in_hours: float = 12.0  # PARLEY_SIGN_IN_HOURS: how long a sign-in lasts
     oidc: OidcSettings | None = None  # single sign-on, when PARLEY_OIDC_ISSUER is set
+    lead_trainers: frozenset[str] = frozenset()  # PARLEY_LEAD_TRAINERS: may manage every trainer's team personas
     counterpart_model: ModelSettings | None = None
     coach_model: ModelSettings | None = None
 
@@ -195,6 +213,7 @@ class Settings:
             database_url=os.environ.get("PARLEY_DATABASE_URL", "").strip() or None,
             sign_in_hours=_hours(os.environ.get("PARLEY_SIGN_IN_HOURS", "").strip()),
             oidc=OidcSettings.from_env(),
+            lead_trainers=_lead_trainers(os.environ.get("PARLEY_LEAD_TRAINERS", "")),
             counterpart_model=ModelSettings.from_env("counterpart"),
             coach_model=ModelSettings.from_env("coach"),
         )

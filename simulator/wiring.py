@@ -112,6 +112,7 @@ def build_services(settings: Settings, *, meaning: bool = True) -> Services:
         from_files,
         on_publish=knowledge.learn if knowledge is not None else None,
         drafter=drafter,
+        lead_trainers=settings.lead_trainers,
     )
     metrics = Metrics()
     practice.observer = metrics.turn_played

@@ -10,6 +10,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,14 @@ import pytest
 import yaml
 
 from simulator.config import Settings
-from simulator.errors import NotAllowedError, PersonaFileError, StudioInputError, TeamInputError, UnknownPersonaError
+from simulator.errors import (
+    NotAllowedError,
+    PersonaFileError,
+    SimulatorError,
+    StudioInputError,
+    TeamInputError,
+    UnknownPersonaError,
+)
 from simulator.persona.cards import V2, V3, read_persona_file, to_card, to_card_png, to_yaml
 from simulator.persona.files import PersonaCatalog
 from simulator.persona.model import Persona
@@ -323,3 +331,134 @@ def test_a_session_on_an_old_version_is_graded_with_that_versions_interests(serv
     assert first in set(old_index.labels) and "renamed_need" not in set(old_index.labels)
     assert "renamed_need" in set(new_index.labels) and first not in set(new_index.labels)
     assert knowledge.cues_for(services.catalog.get(pid, 1)) is old_index  # made once
+
+
+# --- whose work a trainer may touch ------------------------------------------------------------------------------
+
+T1 = Caller("t1", Role.TRAINER)
+T2 = Caller("t2", Role.TRAINER)
+LEAD = Caller("lee", Role.TRAINER)
+
+
+@pytest.fixture
+def led(database: Path | str, monkeypatch: pytest.MonkeyPatch) -> Services:
+    monkeypatch.setenv("PARLEY_LEAD_TRAINERS", " Lee , omar")  # any letter case, spaces around
+    built = build_services(Settings.from_env())
+    yield built  # type: ignore[misc]
+    built.close()
+
+
+def test_a_draft_is_its_authors_alone_until_it_is_published(led: Services) -> None:
+    studio = led.studio
+    draft = studio.copy_of(T1, "procurement_discount")
+    pid = draft.persona_id
+    before = studio.store.versions(pid)
+    overwrite = {**draft.data, "opening": "t2's opening"}
+    refused = [
+        lambda: studio.data_of(T2, pid),  # the hidden interests included
+        lambda: studio.version(T2, pid),
+        lambda: studio.check(T2, pid),
+        lambda: studio.test_play(T2, pid),
+        lambda: studio.export(T2, pid, "yaml"),
+        lambda: studio.copy_of(T2, pid),
+        lambda: studio.history(T2, pid),
+        lambda: studio.save(T2, pid, overwrite),
+        lambda: studio.publish(T2, pid),
+        lambda: studio.archive(T2, pid),
+        # Not even a lead trainer reads or takes a draft that was never shared.
+        lambda: studio.data_of(LEAD, pid),
+        lambda: studio.save(LEAD, pid, overwrite),
+        lambda: studio.publish(LEAD, pid),
+    ]
+    for call in refused:
+        with pytest.raises(NotAllowedError, match=f"'{pid}' is t1's draft: only its author can open it"):
+            call()
+    assert pid not in {e.persona_id for e in studio.library(T2)}
+    assert studio.store.versions(pid) == before and not studio.store.is_archived(pid)
+    assert pid not in led.catalog.personas
+    assert studio.data_of(T1, pid) == draft.data and pid in {e.persona_id for e in studio.library(T1)}
+    assert studio.publish(T1, pid).status is Status.PUBLISHED
+
+
+def test_only_its_author_or_a_lead_trainer_edits_publishes_or_archives_a_persona(led: Services) -> None:
+    studio, team = led.studio, led.team
+    pid = studio.copy_of(T1, "salary_offer").persona_id
+    studio.publish(T1, pid)
+    first = led.catalog.get(pid)
+    # Shared now: another trainer reads, checks, exports and copies it, into a draft of their own.
+    assert studio.data_of(T2, pid)["hidden_interests"][0]["id"] == first.hidden_interests[0].id
+    assert studio.check(T2, pid).passed and studio.export(T2, pid, "yaml")[0] == f"{pid}.yaml"
+    assert studio.copy_of(T2, pid).author == "t2"
+    edited = {**studio.data_of(T2, pid), "opening": "t2's opening"}
+    for call, doing in (
+        (lambda: studio.save(T2, pid, edited), "edit"),
+        (lambda: studio.publish(T2, pid), "publish"),
+        (lambda: studio.archive(T2, pid), "archive"),
+    ):
+        with pytest.raises(NotAllowedError, match=f"only t1, who made '{pid}', or a lead trainer can {doing} it"):
+            call()
+    assert [(v.version, v.status) for v in studio.store.versions(pid)] == [(1, Status.PUBLISHED)]
+    assert led.catalog.get(pid) == first and pid in {p.id for p in team.personas()}
+
+    # The author's next version is a draft of their own: the others still read version 1, and a lead waits.
+    studio.save(T1, pid, {**studio.data_of(T1, pid), "name": "Second edition"})
+    assert studio.version(T2, pid).version == 1 and studio.data_of(T2, pid)["name"] == first.name
+    for call in (lambda: studio.save(LEAD, pid, edited), lambda: studio.publish(LEAD, pid)):
+        with pytest.raises(NotAllowedError, match="has a draft by t1: only they can"):
+            call()
+    assert studio.data_of(T1, pid)["name"] == "Second edition"
+    studio.publish(T1, pid)
+    # A lead trainer may edit, publish and archive it; its author may bring it back.
+    studio.save(LEAD, pid, {**studio.data_of(LEAD, pid), "name": "Lead's edition"})
+    assert studio.publish(LEAD, pid).version == 3 and led.catalog.get(pid).name == "Lead's edition"
+    studio.archive(LEAD, pid)
+    assert pid not in {p.id for p in team.personas()}
+    studio.archive(T1, pid, archived=False)
+
+    history = studio.history(T2, pid)
+    assert [(e.action.value, e.version, e.by) for e in history] == [
+        ("created", 1, "t1"),
+        ("published", 1, "t1"),
+        ("created", 2, "t1"),
+        ("published", 2, "t1"),
+        ("created", 3, "lee"),
+        ("published", 3, "lee"),
+        ("archived", None, "lee"),
+        ("restored", None, "t1"),
+    ]
+    times = [datetime.fromisoformat(e.at) for e in history]
+    assert times == sorted(times) and datetime.now(UTC) - times[0] < timedelta(minutes=10)
+
+
+def test_a_lead_trainers_name_that_is_no_account_name_is_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARLEY_LEAD_TRAINERS", "tess,omar smith")
+    with pytest.raises(SimulatorError, match="PARLEY_LEAD_TRAINERS: 'omar smith' is not an account name"):
+        Settings.from_env()
+
+
+def test_the_operator_may_publish_and_archive_any_trainers_persona_and_reads_its_history(
+    tmp_path: Path, database: Path | str
+) -> None:
+    services = build_services(Settings.from_env(), meaning=False)
+    pid = services.studio.copy_of(T1, "salary_offer").persona_id
+    services.close()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "simulator", "personas", *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path,
+        )
+
+    for action in ("publish", "archive"):
+        done = run(action, pid)
+        assert done.returncode == 0, done.stderr
+    history = run("history", pid)
+    assert history.returncode == 0, history.stderr
+    assert [line.split()[1:] for line in history.stdout.splitlines()] == [
+        ["t1", "created", "version", "1"],
+        ["local", "published", "version", "1"],
+        ["local", "archived", "the", "persona"],
+    ]

@@ -76,8 +76,8 @@ def copy_database(source: SqlStore, target: SqlStore) -> CopyReport:
                     else:
                         out.execute(table.insert(), batch)
         if out.dialect.name == "postgresql":
-            # Comment and re-grade ids were copied as they were: each sequence must continue after the highest one.
-            for name in ("comments", "regrades"):
+            # Comment, re-grade and history ids were copied as they were: each sequence must continue after the highest.
+            for name in ("comments", "regrades", "persona_events"):
                 out.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), coalesce(max(id), 0) + 1, false) FROM {name}"
                 )

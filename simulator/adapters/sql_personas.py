@@ -9,10 +9,10 @@ from sqlalchemy import Connection, RowMapping, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from simulator.adapters.sql_engine import _now
-from simulator.adapters.sql_schema import persona_versions, team_personas
+from simulator.adapters.sql_schema import persona_events, persona_versions, team_personas
 from simulator.adapters.sql_store import SqlStore
 from simulator.errors import StudioInputError
-from simulator.studio.model import PersonaVersion, Status
+from simulator.studio.model import Action, PersonaEvent, PersonaVersion, Status
 from simulator.text import storable
 
 
@@ -33,6 +33,12 @@ def _one(persona_id: str, version: int) -> Any:
     return (persona_versions.c.persona_id == persona_id) & (persona_versions.c.version == version)
 
 
+def _record(db: Connection, persona_id: str, version: int | None, action: Action, by: str, at: str) -> None:
+    db.execute(
+        persona_events.insert().values(persona_id=persona_id, version=version, action=action.value, by=by, at=at)
+    )
+
+
 class SqlPersonaStore:
     """Shares the transcript store's engine (and its damaged-file checks)."""
 
@@ -43,6 +49,23 @@ class SqlPersonaStore:
         query = select(team_personas.c.id).order_by(team_personas.c.created_at, team_personas.c.id)
         with self.store._reading() as db:
             return [r[0] for r in db.execute(query)]
+
+    def owner(self, persona_id: str) -> str | None:
+        if persona_id != storable(persona_id):
+            return None
+        with self.store._reading() as db:
+            row = db.execute(select(team_personas.c.author).where(team_personas.c.id == persona_id)).first()
+        return str(row[0]) if row else None
+
+    def history(self, persona_id: str) -> list[PersonaEvent]:
+        if persona_id != storable(persona_id):
+            return []
+        query = select(persona_events).where(persona_events.c.persona_id == persona_id).order_by(persona_events.c.id)
+        with self.store._reading() as db:
+            return [
+                PersonaEvent(r["persona_id"], r["version"], Action(r["action"]), r["by"], r["at"])
+                for r in db.execute(query).mappings()
+            ]
 
     def versions(self, persona_id: str) -> list[PersonaVersion]:
         if persona_id != storable(persona_id):
@@ -80,6 +103,7 @@ class SqlPersonaStore:
                     .where(_one(persona_id, version))
                     .values(data_json=payload, check_json=None, author=author, updated_at=now)
                 )
+                _record(db, persona_id, version, Action.EDITED, author, now)
             else:
                 version = int(newest[0]) + 1 if newest is not None else 1
                 db.execute(
@@ -94,6 +118,7 @@ class SqlPersonaStore:
                         updated_at=now,
                     )
                 )
+                _record(db, persona_id, version, Action.CREATED, author, now)
             row = db.execute(select(persona_versions).where(_one(persona_id, version))).mappings().one()
         return _version(row)
 
@@ -101,19 +126,26 @@ class SqlPersonaStore:
         with self.store._write() as db:
             db.execute(persona_versions.update().where(_one(persona_id, version)).values(check_json=json.dumps(check)))
 
-    def publish(self, persona_id: str, version: int) -> None:
+    def publish(self, persona_id: str, version: int, by: str) -> None:
+        now = _now()
         with self.store._write() as db:
             changed = db.execute(
                 persona_versions.update()
                 .where(_one(persona_id, version), persona_versions.c.status == Status.DRAFT.value)
-                .values(status=Status.PUBLISHED.value, updated_at=_now())
+                .values(status=Status.PUBLISHED.value, updated_at=now)
             ).rowcount
             if changed != 1:
                 raise StudioInputError(f"'{persona_id}' has no draft version {version} to publish")
+            _record(db, persona_id, version, Action.PUBLISHED, by, now)
 
-    def set_archived(self, persona_id: str, archived: bool) -> None:
+    def set_archived(self, persona_id: str, archived: bool, by: str) -> None:
+        now = _now()
         with self.store._write() as db:
-            db.execute(team_personas.update().where(team_personas.c.id == persona_id).values(archived=int(archived)))
+            changed = db.execute(
+                team_personas.update().where(team_personas.c.id == persona_id).values(archived=int(archived))
+            ).rowcount
+            if changed == 1:
+                _record(db, persona_id, None, Action.ARCHIVED if archived else Action.RESTORED, by, now)
 
     def is_archived(self, persona_id: str) -> bool:
         if persona_id != storable(persona_id):

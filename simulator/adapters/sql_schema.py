@@ -146,6 +146,20 @@ persona_versions = Table(
     CheckConstraint("status IN ('draft', 'published')"),
 )
 
+# Who created, edited, published, archived or restored a team persona, and when: its history, never changed.
+persona_events = Table(
+    "persona_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("persona_id", Text, ForeignKey("team_personas.id"), nullable=False),
+    Column("version", Integer),  # None for archiving and restoring, which apply to the whole persona
+    Column("action", Text, nullable=False),
+    Column("by", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Index("persona_events_persona", "persona_id", "id"),
+    sqlite_autoincrement=True,
+)
+
 # When each trainer last opened a session in review, so their home lists the sessions that are new to them.
 reviews = Table(
     "reviews",
@@ -190,5 +204,6 @@ TABLES = (
     reviews,
     team_personas,
     persona_versions,
+    persona_events,
     external_identities,
 )

@@ -1,7 +1,8 @@
 """`python -m simulator check|personas …`: the Studio's work at the terminal, as the local operator.
 
-`check` takes a persona id or a file; `personas` lists, and `personas export|import|publish|archive` share and
-publish team personas through the same Studio service the browser uses.
+`check` takes a persona id or a file; `personas` lists, `personas export|import|publish|archive` share and
+publish team personas through the same Studio service the browser uses, and `personas history` shows who
+created, edited, published, archived or restored one, and when. The operator may do all of it to any persona.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ def cmd_personas(args: argparse.Namespace, settings: Settings) -> int:
     elif args.action == "archive":
         studio.archive(LOCAL, args.target, archived=not args.restore)
         print(f"{'restored' if args.restore else 'archived'} '{args.target}'")
+    elif args.action == "history":
+        for event in studio.history(LOCAL, args.target):
+            which = f"version {event.version}" if event.version is not None else "the persona"
+            print(f"{event.at}  {event.by:<20} {event.action.value:<9} {which}")
     return 0
 
 
@@ -81,9 +86,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("target", help="a persona id, or a persona file (Parley YAML/JSON or a Character Card)")
     p.add_argument("--json", action="store_true", help="the report as JSON")
     p.set_defaults(func=cmd_check)
-    p = sub.add_parser("personas", help="list personas; export, import, publish or archive team personas")
-    p.add_argument("action", nargs="?", default="list", choices=["list", "export", "import", "publish", "archive"])
-    p.add_argument("target", nargs="?", help="PERSONA_ID (export, publish, archive) or FILE (import)")
+    p = sub.add_parser(
+        "personas", help="list personas; export, import, publish, archive team personas, or their history"
+    )
+    p.add_argument(
+        "action", nargs="?", default="list", choices=["list", "export", "import", "publish", "archive", "history"]
+    )
+    p.add_argument("target", nargs="?", help="PERSONA_ID (export, publish, archive, history) or FILE (import)")
     p.add_argument("--format", default="yaml", choices=EXPORT_FORMATS, help="export format")
     p.add_argument("--output", "-o", help="file to write (export; default: named after the persona)")
     p.add_argument("--restore", action="store_true", help="archive: bring an archived persona back")

@@ -40,3 +40,24 @@ class LibraryEntry:
     author: str
     check: str  # the last check's one-line summary, or "not checked"
     updated_at: str
+
+
+class Action(StrEnum):
+    """What a trainer (or the operator) did to a team persona, as its history records it."""
+
+    CREATED = "created"
+    EDITED = "edited"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+    RESTORED = "restored"
+
+
+@dataclass(frozen=True)
+class PersonaEvent:
+    """One line of a team persona's history: who did what to which version, and when."""
+
+    persona_id: str
+    version: int | None  # None for archiving and restoring, which apply to the whole persona
+    action: Action
+    by: str
+    at: str

@@ -1,12 +1,17 @@
 """The Studio service: trainers create, edit, check, publish, archive and share personas. Every call checks the
-caller; trainees never reach a draft or a hidden field through it."""
+caller; trainees never reach a draft or a hidden field through it.
+
+A draft belongs to its author until it is published: no other trainer reads it (hidden interests included) or
+changes it. A published persona is shared: every trainer may read, check, copy, export and play it, but only its
+author or a lead trainer (`PARLEY_LEAD_TRAINERS`) may edit it into a new version, publish or archive it. The
+operator (the local caller) may do anything. Every change is in the persona's history (`history`)."""
 
 from __future__ import annotations
 
 import copy
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,9 +30,9 @@ from simulator.persona.model import Archetype, Persona
 from simulator.session.practice import visible_to_coach
 from simulator.studio.check import CheckReport, check_data, check_persona
 from simulator.studio.drafting import Drafted, DraftingModel, GuidedInterest, draft_with_model, guided_draft
-from simulator.studio.model import LibraryEntry, PersonaVersion, Status
+from simulator.studio.model import LibraryEntry, PersonaEvent, PersonaVersion, Status
 from simulator.studio.store import PersonaStore
-from simulator.team.model import Caller
+from simulator.team.model import Caller, Role
 
 EXPORT_FORMATS = ("yaml", "card-json", "card-png")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -64,7 +69,9 @@ class Studio:
         builtin_ids: set[str],
         on_publish: Callable[[Persona], None] | None = None,
         drafter: DraftingModel | None = None,
+        lead_trainers: Collection[str] = (),
     ) -> None:
+        self.lead_trainers = frozenset(n.lower() for n in lead_trainers)
         self.drafter = drafter  # a model that drafts from a description; None offline (the guided form instead)
         self.catalog = catalog
         self.store = store
@@ -85,6 +92,47 @@ class Studio:
             raise UnknownPersonaError(persona_id, self.store.team_persona_ids())
         return versions
 
+    @staticmethod
+    def _own(caller: Caller, version: PersonaVersion) -> bool:
+        return caller.role is Role.LOCAL or version.author.lower() == caller.name.lower()
+
+    def _visible(self, caller: Caller, versions: list[PersonaVersion]) -> list[PersonaVersion]:
+        """The versions `caller` may read: every published one, and drafts only their own."""
+        return [v for v in versions if v.status is Status.PUBLISHED or self._own(caller, v)]
+
+    def _readable(self, caller: Caller, persona_id: str) -> list[PersonaVersion]:
+        versions = self._versions(persona_id)
+        visible = self._visible(caller, versions)
+        if not visible:
+            raise NotAllowedError(
+                f"'{persona_id}' is {versions[-1].author}'s draft: only its author can open it until it is published"
+            )
+        return visible
+
+    def may_manage(self, caller: Caller, persona_id: str) -> bool:
+        """Whether `caller` may edit the persona into a new version, publish or archive it: its author, a lead
+        trainer, or the operator."""
+        if caller.role is Role.LOCAL or caller.name.lower() in self.lead_trainers:
+            return True
+        owner = self.store.owner(persona_id)
+        return owner is not None and owner.lower() == caller.name.lower()
+
+    def _manage(self, caller: Caller, persona_id: str, doing: str, *, drafting: bool = True) -> list[PersonaVersion]:
+        """The persona's versions, when `caller` may do `doing` to it; refused with who may otherwise. `drafting`:
+        `doing` writes or publishes the newest draft, so that draft must be the caller's own too."""
+        versions = self._readable(caller, persona_id)
+        if not self.may_manage(caller, persona_id):
+            raise NotAllowedError(
+                f"only {self.store.owner(persona_id)}, who made '{persona_id}', or a lead trainer can {doing} it: "
+                "make a copy to work on your own"
+            )
+        newest = self._versions(persona_id)[-1]
+        if drafting and newest.status is Status.DRAFT and not self._own(caller, newest):
+            raise NotAllowedError(
+                f"'{persona_id}' has a draft by {newest.author}: only they can {doing} it until it is published"
+            )
+        return versions
+
     # --- the library ------------------------------------------------------------------------------------------
 
     def library(self, caller: Caller) -> list[LibraryEntry]:
@@ -98,7 +146,9 @@ class Studio:
                 LibraryEntry(persona.id, persona.name, "built-in", Status.PUBLISHED, None, None, "Parley", "-", "")
             )
         for persona_id in self.store.team_persona_ids():
-            versions = self.store.versions(persona_id)
+            versions = self._visible(caller, self.store.versions(persona_id))
+            if not versions:
+                continue  # another trainer's draft, not yet shared
             newest = versions[-1]
             published = [v.version for v in versions if v.status is Status.PUBLISHED]
             status = Status.ARCHIVED if self.store.is_archived(persona_id) else newest.status
@@ -123,11 +173,18 @@ class Studio:
         self._trainer(caller)
         if persona_id in self.builtin_ids and persona_id in self.catalog.personas:
             return self.catalog.personas[persona_id].model_dump(mode="json")
-        return copy.deepcopy(self._versions(persona_id)[-1].data)
+        return copy.deepcopy(self._readable(caller, persona_id)[-1].data)
 
     def version(self, caller: Caller, persona_id: str) -> PersonaVersion:
+        """The newest version `caller` may read: their own draft, or else the newest published one."""
         self._trainer(caller)
-        return self._versions(persona_id)[-1]
+        return self._readable(caller, persona_id)[-1]
+
+    def history(self, caller: Caller, persona_id: str) -> list[PersonaEvent]:
+        """Who created, edited, published, archived and restored the persona, and when, oldest first."""
+        self._trainer(caller)
+        self._readable(caller, persona_id)
+        return self.store.history(persona_id)
 
     # --- creating ---------------------------------------------------------------------------------------------
 
@@ -236,7 +293,7 @@ class Studio:
         self._trainer(caller)
         if persona_id in self.builtin_ids:
             raise StudioInputError(f"'{persona_id}' is built in and read-only: make a copy to edit it")
-        self._versions(persona_id)
+        self._manage(caller, persona_id, "edit")
         if data.get("id") != persona_id:
             raise StudioInputError(
                 f"id: this persona's id is '{persona_id}'; to use another id, make a copy (the draft was not saved)"
@@ -249,7 +306,7 @@ class Studio:
         self._trainer(caller)
         if persona_id in self.builtin_ids and persona_id in self.catalog.personas:
             return check_persona(self.catalog.personas[persona_id], self.coach, self.peers())
-        newest = self._versions(persona_id)[-1]
+        newest = self._readable(caller, persona_id)[-1]
         report = check_data(newest.data, persona_id, self.coach, self.peers())
         self.store.save_check(persona_id, newest.version, report.to_dict())
         return report
@@ -260,7 +317,7 @@ class Studio:
     def publish(self, caller: Caller, persona_id: str) -> PersonaVersion:
         """Check the draft again and publish it: trainees can practise with it at once, no restart."""
         self._trainer(caller)
-        newest = self._versions(persona_id)[-1]
+        newest = self._manage(caller, persona_id, "publish")[-1]
         if newest.status is not Status.DRAFT:
             raise StudioInputError(
                 f"'{persona_id}' version {newest.version} is already published; edit it to make a draft"
@@ -270,7 +327,7 @@ class Studio:
             first = "; ".join(f"{f.where}: {f.message}" for f in report.errors[:3])
             raise StudioInputError(f"'{persona_id}' cannot be published: {report.summary()} ({first})")
         persona = Persona.model_validate(newest.data)
-        self.store.publish(persona_id, newest.version)
+        self.store.publish(persona_id, newest.version, caller.name)
         self.catalog.add_version(persona, newest.version, startable=not self.store.is_archived(persona_id))
         if self.on_publish is not None:
             self.on_publish(persona)
@@ -279,8 +336,8 @@ class Studio:
     def archive(self, caller: Caller, persona_id: str, archived: bool = True) -> None:
         """Hide from new practice and assignments (or bring back); old transcripts keep their version."""
         self._trainer(caller)
-        versions = self._versions(persona_id)
-        self.store.set_archived(persona_id, archived)
+        versions = self._manage(caller, persona_id, "archive" if archived else "restore", drafting=False)
+        self.store.set_archived(persona_id, archived, caller.name)
         if archived:
             self.catalog.withdraw(persona_id)
             return
@@ -299,7 +356,7 @@ class Studio:
         if problems:
             raise StudioInputError(f"'{persona_id}' is not valid yet, so it cannot be shared: {problems[0]}")
         persona = Persona.model_validate(data)
-        versions = self.store.versions(persona_id)
+        versions = self._visible(caller, self.store.versions(persona_id))
         version = str(versions[-1].version) if versions else "1"
         author = versions[-1].author if versions else "Parley"
         if fmt == "yaml":
