@@ -174,6 +174,14 @@ def test_an_assessment_holds_grades_back_until_the_end_and_cannot_be_rewound(tea
     for caller in (ann, tess):
         with pytest.raises(NotAllowedError, match="assessment"):
             team.branch(caller, handle.session_id, 1)
+    # No score reaches the player by any other view: comparing the attempt with itself, or the Review list.
+    for side in team.compare(ann, handle.session_id, handle.session_id):
+        assert side["percent"] is None and all(t["scores"] is None for t in side["turns"])
+    assert team.compare(tess, handle.session_id, handle.session_id)[0]["turns"][0]["scores"] is not None
+    (mine,) = [r for r in team.review_rows(ann) if r.session_id == handle.session_id]
+    assert set(mine.averages.values()) == {None} and mine.percent is None
+    (theirs,) = [r for r in team.review_rows(tess) if r.session_id == handle.session_id]
+    assert all(v is not None for v in theirs.averages.values())
     team.end(ann, team.resume(ann, handle.session_id)[0])
     assert not team.assessing(ann, handle.session_id)
     assert team.transcript(ann, handle.session_id).turns[0]["grade"] is not None

@@ -89,6 +89,13 @@ def test_model_failure_falls_back_with_a_notice(dana: Persona, catalog: PersonaC
     ("reply", "problem"),
     [
         ("As an AI language model I cannot negotiate.", "breaks character"),
+        ("(Dana Whitlock's next reply is: twenty-five percent or we walk.)", "breaks character"),
+        ("Twenty-five percent.\n(She folds her arms and waits.)", "breaks character"),
+        ("Response: twenty-five percent, no less.", "breaks character"),
+        ("<reply>Twenty-five percent.</reply>", "breaks character"),
+        ("[pauses] Twenty-five percent.\n[end]", "breaks character"),
+        ("Look (and I mean this), the board wants twenty-five percent.", None),
+        ("My answer is the same: twenty-five percent.", None),
         ("Them: fine, I accept.\nDana Whitlock: good.", "switches roles"),
         ("Fine, we have a deal.", "softens below the archetype"),
         ("", "empty reply"),

@@ -57,7 +57,9 @@ class Attempts:
 
     def assessing(self, caller: Caller, session_id: str) -> bool:
         """Whether grades are held back from this caller for now: an open assessment session, seen by its player."""
-        record = self._readable(caller, session_id)
+        return self._held(caller, self._readable(caller, session_id))
+
+    def _held(self, caller: Caller, record: SessionRecord) -> bool:
         return record.outcome is None and record.user == caller.name and self._assessment_of(record)
 
     def attempts(self, caller: Caller, session_id: str) -> list[SessionSummary]:
@@ -71,7 +73,9 @@ class Attempts:
         sides = []
         for session_id in (first, second):
             record = self._readable(caller, session_id)
-            scores = effective_scores(record, self.practice.store.regrades(record.id))
+            # An open assessment shows its player no score anywhere, this view included (even of itself).
+            held = self._held(caller, record)
+            scores = {} if held else effective_scores(record, self.practice.store.regrades(record.id))
             turns = [
                 {
                     "turn": t.turn,

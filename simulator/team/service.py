@@ -304,6 +304,8 @@ class Team(Accounts, Attempts, Homes, TurnsByNumber):
             percent = record.debrief.overall_percent if record.debrief is not None else None
             assignment = assignments.get(record.assignment_id or "")
             verdict = None
+            # An open assessment's player sees no average or percentage of it, here as everywhere.
+            held = self._held(caller, record)
             if assignment is not None and record.ended_at is not None:
                 verdict = passed(assignment, Attempt(record.id, record.started_at, True, percent))
             row = ReviewRow(
@@ -313,11 +315,11 @@ class Team(Accounts, Attempts, Homes, TurnsByNumber):
                 persona_name=record.persona_name,
                 started_at=record.started_at,
                 turns=len(record.turns),
-                averages=_averages(record),
+                averages=dict.fromkeys(CRITERIA) if held else _averages(record),
                 uncovered=len(state.uncovered),
                 interests=len(persona.hidden_interests) if persona else 0,
                 outcome=record.outcome,
-                percent=percent,
+                percent=None if held else percent,
                 passed=verdict,
                 assignment_id=assignment.id if assignment else None,
                 ended_at=record.ended_at,
