@@ -18,6 +18,8 @@ from typing import Any
 
 from simulator.config import REPO_ROOT
 
+APPS: dict[str, int] = {}  # url -> process id of each app `running_app` started (tests read its memory)
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -54,8 +56,10 @@ def running_app(data: Path, settings: dict[str, str] | None = None) -> Iterator[
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("app did not start:\n" + (data / "app.log").read_text())
             time.sleep(0.3)
+        APPS[url] = proc.pid
         yield url
     finally:
+        APPS.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=20)

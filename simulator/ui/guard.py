@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import anyio
 
@@ -84,17 +85,38 @@ CLOSED_PREFIXES = (
 )
 BINDS_EVENTS = (f"{API}/queue/join", f"{API}/call/")  # their answers carry a new event id
 MAX_BODY = 1 << 20  # no request of this app carries more than a message, a comment or a note
-BINDINGS = 200_000  # session hashes and event ids remembered (oldest forgotten first)
-# Browsers obey both: scripts and styles stay as Gradio needs them, but no image, frame or plugin is fetched
-# from elsewhere (a remote image in a chat message would be a tracking pixel in the trainee's browser).
+MAX_ANONYMOUS_BODY = 16 << 10  # before sign-in a body is a name and a password, nothing more
+MAX_DEPTH = 64  # far deeper than any of this app's own requests nest; parsers recurse, so this is checked first
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BINDINGS = 200_000  # session hashes and event ids remembered in all
+PER_USER = 2_000  # … and per user: a day of tabs and events for one person, far below what one flood needs
+# Browsers obey these: no image, frame or plugin is fetched from elsewhere (a remote image in a chat message would be
+# a tracking pixel), nothing is sent to another origin (connect-src, form-action), and only the page's own scripts
+# run: Gradio's files, and its inline scripts, which carry a nonce made per page (`_with_headers`). Markup that slips
+# past escaping cannot run script (no 'unsafe-inline', so no onerror=…; a <script> that Gradio's HTML component
+# copies into the page has no nonce). 'unsafe-eval' stays because Gradio runs the app's own `js=` and `js_on_load`
+# through Function().
+CSP = (
+    "default-src 'self'; script-src 'self' {nonce}'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "worker-src 'self' blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+CSP_HEADER = b"content-security-policy"
+_SCRIPT_TAG = re.compile(rb"<script(?=[\s>])", re.IGNORECASE)
+
+
+def csp(nonce: str = "") -> tuple[bytes, bytes]:
+    return (CSP_HEADER, CSP.format(nonce=f"'nonce-{nonce}' " if nonce else "").encode())
+
+
 SECURITY_HEADERS = [
-    (
-        b"content-security-policy",
-        b"img-src 'self' data: blob:; media-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'; "
-        b"base-uri 'self'; form-action 'self'",
-    ),
+    csp(),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on the app's own writes, and
+    # `_same_site` could not tell them from a forged one. Nothing is sent to other sites either way.
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
 _OURS = frozenset(name for name, _ in SECURITY_HEADERS)  # replaced, never doubled, on every answer
@@ -145,24 +167,41 @@ def _user(scope: Scope) -> str | None:
 
 
 class _Bindings:
-    """Who first used each session hash or event id; bounded, oldest forgotten first."""
+    """Who first used each session hash or event id. Each user may hold at most `per_user` of them (their own
+    oldest forgotten first), so nobody can flood the table and push out another user's bindings; `size` bounds the
+    whole table (the user holding the most gives way)."""
 
-    def __init__(self, size: int = BINDINGS) -> None:
+    def __init__(self, size: int = BINDINGS, per_user: int = PER_USER) -> None:
         self.size = size
-        self._owners: OrderedDict[str, str] = OrderedDict()
+        self.per_user = per_user
+        self._owners: dict[str, str] = {}
+        self._held: dict[str, OrderedDict[str, None]] = {}  # user -> their keys, oldest first
         self._lock = threading.Lock()
 
     def claim(self, key: str, user: str) -> bool:
         """True when `user` may use `key`: it is theirs, or it was nobody's and now is."""
         with self._lock:
             owner = self._owners.get(key)
-            if owner is None:
-                self._owners[key] = user
-                if len(self._owners) > self.size:
-                    self._owners.popitem(last=False)
-                return True
-            self._owners.move_to_end(key)
-            return owner == user
+            if owner is not None:
+                if owner == user:
+                    self._held[user].move_to_end(key)
+                return owner == user
+            mine = self._held.setdefault(user, OrderedDict())
+            mine[key] = None
+            self._owners[key] = user
+            if len(mine) > self.per_user:
+                self._forget(user)
+            if len(self._owners) > self.size:
+                self._forget(max(self._held, key=lambda u: len(self._held[u])))
+            return True
+
+    def _forget(self, user: str) -> None:
+        old, _ = self._held[user].popitem(last=False)
+        del self._owners[old]
+
+    def held_by(self, user: str) -> int:
+        with self._lock:
+            return len(self._held.get(user, ()))
 
 
 async def _respond(send: Send, status: int, body: bytes, content_type: bytes = b"application/json") -> None:
@@ -172,6 +211,68 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes = b
 
 
 REFUSED = json.dumps({"detail": "Not allowed."}).encode()
+CROSS_SITE = json.dumps(
+    {"detail": "Refused: a change must come from this site's own pages, or as JSON (Content-Type: application/json)."}
+).encode()
+TOO_DEEP = json.dumps({"detail": f"The request nests deeper than {MAX_DEPTH} levels: send a flatter body."}).encode()
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON (or anything bracketed) nests deeper than `limit`, found without parsing it: strings are
+    skipped, then brackets counted."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    for bracket in _BRACKETS.finditer(_STRINGS.sub(b"", body)):
+        depth += 1 if bracket.group() in (b"[", b"{") else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def _declared_length(scope: Scope) -> int:
+    raw = _headers(scope).get(b"content-length", b"0")
+    return int(raw) if raw.isdigit() else 0
+
+
+def _origin_of(url: bytes) -> tuple[str, str] | None:
+    """(scheme, host:port with the default port written out) of a URL, or None when it has none (`null`)."""
+    parsed = urlsplit(url.decode("latin-1"))
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return None
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return parsed.scheme, f"{parsed.hostname.lower()}:{port}"
+
+
+def _same_site(scope: Scope, path: str) -> bool:
+    """A write (any method but GET, HEAD, OPTIONS) is taken only from this site's own pages or from a client a
+    browser form cannot imitate. A browser names the page a request comes from (Origin, else Referer): it must be
+    this host. A client that names none (a script, curl) must send JSON, a bearer token or the import header:
+    a cross-site form can send none of them."""
+    headers = _headers(scope)
+    named = headers.get(b"origin") or headers.get(b"referer")
+    if named is not None:
+        origin = _origin_of(named)
+        if origin is None:
+            return False  # `Origin: null`: a sandboxed frame or a page that hides where it is
+        hosts = {h for h in (headers.get(b"host"), headers.get(b"x-forwarded-host")) if h}
+        for host in hosts:
+            mine = _origin_of(origin[0].encode() + b"://" + host.split(b",")[0].strip())
+            if mine == origin:
+                return True
+        return False
+    if path in ("/login", "/login/", "/logout"):
+        return True  # a sign-in form post with no Origin: only a non-browser client sends one
+    kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+    return (
+        kind == b"application/json"
+        or headers.get(b"authorization", b"")[:7].lower() == b"bearer "
+        or headers.get(IMPORT_HEADER) == b"1"
+    )
+
+
 SIGN_IN = json.dumps({"detail": "Not authenticated: sign in first."}).encode()
 
 
@@ -204,6 +305,11 @@ class Guard:
         if path.startswith(CLOSED_PREFIXES):
             await _respond(send, 403, REFUSED)
             return
+        method = str(scope.get("method", "GET"))
+        if method not in SAFE_METHODS and not _same_site(scope, path):
+            log.warning("refused a cross-site %s %s", method, path)
+            await _respond(send, 403, CROSS_SITE)
+            return
         if self.auth_required and user is None and path not in PUBLIC and not path.startswith(PUBLIC_PREFIXES):
             await _respond(send, 401, SIGN_IN)
             return
@@ -214,10 +320,17 @@ class Guard:
             await self._import(scope, receive, user, send)
             return
         body = b""
-        if scope.get("method") == "POST" and path.startswith(API):
-            read = await read_body(receive, MAX_BODY)
+        if method not in SAFE_METHODS:
+            # Every body is bounded before anything reads it: before sign-in to a name and a password.
+            limit = MAX_ANONYMOUS_BODY if self.auth_required and user is None else MAX_BODY
+            read = None if _declared_length(scope) > limit else await read_body(receive, limit)
             if read is None:
-                await _respond(send, 413, json.dumps({"detail": "Request too large."}).encode())
+                await _respond(
+                    send, 413, json.dumps({"detail": f"Request too large: at most {limit:,} bytes."}).encode()
+                )
+                return
+            if _too_deep(read):
+                await _respond(send, 400, TOO_DEEP)
                 return
             body = read
             receive = replay(body, receive)
@@ -248,12 +361,12 @@ class Guard:
         if len(parts) >= 4 and parts[1] == API[1:]:
             if parts[2] == "heartbeat":
                 sessions.append(parts[3])
-            elif parts[2] == "stream" and len(parts) >= 5 and parts[3] != "close":
-                sessions.append(parts[3])  # /stream/{session_hash}/{run}/…
-            elif parts[2] == "stream":
+            elif parts[2] == "stream" and (len(parts) == 4 or (len(parts) == 5 and parts[4] == "close")):
                 events.append(parts[3])  # /stream/{event_id}[/close]
+            elif parts[2] == "stream":
+                sessions.append(parts[3])  # /stream/{session_hash}/{run}/…
             elif parts[2] == "call" and len(parts) >= 5 and scope.get("method") == "GET":
-                events.append(parts[4])  # /call/{api_name}/{event_id}
+                events.append(parts[-1])  # /call/{api_name}/{event_id} and /call/v2/{api_name}/{event_id}
         if body:
             try:
                 payload = json.loads(body)
@@ -317,16 +430,35 @@ class Guard:
 
 
 def _with_headers(send: Send, path: str) -> Send:
-    """Security headers on every answer; nothing but static assets may be kept in the browser's cache."""
+    """Security headers on every answer; nothing but static assets may be kept in the browser's cache. A page
+    (HTML) is held whole: its own inline scripts get a nonce made for it, and its policy names that nonce."""
     cacheable = path.startswith(PUBLIC_PREFIXES) or path in {"/favicon.ico", "/theme.css", f"{API}/theme.css"}
+    page: Message | None = None
+    chunks: list[bytes] = []
 
     async def wrapped(message: Message) -> None:
+        nonlocal page
         if message["type"] == "http.response.start":
             headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
             headers += SECURITY_HEADERS
             if not cacheable:
                 headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"] + [NO_STORE]
             message = {**message, "headers": headers}
+            if dict((k.lower(), v) for k, v in headers).get(b"content-type", b"").startswith(b"text/html"):
+                page = message
+                return
+        elif message["type"] == "http.response.body" and page is not None:
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            nonce = secrets.token_urlsafe(18)
+            # Gradio writes the JSON inside its inline scripts with `<` escaped, so every `<script` here is a tag.
+            body = _SCRIPT_TAG.sub(b'<script nonce="' + nonce.encode() + b'"', b"".join(chunks))
+            kept = [(k, v) for k, v in page["headers"] if k.lower() not in (b"content-length", CSP_HEADER)]
+            kept += [csp(nonce), (b"content-length", str(len(body)).encode())]
+            await send({**page, "headers": kept})
+            await send({"type": "http.response.body", "body": body})
+            return
         await send(message)
 
     return wrapped

@@ -58,7 +58,7 @@ class Screen:
             self.handle,
             gr.skip() if self.draft is None else self.draft,
             self.plots,
-            self.status,
+            escape(self.status),  # plain text (a persona's name, a refusal) into an HTML panel
         )
 
 

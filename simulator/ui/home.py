@@ -14,7 +14,7 @@ from simulator.team.service import Team
 from simulator.ui import home_render
 from simulator.ui.handlers import Handlers
 from simulator.ui.render import persona_label
-from simulator.ui.widgets import choice_radio, id_picker
+from simulator.ui.widgets import choice_radio, id_picker, notice_panel
 
 
 class HomeHandlers:
@@ -75,7 +75,7 @@ def build_home(handlers: Handlers, voices: list[str], voice: str, coaches: list[
     """Laid out inside the Tabs, first, so it is where everyone lands."""
     choices = handlers.choices()
     with gr.Tab("My practice", id="home-tab", elem_id="home-tab") as tab:
-        notice = gr.Markdown("", elem_id="home-notice")
+        notice = notice_panel("home-notice")
         needs_you = gr.HTML("", elem_id="trainer-home", js_on_load=home_render.ACTIONS_JS)
         with gr.Column(visible=False) as assigned_box:
             gr.Markdown("## My assignments")

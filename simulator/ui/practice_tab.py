@@ -15,7 +15,7 @@ from simulator.ui.attempts import AttemptWidgets, build_attempts
 from simulator.ui.handlers import Handlers, Screen, said
 from simulator.ui.in_flight import TurnsInFlight
 from simulator.ui.render import thinking
-from simulator.ui.widgets import user_of
+from simulator.ui.widgets import notice_panel, user_of
 
 TAB = "practice-tab"
 # The status line is a polite live region: a screen reader announces each reply and grade without moving focus.
@@ -82,7 +82,7 @@ def build_practice_tab() -> PracticeWidgets:
                     with gr.Row():
                         send = gr.Button("Send", variant="primary", elem_id="send", min_width=120)
                         end = gr.Button("End and debrief", elem_id="end", min_width=120)
-                notice = gr.Markdown("", elem_id="notice")
+                notice = notice_panel("notice")
                 attempts = build_attempts()
             with gr.Column(scale=2, min_width=300, elem_id="coach-pane"):
                 gr.Markdown("## Coach")

@@ -10,7 +10,7 @@ import gradio as gr
 
 from simulator.ui.regrade import RegradeWidgets, build_regrade
 from simulator.ui.team_handlers import TeamHandlers
-from simulator.ui.widgets import any_persona, export_format, id_picker, user_of
+from simulator.ui.widgets import any_persona, export_format, id_picker, notice_panel, user_of
 
 REVIEW_TAB = "review-tab"
 
@@ -77,7 +77,7 @@ def build_review_tab(review: TeamHandlers) -> ReviewWidgets:
         with gr.Row():
             picked = id_picker("Session", "review-session", scale=4, min_width=220)
             open_btn = gr.Button("Open transcript", elem_id="open-transcript", scale=1, min_width=160)
-        notice = gr.Markdown("", elem_id="review-notice")
+        notice = notice_panel("review-notice")
         transcript = gr.HTML("", elem_id="transcript-panel")
         with gr.Group(visible=False) as comment_box:
             with gr.Row():
@@ -123,7 +123,7 @@ def build_team_tabs(review: TeamHandlers) -> TeamTabs:
         with gr.Row():
             cohort_fmt = export_format("csv", "cohort-format")
             cohort_export = gr.Button("Export cohort", elem_id="export-cohort")
-        cohort_notice = gr.Markdown("", elem_id="cohort-notice")
+        cohort_notice = notice_panel("cohort-notice")
         cohort_file = gr.HTML("", elem_id="cohort-file")
     with gr.Tab("Assign", id="assign-tab", elem_id="assign-tab", visible=False) as assign_tab:
         with gr.Row():
@@ -145,7 +145,7 @@ def build_team_tabs(review: TeamHandlers) -> TeamTabs:
             assessment = gr.Checkbox(label="Assessment: no rewind, grades only at the end", elem_id="assign-assessment")
         note = gr.Textbox(label="Note for the trainee", elem_id="assign-note")
         assign_btn = gr.Button("Assign", variant="primary", elem_id="assign")
-        assign_notice = gr.Markdown("", elem_id="assign-notice")
+        assign_notice = notice_panel("assign-notice")
         assigned_table = gr.HTML("", elem_id="assigned-table")
     return TeamTabs(
         cohort_tab,

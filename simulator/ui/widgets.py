@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import gradio as gr
 
 from simulator.ui.team_handlers import TeamHandlers
+
+
+def notice_panel(elem_id: str) -> gr.Markdown:
+    """A Markdown panel for text the app composes from stored words (a persona's name, a file name, a refusal):
+    whatever markup those words hold is shown as written, never drawn. The one escaping rule for Markdown sinks
+    (the HTML panels escape in their renderers). Wrapped on the instance: a subclass of a Gradio component makes
+    Gradio write a stub file beside this module."""
+    panel = gr.Markdown("", elem_id=elem_id)
+    shown = panel.postprocess
+
+    def escaped(value: Any) -> Any:
+        return shown(escape(value, quote=False) if isinstance(value, str) else value)
+
+    panel.postprocess = escaped
+    return panel
 
 
 def choice_radio(label: str, options: list[str], default: str, elem_id: str) -> gr.Radio:
