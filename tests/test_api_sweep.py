@@ -181,6 +181,46 @@ def test_a_trainee_gets_nothing_of_anyone_else_from_any_endpoint(
     assert users == {"ann", "bob"} and bob_after == bob_turns
 
 
+def test_another_trainer_gets_nothing_of_a_draft_from_any_endpoint(
+    sweep_app: tuple[str, Path, dict[str, str], PersonaCatalog],
+) -> None:
+    """Tom, a trainer, calls every handler (the Studio's included) with Tess's unpublished draft: he reads none of
+    it, and nothing of it is written, published or archived."""
+    url, data, ids, _ = sweep_app
+    client = Client(url, auth=("tom", PASSWORD), verbose=False, analytics_enabled=False, download_files=False)
+    components = {c["id"]: c for c in client.config["components"]}
+    candidates = [ids["draft"], "tess", ""]
+    # Tom may make drafts of his own on the way; Tess's must stay exactly as they were.
+    query = "SELECT version, status, author, data_json FROM persona_versions WHERE persona_id = ? ORDER BY version"
+    with sqlite3.connect(data / "parley.sqlite3") as db:
+        before = db.execute(query, (ids["draft"],)).fetchall()
+    texts = []
+    for dep in client.config["dependencies"]:
+        inputs = [components[i] for i in dep["inputs"] if components[i].get("type") != "state"]
+        combos = (
+            [[c] * len(inputs) for c in candidates]
+            if len(inputs) > 2
+            else [list(p) for p in itertools.product(candidates, repeat=len(inputs))]
+        )
+        for combo in combos:
+            try:
+                result = client.predict(
+                    *[_values(c, v) for c, v in zip(inputs, combo, strict=True)], fn_index=dep["id"]
+                )
+            except Exception as exc:  # a refusal; it must not carry the draft either
+                result = str(exc)
+            texts.append(json.dumps(result, default=str))
+    assert len(texts) > 50
+    assert [t[:200] for t in texts if SECRET_DRAFT in t] == []
+    print(sorted({t[:160] for t in texts if "tess_draft" in t})[:20])
+    # The draft's id reached the Studio's handlers and was refused there (by its pickers' choices, which hold only
+    # what Tom may open, or by the Studio service itself).
+    refused = ("only its author can open it", "is not in the list of choices")
+    assert sum(ids["draft"] in t and any(r in t for r in refused) for t in texts) >= 3
+    with sqlite3.connect(data / "parley.sqlite3") as db:
+        assert db.execute(query, (ids["draft"],)).fetchall() == before
+
+
 def test_the_home_panels_clicks_carry_ids_that_are_checked_like_any_input(
     sweep_app: tuple[str, Path, dict[str, str], PersonaCatalog],
 ) -> None:

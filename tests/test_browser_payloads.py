@@ -2,7 +2,7 @@
 script that slipped past escaping from running or sending anything elsewhere.
 
 A trainer's published persona carries script payloads in every field a trainee sees (name, role, scenario,
-opening, positions), and a trainer's comment carries one too. The trainee and the trainer then walk through
+opening, positions), and a trainer's assignment note and comment carry one too. The trainee and the trainer then walk through
 every screen that shows them. A payload that ran would set `window.__x`; one drawn as markup would leave an
 element with an `onerror` attribute or an `<img src=x>` in the page.
 """
@@ -74,7 +74,7 @@ def payload_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     team.add_user("tess", "trainer", PASSWORD)
     team.add_user("ann", "trainee", PASSWORD, trainer="tess")
     tess = team.caller("tess")
-    team.assign(tess, ["ann"], ["payload_dana"])
+    team.assign(tess, ["ann"], ["payload_dana"], note=f"Read the brief twice. {IMG}{SCRIPT}")
     played = team.start(team.caller("ann"), "payload_dana")
     team.send(team.caller("ann"), played, GOOD)
     team.end(team.caller("ann"), played)
@@ -129,6 +129,7 @@ def test_payloads_in_a_persona_and_a_comment_stay_text_in_every_view(
     page = _page(browser, url, "ann")
     card = page.locator("#my-assignments .card").first
     expect(card).to_contain_text("<img src=x")  # shown as written
+    expect(card).to_contain_text("Read the brief twice.")
     _nothing_ran(page, "trainee home")
     show_tab(page, "My practice")
     start(page, card.locator("button[data-action='start']"))
