@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -216,6 +217,7 @@ def fill(path: Path) -> None:
 
 def test_a_postgresql_restart_gets_a_clear_retryable_503_and_healthz_names_no_host(tmp_path: Path) -> None:
     server = PostgresServer()
+    running = True
     try:
         settings = {"PARLEY_DATABASE_URL": server.new_database()}
         folder = tmp_path / "data"
@@ -224,6 +226,7 @@ def test_a_postgresql_restart_gets_a_clear_retryable_503_and_healthz_names_no_ho
             token, session_id = started_with_turns(instance.url, 1)
             cluster = str(server.root / "data")
             server._run("pg_ctl", "-D", cluster, "-m", "fast", "-w", "stop")
+            running = False
             turn = urllib.request.Request(
                 instance.url + f"{API}/sessions/{session_id}/turns",
                 data=json.dumps({"turn": 2, "text": "What matters most (2)?"}).encode(),
@@ -239,10 +242,14 @@ def test_a_postgresql_restart_gets_a_clear_retryable_503_and_healthz_names_no_ho
             assert str(server.port) not in body and "127.0.0.1" not in body  # the detail is in the log only
             options = f"-p {server.port} -k {server.root} -c listen_addresses=127.0.0.1 -c fsync=off"
             server._run("pg_ctl", "-D", cluster, "-o", options, "-l", str(server.root / "log"), "-w", "start")
+            running = True
             play(instance.url, token, session_id, 2)  # the same turn, sent again, is stored
             assert health(instance.url)[0] == 200
     finally:
-        server.stop()
+        if running:
+            server.stop()
+        else:  # stopped by the test: only its folder is left
+            shutil.rmtree(server.root, ignore_errors=True)
 
 
 def test_the_marker_names_each_database_that_had_accounts(tmp_path: Path) -> None:

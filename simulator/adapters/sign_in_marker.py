@@ -31,6 +31,14 @@ class AccountsMarker:
         self.path = path
         self.database = database
 
+    @classmethod
+    def beside(cls, path: Path, file: Path | None, where: str) -> AccountsMarker:
+        """The marker at `path` for a database: a SQLite file in the marker's folder is named by its name alone,
+        so the folder can move with both in it; any other database by `where`."""
+        if file is not None and file.resolve().parent == path.resolve().parent:
+            return cls(path, file.name)
+        return cls(path, where)
+
     def _lines(self) -> list[str]:
         try:
             return self.path.read_text(encoding="utf-8").splitlines()

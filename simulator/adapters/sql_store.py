@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator
@@ -28,14 +27,9 @@ from simulator.adapters.sqlite_health import (
     UNAVAILABLE,
     UNENCODABLE,
     Damaged,
-    file_problem,
+    FileWatch,
     first_line,
     is_damage,
-    pages_problem,
-    save_wal,
-    stamp,
-    wal_identity,
-    wal_problem,
 )
 from simulator.coach.grade import Grade
 from simulator.errors import SessionConflictError, SessionEndedError, StorageError, UnknownSessionError
@@ -54,9 +48,7 @@ class SqlStore(SqlAttempts):
         self.url = database_url(target)
         self.where = shown(self.url)
         self._failure: str | None = None  # set once the file is found damaged while running: no more writes
-        self._identity: tuple[int, int] | None = None  # the SQLite file's device and inode, once opened
-        self._wal: tuple[int, int] | None = None  # the WAL SQLite writes into (device, inode)
-        self._seen: tuple[int, int, int] | None = None  # the file as this store last wrote or verified it
+        self._watch: FileWatch | None = None  # the SQLite files, once opened
         self._trouble: str | None = None  # why the last write failed (a full disk…), until one succeeds again
         self.marker: AccountsMarker | None = None  # the record, beside the database, that it had accounts
         self.upgraded_from: str | None = None  # the schema revision found on opening (None: a new database)
@@ -75,10 +67,7 @@ class SqlStore(SqlAttempts):
             check_file(self.path)
             self.where = str(self.path)
         if marker is not None:
-            # A file beside the marker is named by its name alone, so the folder can move with both in it.
-            beside = self.path is not None and self.path.resolve().parent == marker.resolve().parent
-            key = self.path.name if beside and self.path is not None else self.where
-            self.marker = AccountsMarker(marker, key)
+            self.marker = AccountsMarker.beside(marker, self.path, self.where)
             if self.path is not None and not self.path.exists() and self.marker.present():
                 raise StorageError(self.marker.missing(f"the database {self.path} is missing"))
         # SQLite has one writer at a time: writers in this process queue on a lock instead of SQLite's busy wait.
@@ -94,19 +83,14 @@ class SqlStore(SqlAttempts):
                     check = db.exec_driver_sql("PRAGMA quick_check").scalar()
                     if check != "ok":
                         raise sqlite3.DatabaseError(check)
-                self._identity = self._file_identity()  # the file exists now: the first connection made it
                 assert self.path is not None
-                self._wal, self._seen = wal_identity(self.path), stamp(self.path)
+                self._watch = FileWatch(self.path)  # the file exists now: the first connection made it
             with self._writing() as db:
                 self.upgraded_from = sql_migrate.upgrade(db, self.where)
         except DBAPIError as exc:
             self.engine.dispose()
             if self.sqlite:
-                raise StorageError(
-                    f"the database {self.where} is damaged or is not a Parley database ({first_line(exc.orig)}). "
-                    "It was left untouched: move it aside (or restore a backup) and start again, "
-                    "or set PARLEY_DATA_DIR to another folder"
-                ) from None
+                raise _damaged_at_start(self.where, first_line(exc.orig)) from None
             raise StorageError(
                 f"cannot open the database {self.where} ({first_line(exc.orig)}): check PARLEY_DATABASE_URL and "
                 "that the server is running and reachable"
@@ -115,48 +99,13 @@ class SqlStore(SqlAttempts):
             self.engine.dispose()
             if isinstance(exc, StorageError):
                 raise
-            raise StorageError(
-                f"the database {self.where} is damaged or is not a Parley database ({first_line(exc)}). "
-                "It was left untouched: move it aside (or restore a backup) and start again, "
-                "or set PARLEY_DATA_DIR to another folder"
-            ) from None
-
-    def _file_identity(self) -> tuple[int, int]:
-        assert self.path is not None
-        found = os.stat(self.path)
-        return found.st_dev, found.st_ino
-
-    def _file_problem(self) -> str | None:
-        """What no healthy state shows (another file, no header, a lost WAL): safe to ask at any moment."""
-        if self.path is None or self._identity is None:
-            return None
-        return file_problem(self.path, self._identity) or wal_problem(self.path, self._wal)
-
-    def _before_commit(self) -> Damaged | None:
-        """Checked under SQLite's write lock, before a commit is acknowledged: the files are still the ones SQLite
-        writes into, and when anyone but this store wrote the main file since, SQLite still reads every page."""
-        if self.path is None or self._identity is None:
-            return None
-        problem = file_problem(self.path, self._identity)
-        if problem is not None:
-            return Damaged(problem)
-        problem = wal_problem(self.path, self._wal)
-        if problem is not None:
-            return Damaged(problem, wal=True)
-        self._wal = wal_identity(self.path)  # SQLite made a new one after every connection had closed
-        now = stamp(self.path)
-        if now != self._seen:  # another instance's checkpoint, or damage: SQLite's own check tells which
-            problem = pages_problem(self.path)
-            if problem is not None:
-                return Damaged(problem)
-            self._seen = now
-        return None
+            raise _damaged_at_start(self.where, first_line(exc)) from None
 
     def _raise_if_damaged(self, exc: BaseException | None) -> None:
         """An error that comes from a damaged SQLite file switches writing off (the file is checked once)."""
         if not self.sqlite:
             return
-        problem = self._file_problem()
+        problem = self._watch.problem() if self._watch is not None else None
         if problem is not None or (isinstance(exc, sqlite3.DatabaseError) and is_damage(exc)):
             raise self._fail(problem or first_line(exc)) from None
 
@@ -164,22 +113,9 @@ class SqlStore(SqlAttempts):
         """Stop writing for good, and keep the WAL's acknowledged turns aside before anything checkpoints them."""
         if self._failure is None:
             self._failure = problem
-            kept = save_wal(self.path, self._wal) if self.path is not None else ""
+            kept = self._watch.save_wal() if self._watch is not None else ""
             log.error("database %s failed while running: %s%s. No more writes are accepted.", self.where, problem, kept)
         return StorageError(UNAVAILABLE, detail=f"{self.where}: {self._failure}")
-
-    def _rescue(self, db: Connection) -> None:
-        """The WAL was deleted or replaced under a sound main file: its acknowledged commits live on only in the
-        descriptor this connection holds, so they are checkpointed into the main file before a crash loses them."""
-        raw = db.connection.dbapi_connection
-        assert raw is not None
-        try:  # on the driver's connection: SQLAlchemy's would open a transaction, and a checkpoint runs outside one
-            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(FULL)").fetchone()
-        except sqlite3.Error as exc:
-            log.error("database %s: the lost WAL could not be checkpointed: %s", self.where, first_line(exc))
-            return
-        if busy:
-            log.error("database %s: the lost WAL was checkpointed only in part (readers held it)", self.where)
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -189,17 +125,17 @@ class SqlStore(SqlAttempts):
             try:
                 with db.begin():
                     yield db
-                    damaged = self._before_commit()
+                    damaged = self._watch.before_commit() if self._watch is not None else None
                     if damaged is not None:
                         raise damaged
             except Damaged as exc:
-                if exc.wal:
-                    self._rescue(db)
+                raw = db.connection.dbapi_connection
+                if exc.wal and self._watch is not None and isinstance(raw, sqlite3.Connection):
+                    self._watch.rescue(raw, self.where)
                 raise
             self._trouble = None
-            if self.path is not None and self._identity is not None:
-                # This commit's own checkpoint wrote the file: what it left is what the next commit compares to.
-                self._seen = stamp(self.path)
+            if self._watch is not None:
+                self._watch.committed()
             if self.marker is not None and db.info.pop(ACCOUNT_ADDED, False):
                 self.marker.write()
 
@@ -238,8 +174,7 @@ class SqlStore(SqlAttempts):
             raise StorageError(NOT_READ, detail=first_line(exc.orig)) from None
 
     def reachable(self) -> str | None:
-        """None when the database answers a query now; else what is wrong, in words fit for the public `/healthz`
-        (no host, port or path: those go to the log)."""
+        """None when the database answers now; else what is wrong, fit for the public `/healthz` (details: the log)."""
         if self._failure is not None:
             return "saving is switched off (the database was damaged while running)"
         try:
@@ -248,7 +183,7 @@ class SqlStore(SqlAttempts):
         except DBAPIError as exc:
             log.warning("database %s does not answer: %s", self.where, first_line(exc.orig))
             return "database unreachable"
-        problem = self._file_problem()
+        problem = self._watch.problem() if self._watch is not None else None
         if problem is not None:
             self._fail(problem)  # found between commits: no later commit is acknowledged either
             return "saving is switched off (the database was damaged while running)"
@@ -433,6 +368,13 @@ class SqlStore(SqlAttempts):
         with self._reading() as db:
             rows = db.execute(query).all()
         return [SessionSummary(*row) for row in rows]
+
+
+def _damaged_at_start(where: str, reason: str) -> StorageError:
+    return StorageError(
+        f"the database {where} is damaged or is not a Parley database ({reason}). It was left untouched: move it "
+        "aside (or restore a backup) and start again, or set PARLEY_DATA_DIR to another folder"
+    )
 
 
 def _state(session_id: str, payload: str, turn: int | None = None) -> GameState:

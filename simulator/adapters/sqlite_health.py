@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # What a user sees; the detail (file, SQLite's words) goes to the log and the operator's CLI.
 NOT_SAVED = "this could not be saved, so nothing of this step was kept: try again, and if it keeps failing tell whoever runs Parley"
@@ -190,3 +193,55 @@ def save_wal(path: Path, known: tuple[int, int] | None = None) -> str:
     except OSError:
         return ""
     return f"; the recent writes were copied to {saved}"
+
+
+class FileWatch:
+    """What a store knows of its SQLite files, to tell its own writes from anyone else's."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        found = os.stat(path)
+        self.identity = (found.st_dev, found.st_ino)
+        self.wal = wal_identity(path)  # the WAL SQLite writes into
+        self.seen = stamp(path)  # the file as the store last wrote or verified it
+
+    def problem(self) -> str | None:
+        """What no healthy state shows (another file, no header, a lost WAL): safe to ask at any moment."""
+        return file_problem(self.path, self.identity) or wal_problem(self.path, self.wal)
+
+    def before_commit(self) -> Damaged | None:
+        """Asked under SQLite's write lock, before a commit is acknowledged: the files are still the ones SQLite
+        writes into, and when anyone but the store wrote the main file since, SQLite still reads every page."""
+        problem = file_problem(self.path, self.identity)
+        if problem is not None:
+            return Damaged(problem)
+        problem = wal_problem(self.path, self.wal)
+        if problem is not None:
+            return Damaged(problem, wal=True)
+        self.wal = wal_identity(self.path)  # SQLite made a new one after every connection had closed
+        now = stamp(self.path)
+        if now != self.seen:  # another instance's checkpoint, or damage: SQLite's own check tells which
+            problem = pages_problem(self.path)
+            if problem is not None:
+                return Damaged(problem)
+            self.seen = now
+        return None
+
+    def committed(self) -> None:
+        """The commit's own checkpoint wrote the file: what it left is what the next commit compares to."""
+        self.seen = stamp(self.path)
+
+    def save_wal(self) -> str:
+        return save_wal(self.path, self.wal)
+
+    def rescue(self, raw: sqlite3.Connection, where: str) -> None:
+        """The WAL was deleted or replaced under a sound main file: its acknowledged commits live on only in the
+        descriptor the connection `raw` holds, so they are checkpointed into the main file before a crash loses
+        them. `raw` is the driver's connection, outside any transaction (a checkpoint runs outside one)."""
+        try:
+            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(FULL)").fetchone()
+        except sqlite3.Error as exc:
+            log.error("database %s: the lost WAL could not be checkpointed: %s", where, first_line(exc))
+            return
+        if busy:
+            log.error("database %s: the lost WAL was checkpointed only in part (readers held it)", where)
