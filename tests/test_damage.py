@@ -169,9 +169,13 @@ def test_a_flipped_byte_in_the_last_wal_frame_never_starts_the_app_without_sign_
         byte = file.read(1)
         file.seek(size - 100)
         file.write(bytes([byte[0] ^ 0x01]))
-    with closing(sqlite3.connect(folder / "parley.sqlite3")) as db:  # SQLite itself: the account is gone
+    line = start_fails(folder)  # before SQLite's recovery forgets the frame, and the commit with it
+    assert "write-ahead log is damaged" in line and "acknowledged writes would be lost" in line
+    assert list(folder.glob("parley.sqlite3-wal.saved-*"))  # a copy of them is kept for whoever can mend them
+    # The operator goes on without those writes, as the line says; the account was among them.
+    with closing(sqlite3.connect(folder / "parley.sqlite3")) as db:
         assert db.execute("SELECT count(*) FROM users").fetchone() == (0,)
-    line = start_fails(folder)
+    line = start_fails(folder)  # the data alone now says there never were accounts; the marker says otherwise
     assert "holds no accounts" in line and MARKER in line
 
 
@@ -283,3 +287,34 @@ def test_a_start_while_the_port_is_still_held_stops_with_one_clear_line(tmp_path
     assert result.returncode == 2 and "Traceback" not in result.stderr
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith(f"parley: cannot start: cannot listen on 127.0.0.1:{port}") and "wait a few seconds" in line
+
+
+def test_a_wal_left_by_a_crash_opens_whole_and_one_with_a_damaged_frame_does_not(tmp_path: Path) -> None:
+    """SQLite's recovery replays a WAL up to its first unreadable frame and forgets the rest without a word."""
+    from simulator.adapters.sql_store import SqlStore
+    from simulator.errors import StorageError
+
+    path = tmp_path / "parley.sqlite3"
+    SqlStore(path).close()
+    crash = (
+        "import os, signal, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('CREATE TABLE crashed (n INTEGER, text TEXT)')\n"
+        "for n in range(40):\n"
+        "    db.execute('INSERT INTO crashed VALUES (?, ?)', (n, 'x' * 2000))\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    subprocess.run([sys.executable, "-c", crash, str(path)], check=False, timeout=60)
+    wal = path.with_name("parley.sqlite3-wal")
+    whole = wal.read_bytes()
+    flipped = bytearray(whole)
+    flipped[-100] ^= 0x01  # one bit of the last frame: its commit would vanish on recovery
+    wal.write_bytes(bytes(flipped))
+    with pytest.raises(StorageError) as caught:
+        SqlStore(path)
+    assert "write-ahead log is damaged" in str(caught.value) and wal.read_bytes() == bytes(flipped)
+    wal.write_bytes(whole)  # the same crash, undamaged: every commit is there
+    store = SqlStore(path)
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT count(*) FROM crashed").fetchone() == (40,)
+    store.close()

@@ -28,8 +28,11 @@ from simulator.adapters.sqlite_health import (
     UNENCODABLE,
     Damaged,
     FileWatch,
+    damaged_at_start,
     first_line,
     is_damage,
+    torn_wal,
+    wal_tail_problem,
 )
 from simulator.coach.grade import Grade
 from simulator.errors import SessionConflictError, SessionEndedError, StorageError, UnknownSessionError
@@ -70,6 +73,10 @@ class SqlStore(SqlAttempts):
             self.marker = AccountsMarker.beside(marker, self.path, self.where)
             if self.path is not None and not self.path.exists() and self.marker.present():
                 raise StorageError(self.marker.missing(f"the database {self.path} is missing"))
+        if self.path is not None and self.path.exists():
+            torn = wal_tail_problem(self.path)  # before SQLite's recovery forgets what it cannot read
+            if torn is not None:
+                raise torn_wal(self.path, torn)
         # SQLite has one writer at a time: writers in this process queue on a lock instead of SQLite's busy wait.
         self._lock = threading.Lock() if self.sqlite else None
         self.engine = make_engine(self.url, self.where, self.sqlite)
@@ -90,7 +97,7 @@ class SqlStore(SqlAttempts):
         except DBAPIError as exc:
             self.engine.dispose()
             if self.sqlite:
-                raise _damaged_at_start(self.where, first_line(exc.orig)) from None
+                raise damaged_at_start(self.where, first_line(exc.orig)) from None
             raise StorageError(
                 f"cannot open the database {self.where} ({first_line(exc.orig)}): check PARLEY_DATABASE_URL and "
                 "that the server is running and reachable"
@@ -99,7 +106,7 @@ class SqlStore(SqlAttempts):
             self.engine.dispose()
             if isinstance(exc, StorageError):
                 raise
-            raise _damaged_at_start(self.where, first_line(exc)) from None
+            raise damaged_at_start(self.where, first_line(exc)) from None
 
     def _raise_if_damaged(self, exc: BaseException | None) -> None:
         """An error that comes from a damaged SQLite file switches writing off (the file is checked once)."""
@@ -368,13 +375,6 @@ class SqlStore(SqlAttempts):
         with self._reading() as db:
             rows = db.execute(query).all()
         return [SessionSummary(*row) for row in rows]
-
-
-def _damaged_at_start(where: str, reason: str) -> StorageError:
-    return StorageError(
-        f"the database {where} is damaged or is not a Parley database ({reason}). It was left untouched: move it "
-        "aside (or restore a backup) and start again, or set PARLEY_DATA_DIR to another folder"
-    )
 
 
 def _state(session_id: str, payload: str, turn: int | None = None) -> GameState:

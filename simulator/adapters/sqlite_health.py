@@ -6,9 +6,13 @@ import logging
 import os
 import shutil
 import sqlite3
+import struct
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from simulator.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +199,56 @@ def save_wal(path: Path, known: tuple[int, int] | None = None) -> str:
     return f"; the recent writes were copied to {saved}"
 
 
+def _wal_sums(data: bytes, big: bool, s0: int, s1: int) -> tuple[int, int]:
+    """SQLite's WAL checksum over `data` (a multiple of 8 bytes), continued from (s0, s1)."""
+    words = struct.unpack(f"{'>' if big else '<'}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1
+
+
+def wal_tail_problem(path: Path) -> str | None:
+    """Whether the WAL holds frames of its current generation that SQLite's recovery would drop as unreadable.
+
+    After a crash SQLite replays the WAL up to the first frame whose checksum fails and silently forgets the rest:
+    acknowledged commits, an account among them. A frame cut off by a write in progress is the only healthy
+    cause, so a WAL that still changes (another instance writing) is not judged; one at rest with a bad frame
+    of its own generation is damaged. Ask before the first connection: recovery rewrites nothing, but the next
+    commit overwrites the evidence."""
+    wal = wal_path(path)
+    before = stamp(wal)
+    try:
+        data = wal.read_bytes()
+    except OSError:
+        return None  # no WAL: nothing to replay
+    if len(data) < 32 or int.from_bytes(data[:4], "big") not in (0x377F0682, 0x377F0683):
+        return None  # empty or never written: SQLite starts it afresh
+    big = data[3] == 0x83
+    page_size = int.from_bytes(data[8:12], "big")
+    salts = data[16:24]
+    if not 512 <= page_size <= 65536 or _wal_sums(data[:24], big, 0, 0) != struct.unpack(">II", data[24:32]):
+        return None  # a header SQLite itself would reject: it ignores the whole file, as it always has
+    sums = struct.unpack(">II", data[24:32])
+    size = 24 + page_size
+    frames = (len(data) - 32) // size
+    for n in range(frames):
+        frame = data[32 + n * size : 32 + (n + 1) * size]
+        if frame[8:16] != salts:
+            return None  # an older generation's frames: SQLite stops here, and rightly so
+        sums = _wal_sums(frame[:8] + frame[24:], big, *sums)
+        if sums != struct.unpack(">II", frame[16:24]):
+            if stamp(wal) != before or _still_changing(wal, before):
+                return None  # being written by another connection right now
+            return f"its write-ahead log is damaged at frame {n + 1} of {frames}: {frames - n} frame(s) cannot be read"
+    return None
+
+
+def _still_changing(wal: Path, before: tuple[int, int, int] | None) -> bool:
+    time.sleep(0.2)  # a write in progress finishes within this; damage stays
+    return stamp(wal) != before
+
+
 class FileWatch:
     """What a store knows of its SQLite files, to tell its own writes from anyone else's."""
 
@@ -245,3 +299,20 @@ class FileWatch:
             return
         if busy:
             log.error("database %s: the lost WAL was checkpointed only in part (readers held it)", where)
+
+
+def torn_wal(path: Path, problem: str) -> StorageError:
+    """Acknowledged writes SQLite would drop without a word: a person decides, with a copy of them kept."""
+    kept = save_wal(path)
+    return StorageError(
+        f"the database {path} cannot start as it is: {problem}, so acknowledged writes would be lost{kept}. "
+        "Restore a backup, or, to go on without those writes, open the file once with SQLite (python -c "
+        f"\"import sqlite3; sqlite3.connect('{path}').execute('PRAGMA quick_check').fetchall()\") and start again"
+    )
+
+
+def damaged_at_start(where: str, reason: str) -> StorageError:
+    return StorageError(
+        f"the database {where} is damaged or is not a Parley database ({reason}). It was left untouched: move it "
+        "aside (or restore a backup) and start again, or set PARLEY_DATA_DIR to another folder"
+    )
