@@ -15,18 +15,17 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from simulator.coach.grade import Grade
 from simulator.coach.reading import read_message
 from simulator.coach.rule_coach import Coach, RuleCoach
 from simulator.counterpart.scripted import ScriptedVoice
-from simulator.errors import NotAllowedError, StudioInputError, UnknownPersonaError
+from simulator.errors import NotAllowedError, PersonaFileError, StudioInputError, UnknownPersonaError
 from simulator.game.rules import advance, initial_state
 from simulator.game.state import GameState
 from simulator.persona.cards import Imported, read_persona_file, slug, to_card, to_card_png, to_yaml
-from simulator.persona.files import PersonaCatalog, schema_problems, yaml_syntax_problem
+from simulator.persona.files import PersonaCatalog, schema_problems
 from simulator.persona.model import Archetype, Persona
+from simulator.persona.safe_load import load_yaml
 from simulator.session.practice import visible_to_coach
 from simulator.studio.check import CheckReport, check_data, check_persona
 from simulator.studio.drafting import Drafted, DraftingModel, GuidedInterest, draft_with_model, guided_draft
@@ -80,6 +79,12 @@ class Studio:
         self.on_publish = on_publish
 
     # --- who may ----------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def require_trainer(caller: Caller) -> None:
+        """Refuses anyone but a trainer (or the operator): the check every Studio handler makes before it reads
+        what it was sent."""
+        Studio._trainer(caller)
 
     @staticmethod
     def _trainer(caller: Caller) -> None:
@@ -402,12 +407,13 @@ class Studio:
         return turn
 
 
-def parse_persona_text(text: str) -> dict[str, Any]:
-    """Persona YAML typed in the Studio (editor or form) as data; a syntax error names the line."""
+def parse_persona_text(text: str, where: str = "the YAML editor") -> dict[str, Any]:
+    """Persona YAML typed in the Studio (editor or form) as data, read within bounds (no aliases, limited size and
+    depth, `persona/safe_load.py`); a problem names the line."""
     try:
-        data = yaml.safe_load(text or "")
-    except yaml.YAMLError as exc:
-        raise StudioInputError(yaml_syntax_problem(exc)) from None
+        data = load_yaml(text or "", where)
+    except PersonaFileError as exc:
+        raise StudioInputError("; ".join(exc.problems)) from None
     if not isinstance(data, dict):
         raise StudioInputError("(top level): a persona is a mapping of fields such as id, name, role")
     return data

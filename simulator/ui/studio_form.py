@@ -10,8 +10,7 @@ from typing import Any
 
 import yaml
 
-from simulator.errors import PersonaFileError, StudioInputError
-from simulator.persona.safe_load import load_yaml
+from simulator.studio.service import parse_persona_text
 
 FACE = ("id", "name", "role", "archetype", "difficulty", "scenario", "opening", "style")
 NUMBERS = (
@@ -32,16 +31,9 @@ EDITOR = "the YAML editor"
 
 
 def parse(text: str) -> dict[str, Any]:
-    """Persona YAML typed in the Studio (editor or form) as data, read within bounds (no aliases, limited size
-    and depth); a problem names the line. The editor and the form both read through here, so the form sees
-    exactly what the editor would save."""
-    try:
-        data = load_yaml(text or "", EDITOR)
-    except PersonaFileError as exc:
-        raise StudioInputError("; ".join(exc.problems)) from None
-    if not isinstance(data, dict):
-        raise StudioInputError("(top level): a persona is a mapping of fields such as id, name, role")
-    return data
+    """Persona YAML typed in the Studio (editor or form) as data, read within bounds: the Studio service's own
+    reading, so the form sees exactly what the editor would save."""
+    return parse_persona_text(text, EDITOR)
 
 
 def _get(data: dict[str, Any], path: str) -> Any:

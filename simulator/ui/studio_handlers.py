@@ -114,7 +114,7 @@ class StudioHandlers:
         """For what needs no stored data (reading the editor's text): the team service resolves the caller and
         the Studio service's own rule decides, before any text is parsed."""
         caller = self._caller(username)
-        self.studio._trainer(caller)
+        self.studio.require_trainer(caller)
         return caller
 
     # --- the library ------------------------------------------------------------------------------------------
