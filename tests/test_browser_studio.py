@@ -48,6 +48,7 @@ def test_trainer_builds_checks_publishes_and_versions_a_persona(
     trainer.locator("#studio-archetype").get_by_text("competitive").click()
     trainer.locator("#studio-new").click()
     expect(trainer.locator("#studio-notice")).to_contain_text("New draft new_competitive")
+    expect(trainer.locator("#studio-notice")).to_contain_text("created version 1 by tess")  # the persona's history
     expect(trainer.locator("#studio-library")).to_contain_text("new_competitive")
 
     # The template is the first built-in competitive persona under a new id and name.

@@ -155,7 +155,24 @@ class StudioHandlers:
 
     def _opened(self, caller: Caller, persona_id: str, notice: str) -> Opened:
         data = self.studio.data_of(caller, persona_id)
-        return Opened(persona_id, to_yaml(data), problems_markdown(self.studio.problems(data)), notice)
+        return Opened(
+            persona_id,
+            to_yaml(data),
+            problems_markdown(self.studio.problems(data)),
+            notice + self._history(caller, persona_id),
+        )
+
+    def _history(self, caller: Caller, persona_id: str) -> str:
+        """A team persona's changes, newest first: who did what to which version, and when."""
+        if persona_id in self.studio.builtin_ids:
+            return ""
+        lines = [
+            f"- {e.at[:16].replace('T', ' ')}: {e.action.value}"
+            + (f" version {e.version}" if e.version is not None else "")
+            + f" by {e.by}"
+            for e in reversed(self.studio.history(caller, persona_id))
+        ]
+        return "\n\n**History:**\n" + "\n".join(lines) if lines else ""
 
     def open(self, persona_id: str | None, username: str | None) -> Opened:
         if not persona_id:
