@@ -78,8 +78,9 @@ def file_problem(path: Path, identity: tuple[int, int]) -> str | None:
     replaced under it; the damage shows only at the next checkpoint or start, when those turns are lost.
 
     Only what no healthy state shows is judged here: another file at the path, or no SQLite header. The file's
-    size is not: a checkpoint (of this process or another) writes page 1, with the new page count, before the
-    pages that grow the file, and truncates it after, so size and page count disagree for a while in health.
+    size is not: a checkpoint writes page 1, with the new page count, before the pages that grow the file, and
+    one that stops part way (readers hold older snapshots) may leave the file shorter than that count until a
+    later one completes, so size and page count disagree in health (issue 28: saving was switched off so).
     Whether the pages hold a database is SQLite's own call (`pages_problem`), asked when the file changed."""
     try:
         found = os.stat(path)
@@ -107,7 +108,8 @@ def pages_problem(path: Path) -> str | None:
 
     A fresh connection has no cached pages, so it reads what is on disk now; SQLite reads it at one snapshot,
     consistent with any checkpoint running meanwhile, so a healthy file is never called damaged. Closing it is
-    safe for the process's locks: SQLite closes its own descriptors with care."""
+    safe for the process's locks: SQLite closes its own descriptors with care. "" when SQLite could not look
+    just now (busy past its timeout): no verdict, and the caller asks again at its next commit."""
     try:
         db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=10, check_same_thread=False)
     except sqlite3.Error as exc:
@@ -116,7 +118,10 @@ def pages_problem(path: Path) -> str | None:
         db.execute("PRAGMA query_only=ON")
         found = [row[0] for row in db.execute("PRAGMA quick_check(5)")]
     except sqlite3.DatabaseError as exc:
-        return f"its pages are damaged ({first_line(exc)})"
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        return (
+            "" if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) else f"its pages are damaged ({first_line(exc)})"
+        )
     finally:
         db.close()
     return None if found == ["ok"] else f"its pages are damaged ({first_line(Exception('; '.join(found)))})"
@@ -276,9 +281,10 @@ class FileWatch:
         now = stamp(self.path)
         if now != self.seen:  # another instance's checkpoint, or damage: SQLite's own check tells which
             problem = pages_problem(self.path)
-            if problem is not None:
+            if problem:
                 return Damaged(problem)
-            self.seen = now
+            if problem is None:
+                self.seen = now
         return None
 
     def committed(self) -> None:
