@@ -9,14 +9,17 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import llama_cpp
 import pytest
 
 from simulator.adapters.openai_chat import OpenAIChatModel, OpenAIStructuredModel
@@ -36,12 +39,45 @@ def _gguf() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
+@dataclass
+class LlamaServer:
+    proc: subprocess.Popen[bytes]
+    log: Path
+    url: str
+
+    def diagnosis(self) -> str:
+        """What a failure needs to be read: which CPU, which build, how the server ended, its last words."""
+        info = (
+            Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+            if Path("/proc/cpuinfo").exists()
+            else ""
+        )
+        model = next(
+            (line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "?"
+        )
+        flags = next((line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags")), [])
+        shown = [f for f in ("avx", "avx2", "fma", "f16c", "avx512f", "avx512_vnni", "amx_tile") if f in flags]
+        stamp = Path(llama_cpp.__file__).with_name("parley-build.txt")
+        built = stamp.read_text().strip() if stamp.exists() else "unknown: not built by tests/setup.sh"
+        code = self.proc.poll()
+        ended = "still running" if code is None else f"exited with {code}"
+        if code == -signal.SIGILL:
+            ended += " (illegal instruction: the build uses an instruction this CPU does not allow)"
+        tail = self.log.read_text(errors="replace")[-1500:] if self.log.exists() else ""
+        return (
+            f"llama.cpp server {ended}\nCPU: {model}; flags: {' '.join(shown) or 'none of avx/avx2/avx512'}\n"
+            f"build: CMAKE_ARGS {built}; {llama_cpp.llama_print_system_info().decode(errors='replace')}\n"
+            f"rebuild with tests/setup.sh (PARLEY_LLAMA_CMAKE_ARGS sets the flags)\nlog tail:\n{tail}"
+        )
+
+
 @pytest.fixture(scope="module")
-def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    log = (tmp_path_factory.mktemp("llama") / "server.log").open("w")
+    path = tmp_path_factory.mktemp("llama") / "server.log"
+    log = path.open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -63,21 +99,37 @@ def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}/v1"
+    server = LlamaServer(proc, path, f"http://127.0.0.1:{port}/v1")
     deadline = time.monotonic() + 180
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2):
+            # A completion, not only the model list: a build the CPU cannot run dies on its first computation.
+            request = urllib.request.Request(
+                f"{server.url}/completions",
+                data=json.dumps({"prompt": "Hello", "max_tokens": 2}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=30):
                 break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError("llama.cpp server did not start") from None
+                proc.wait(timeout=30)
+                log.flush()
+                raise RuntimeError("the llama.cpp server did not start or answer:\n" + server.diagnosis()) from None
             time.sleep(0.5)
-    yield url
+    yield server
     proc.terminate()
     proc.wait(timeout=30)
     log.close()
+
+
+@pytest.fixture
+def llama_url(llama_server: LlamaServer) -> Iterator[str]:
+    """The server's URL; a test during which the server dies fails with the CPU and the build named."""
+    assert llama_server.proc.poll() is None, llama_server.diagnosis()
+    yield llama_server.url
+    assert llama_server.proc.poll() is None, llama_server.diagnosis()
 
 
 def _settings(url: str, **extra: object) -> ModelSettings:

@@ -48,9 +48,22 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     """(the fresh virtualenv's python, a working folder outside the repository)."""
     home = tmp_path_factory.mktemp("venv")
-    # The dependencies come from this machine's site-packages; Parley itself only from the wheel.
-    venv.create(home, system_site_packages=True, with_pip=False)
+    venv.create(home, system_site_packages=False, with_pip=False)
     python = home / "bin" / "python"
+    # The dependencies come from the environment the project was installed into (this interpreter's, a
+    # virtualenv's or the system's: whichever runs the tests), never from the base interpreter behind it; Parley
+    # itself comes only from the wheel. A path line adds those folders without running their .pth files, so the
+    # project's own editable install there stays out.
+    ours = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    theirs = dict.fromkeys(
+        p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir()
+    )
+    (Path(ours) / "parley-test-dependencies.pth").write_text("\n".join(theirs) + "\n", encoding="utf-8")
     pip = [python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)]
     subprocess.run([str(a) for a in pip], check=True, capture_output=True, timeout=300)
     outside = tmp_path_factory.mktemp("elsewhere")

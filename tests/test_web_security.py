@@ -110,8 +110,9 @@ def test_parallel_sign_ins_do_not_stall_other_requests(site: tuple[str, Path, di
     watcher.join()
     assert wall > 400, "eight real sign-ins take a while; if not, this test measures nothing"
     assert len(busy) >= 5
-    # On the event loop, one request waits for every sign-in queued before it (idle: a few ms).
-    assert max(busy) < max(150.0, 10 * statistics.median(idle)), (max(busy), statistics.median(idle), wall)
+    # On the event loop, a request waits for every sign-in queued before it: nearly the whole wall time. In worker
+    # threads it waits for a share of the CPU only. Both figures come from this run, so a busy machine slows both.
+    assert max(busy) < max(150.0, 10 * statistics.median(idle), 0.25 * wall), (max(busy), statistics.median(idle), wall)
 
 
 def _timed(target: str) -> float:
