@@ -20,8 +20,16 @@ PERSONAS_DIR = REPO_ROOT / "personas"
 BOTH_DATABASES = {"test_storage", "test_team", "test_practice", "test_studio", "test_sign_in"}
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sqlite_only: a test about the SQLite file itself (not run on PostgreSQL)")
+TIERS = ("unit", "integration", "browser", "stack", "model")  # the folders under tests/, each a marker (pyproject)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test is marked with its tier, the folder it lives in, so `-m unit` picks the quick ones."""
+    root = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(root).parts
+        if parts and parts[0] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

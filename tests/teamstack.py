@@ -2,7 +2,7 @@
 server, and app instances (`python app.py`) that share them; plus a JSON API client that spreads turns over
 the instances and retries a turn on another one when its instance dies.
 
-Used by the stack test (`tests/test_stack.py`) and the load benchmark (`evals/load_team.py`).
+Used by the stack test (`tests/stack/test_stack.py`) and the load benchmark (`evals/load_team.py`).
 """
 
 from __future__ import annotations

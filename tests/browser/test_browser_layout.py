@@ -22,9 +22,9 @@ from simulator.session.practice import Practice
 from simulator.session.sparring import BadNegotiator
 from simulator.team.service import Team
 from tests.appserver import running_app
+from tests.browser.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
+from tests.browser.test_browser_team import PASSWORD, sign_in
 from tests.conftest import PERSONAS_DIR
-from tests.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
-from tests.test_browser_team import PASSWORD, sign_in
 
 SHOTS = Path(os.environ.get("PARLEY_SCREENSHOTS", "tests/screenshots"))
 SIZES = {"1280": {"width": 1280, "height": 800}, "390": {"width": 390, "height": 844}}

@@ -202,7 +202,7 @@ def test_the_coach_eval_measures_the_model_coach(llama_url: str, tmp_path: Path)
         "PARLEY_COACH_STRUCTURED": "json_grammar",
         "PARLEY_COACH_TIMEOUT": "60",
     }
-    fixture = Path(__file__).parent / "data" / "eval_fixture"
+    fixture = Path(__file__).parents[1] / "data" / "eval_fixture"
     out = subprocess.run(
         [sys.executable, "evals/coach_eval.py", "--coach", "model", "--limit", "1", "--data", str(fixture),
          "--out", str(tmp_path), "--bootstrap", "20"],
@@ -218,7 +218,7 @@ def test_the_coach_eval_measures_the_model_coach(llama_url: str, tmp_path: Path)
 
 def test_the_model_coach_eval_says_what_to_set_without_a_model(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_COACH_", "OPENAI_"))}
-    fixture = Path(__file__).parent / "data" / "eval_fixture"
+    fixture = Path(__file__).parents[1] / "data" / "eval_fixture"
     out = subprocess.run(
         [sys.executable, "evals/coach_eval.py", "--coach", "model", "--data", str(fixture), "--out", str(tmp_path)],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60,

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 from simulator.coach.rule_coach import RuleCoach
 from simulator.coach.transcript import grade_conversation, parse_conversation, summary
 
@@ -40,24 +35,3 @@ def test_grades_one_speaker_in_context() -> None:
     assert threat.collaboration.score == 0
     totals = summary(graded)
     assert totals["turns"] == 3 and totals["best_turn"] == 4 and totals["weakest_turn"] == 6
-
-
-def test_grade_command_on_a_conversation(tmp_path: Path) -> None:
-    path = tmp_path / "talk.txt"
-    path.write_text(CONVERSATION)
-    out = subprocess.run(
-        [sys.executable, "-m", "simulator", "grade", str(path), "--speaker", "Ben"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    rows = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [r["turn"] for r in rows[:-1]] == [2, 4, 6] and rows[-1]["summary"]["speaker"] == "Ben"
-    bad = subprocess.run(
-        [sys.executable, "-m", "simulator", "grade", str(path), "--speaker", "Cleo"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert bad.returncode == 2 and "choose one of Ana, Ben" in bad.stderr

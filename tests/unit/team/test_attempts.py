@@ -15,7 +15,7 @@ from simulator.reports.exports import export_sessions, read_json, read_regrades
 from simulator.session.practice import Practice
 from simulator.session.sparring import GoodNegotiator
 from simulator.team.service import Team
-from tests.test_team import PASSWORD, make_team
+from tests.integration.test_team import PASSWORD, make_team
 
 MESSAGES = [
     "I hear you, and I know renewals are tough. What would a good outcome look like for you?",

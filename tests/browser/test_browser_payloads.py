@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Page, expect
 from simulator.config import REPO_ROOT, Settings
 from simulator.wiring import build_services
 from tests.appserver import running_app
-from tests.test_browser import browser, send, show_tab, start  # noqa: F401  (the shared Chromium fixture)
+from tests.browser.test_browser import browser, send, show_tab, start  # noqa: F401  (the shared Chromium fixture)
 
 PASSWORD = "correct horse"
 IMG = "<img src=x onerror=\"window.__x='img'\">"

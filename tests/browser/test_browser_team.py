@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.appserver import add_user, running_app
-from tests.test_browser import browser, choose, send, show_tab, start  # noqa: F401  (the shared Chromium fixture)
+from tests.browser.test_browser import browser, choose, send, show_tab, start  # noqa: F401  (the shared Chromium fixture)
 
 PASSWORD = "correct horse"
 AGREEMENT = [

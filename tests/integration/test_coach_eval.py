@@ -10,7 +10,7 @@ from pathlib import Path
 from simulator.coach.batch import grade_texts
 from simulator.config import REPO_ROOT
 
-FIXTURE = Path(__file__).parent / "data" / "eval_fixture"
+FIXTURE = Path(__file__).parents[1] / "data" / "eval_fixture"
 
 
 def test_eval_reports_markdown_and_json(tmp_path: Path) -> None:

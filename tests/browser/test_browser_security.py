@@ -17,9 +17,9 @@ from simulator.persona.files import PersonaCatalog, load_folder
 from simulator.session.practice import Practice
 from simulator.team.service import Team
 from tests.appserver import running_app
+from tests.browser.test_browser import browser, send, show_tab, start  # noqa: F401  (the shared Chromium fixture)
+from tests.browser.test_browser_team import pick
 from tests.conftest import PERSONAS_DIR
-from tests.test_browser import browser, send, show_tab, start  # noqa: F401  (the shared Chromium fixture)
-from tests.test_browser_team import pick
 
 PASSWORD = "correct horse"
 SECRET = "Bob-only words: what keeps the quarterly figures awake at night?"

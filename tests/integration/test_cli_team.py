@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_cli import run
+from tests.integration.test_cli import run
 
 PASSWORD = "correct horse"
 

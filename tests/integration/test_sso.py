@@ -127,7 +127,7 @@ def test_the_sign_in_page_offers_the_provider_and_a_browser_signs_in_through_it(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS
 
     process, _ = app
     with sync_playwright() as playwright:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -115,19 +112,3 @@ def test_paraphrases_share_no_word_with_the_file(catalog: PersonaCatalog) -> Non
         for interest in persona.hidden_interests:
             for question in paraphrases(persona, interest.level):
                 assert not content_stems(question) & used, (persona.id, question)
-
-
-def test_check_command(tmp_path: Path, catalog: PersonaCatalog) -> None:
-    ok = subprocess.run(
-        [sys.executable, "-m", "simulator", "check", "salary_offer"], capture_output=True, text=True, timeout=300
-    )
-    assert ok.returncode == 0, ok.stderr
-    assert "salary_offer: check passed" in ok.stdout and "good script agreement" in ok.stdout
-    data = _data(catalog)
-    data["max_turns"], data["deal"]["min_uncovered"] = 4, 3
-    path = tmp_path / "planted.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    bad = subprocess.run(
-        [sys.executable, "-m", "simulator", "check", str(path), "--json"], capture_output=True, text=True, timeout=300
-    )
-    assert bad.returncode == 1 and '"passed": false' in bad.stdout and '"check": "sparring"' in bad.stdout

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.appserver import running_app
+from tests.browser.test_browser import browser, start  # noqa: F401  (the shared Chromium fixture)
 from tests.fake_openai_server import FakeOpenAI, fake_openai
-from tests.test_browser import browser, start  # noqa: F401  (the shared Chromium fixture)
 
 REPLY = (
     "I hear that you want to understand where we stand. "

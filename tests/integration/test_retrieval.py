@@ -24,7 +24,7 @@ from simulator.text import content_stems
 from simulator.wiring import build_practice
 from tests.conftest import PERSONAS_DIR
 
-PARAPHRASES = yaml.safe_load((Path(__file__).parent / "data" / "paraphrases.yaml").read_text())
+PARAPHRASES = yaml.safe_load((Path(__file__).parents[1] / "data" / "paraphrases.yaml").read_text())
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 from simulator.persona.cards import to_yaml
 from simulator.persona.files import PersonaCatalog
 from tests.appserver import add_user, running_app
-from tests.test_browser import browser, send, show_tab  # noqa: F401  (the shared Chromium fixture)
-from tests.test_browser_team import PASSWORD, pick, sign_in, start_card
+from tests.browser.test_browser import browser, send, show_tab  # noqa: F401  (the shared Chromium fixture)
+from tests.browser.test_browser_team import PASSWORD, pick, sign_in, start_card
 
 
 @pytest.fixture(scope="module")

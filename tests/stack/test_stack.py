@@ -19,6 +19,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, start
 from tests.fake_openai_server import FakeOpenAI, fake_openai
 from tests.postgres import PostgresServer
 from tests.teamstack import (
@@ -33,7 +34,6 @@ from tests.teamstack import (
     start_instance,
     start_proxy,
 )
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, start
 
 pytestmark = pytest.mark.timeout(600)
 PASSWORD = "a long enough password"

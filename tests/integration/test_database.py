@@ -19,7 +19,7 @@ from simulator.session.store import Regrade
 from simulator.team.model import Role
 from tests.postgres import PostgresServer
 
-LEGACY = Path(__file__).parent / "data" / "legacy_schema_v6.sql"
+LEGACY = Path(__file__).parents[1] / "data" / "legacy_schema_v6.sql"
 STATE = json.dumps(GameState(trust=40, patience=60).to_dict())
 
 
