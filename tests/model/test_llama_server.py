@@ -167,6 +167,9 @@ def test_whole_conversation_through_the_real_adapter(llama_url: str, catalog: Pe
     assert "llm" in coaches, "at least one structured grade came back from the model"
 
 
+# A whole persona from a 135M model on 2 CPU threads: about 130 s on an idle 2-core machine, past 300 s with another
+# CPU-bound process beside it. The limit guards against a hang, so it allows for a busy machine.
+@pytest.mark.timeout(900)
 def test_a_small_model_drafts_a_whole_persona_under_a_grammar(
     llama_url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
