@@ -16,18 +16,29 @@ import json
 import logging
 import re
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote
 
 import anyio
 
 from simulator.ui.asgi import ASGIApp, Message, Receive, Scope, Send, buffered, read_body, replay
+from simulator.ui.bindings import Bindings
 from simulator.ui.downloads import DOWNLOAD, MEDIA_TYPES, Downloads
+from simulator.ui.request_checks import (
+    CROSS_SITE,
+    IMPORT_HEADER,
+    MAX_ANONYMOUS_BODY,
+    MAX_BODY,
+    SAFE_METHODS,
+    TOO_DEEP,
+    declared_length,
+    headers_of,
+    same_site,
+    too_deep,
+)
 from simulator.ui.style import SIGN_IN_HEAD
 
 log = logging.getLogger(__name__)
@@ -37,7 +48,6 @@ API_V1 = "/parley/api/v1"  # the JSON API (server.py)
 # The Studio's file import (a card PNG cannot be pasted). Gradio's own upload route stays closed: this one
 # hands the bytes straight to the Studio service as the signed-in caller, and writes nothing to disk.
 STUDIO_IMPORT = "/parley/studio/import"
-IMPORT_HEADER = b"x-parley-import"  # a cross-site form cannot set it, so a forged post is refused
 MAX_IMPORT = (8 << 20) + 4096
 # (signed-in name or None, file name, bytes) -> (HTTP status, JSON body)
 Importer = Callable[[str | None, str, bytes], tuple[int, dict[str, str]]]
@@ -84,12 +94,6 @@ CLOSED_PREFIXES = (
     "/monitoring",
 )
 BINDS_EVENTS = (f"{API}/queue/join", f"{API}/call/")  # their answers carry a new event id
-MAX_BODY = 1 << 20  # no request of this app carries more than a message, a comment or a note
-MAX_ANONYMOUS_BODY = 16 << 10  # before sign-in a body is a name and a password, nothing more
-MAX_DEPTH = 64  # far deeper than any of this app's own requests nest; parsers recurse, so this is checked first
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-BINDINGS = 200_000  # session hashes and event ids remembered in all
-PER_USER = 2_000  # … and per user: a day of tabs and events for one person, far below what one flood needs
 # Browsers obey these: no image, frame or plugin is fetched from elsewhere (a remote image in a chat message would be
 # a tracking pixel), nothing is sent to another origin (connect-src, form-action), and only the page's own scripts
 # run: Gradio's files, and its inline scripts, which carry a nonce made per page (`_with_headers`). Markup that slips
@@ -128,10 +132,6 @@ SIGNED_OUT_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"
 </body></html>"""
 
 
-def _headers(scope: Scope) -> dict[bytes, bytes]:
-    return {k.lower(): v for k, v in scope.get("headers", [])}
-
-
 USER = "parley.user"  # where the guard leaves the signed-in name for the routes behind it (server.py)
 
 
@@ -145,7 +145,7 @@ def _user(scope: Scope) -> str | None:
     app = scope.get("app")
     tokens = getattr(app, "tokens", None)
     cookie_id = getattr(app, "cookie_id", None)
-    headers = _headers(scope)
+    headers = headers_of(scope)
     bearer = headers.get(b"authorization", b"")
     if tokens is not None and bearer[:7].lower() == b"bearer " and str(scope.get("path", "")).startswith(API_V1):
         found = tokens.get(bearer[7:].strip().decode("latin-1"))
@@ -166,44 +166,6 @@ def _user(scope: Scope) -> str | None:
     return None
 
 
-class _Bindings:
-    """Who first used each session hash or event id. Each user may hold at most `per_user` of them (their own
-    oldest forgotten first), so nobody can flood the table and push out another user's bindings; `size` bounds the
-    whole table (the user holding the most gives way)."""
-
-    def __init__(self, size: int = BINDINGS, per_user: int = PER_USER) -> None:
-        self.size = size
-        self.per_user = per_user
-        self._owners: dict[str, str] = {}
-        self._held: dict[str, OrderedDict[str, None]] = {}  # user -> their keys, oldest first
-        self._lock = threading.Lock()
-
-    def claim(self, key: str, user: str) -> bool:
-        """True when `user` may use `key`: it is theirs, or it was nobody's and now is."""
-        with self._lock:
-            owner = self._owners.get(key)
-            if owner is not None:
-                if owner == user:
-                    self._held[user].move_to_end(key)
-                return owner == user
-            mine = self._held.setdefault(user, OrderedDict())
-            mine[key] = None
-            self._owners[key] = user
-            if len(mine) > self.per_user:
-                self._forget(user)
-            if len(self._owners) > self.size:
-                self._forget(max(self._held, key=lambda u: len(self._held[u])))
-            return True
-
-    def _forget(self, user: str) -> None:
-        old, _ = self._held[user].popitem(last=False)
-        del self._owners[old]
-
-    def held_by(self, user: str) -> int:
-        with self._lock:
-            return len(self._held.get(user, ()))
-
-
 async def _respond(send: Send, status: int, body: bytes, content_type: bytes = b"application/json") -> None:
     headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), NO_STORE]
     await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
@@ -211,68 +173,6 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes = b
 
 
 REFUSED = json.dumps({"detail": "Not allowed."}).encode()
-CROSS_SITE = json.dumps(
-    {"detail": "Refused: a change must come from this site's own pages, or as JSON (Content-Type: application/json)."}
-).encode()
-TOO_DEEP = json.dumps({"detail": f"The request nests deeper than {MAX_DEPTH} levels: send a flatter body."}).encode()
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(rb"[\[\]{}]")
-
-
-def _too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
-    """Whether JSON (or anything bracketed) nests deeper than `limit`, found without parsing it: strings are
-    skipped, then brackets counted."""
-    if body.count(b"[") + body.count(b"{") <= limit:
-        return False
-    depth = 0
-    for bracket in _BRACKETS.finditer(_STRINGS.sub(b"", body)):
-        depth += 1 if bracket.group() in (b"[", b"{") else -1
-        if depth > limit:
-            return True
-    return False
-
-
-def _declared_length(scope: Scope) -> int:
-    raw = _headers(scope).get(b"content-length", b"0")
-    return int(raw) if raw.isdigit() else 0
-
-
-def _origin_of(url: bytes) -> tuple[str, str] | None:
-    """(scheme, host:port with the default port written out) of a URL, or None when it has none (`null`)."""
-    parsed = urlsplit(url.decode("latin-1"))
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        return None
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    return parsed.scheme, f"{parsed.hostname.lower()}:{port}"
-
-
-def _same_site(scope: Scope, path: str) -> bool:
-    """A write (any method but GET, HEAD, OPTIONS) is taken only from this site's own pages or from a client a
-    browser form cannot imitate. A browser names the page a request comes from (Origin, else Referer): it must be
-    this host. A client that names none (a script, curl) must send JSON, a bearer token or the import header:
-    a cross-site form can send none of them."""
-    headers = _headers(scope)
-    named = headers.get(b"origin") or headers.get(b"referer")
-    if named is not None:
-        origin = _origin_of(named)
-        if origin is None:
-            return False  # `Origin: null`: a sandboxed frame or a page that hides where it is
-        hosts = {h for h in (headers.get(b"host"), headers.get(b"x-forwarded-host")) if h}
-        for host in hosts:
-            mine = _origin_of(origin[0].encode() + b"://" + host.split(b",")[0].strip())
-            if mine == origin:
-                return True
-        return False
-    if path in ("/login", "/login/", "/logout"):
-        return True  # a sign-in form post with no Origin: only a non-browser client sends one
-    kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-    return (
-        kind == b"application/json"
-        or headers.get(b"authorization", b"")[:7].lower() == b"bearer "
-        or headers.get(IMPORT_HEADER) == b"1"
-    )
-
-
 SIGN_IN = json.dumps({"detail": "Not authenticated: sign in first."}).encode()
 
 
@@ -286,8 +186,8 @@ class Guard:
         self.app = app
         self.auth_required = auth_required
         self.downloads = downloads
-        self.sessions = _Bindings()
-        self.events = _Bindings()
+        self.sessions = Bindings()
+        self.events = Bindings()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -306,7 +206,7 @@ class Guard:
             await _respond(send, 403, REFUSED)
             return
         method = str(scope.get("method", "GET"))
-        if method not in SAFE_METHODS and not _same_site(scope, path):
+        if method not in SAFE_METHODS and not same_site(scope, path):
             log.warning("refused a cross-site %s %s", method, path)
             await _respond(send, 403, CROSS_SITE)
             return
@@ -323,13 +223,13 @@ class Guard:
         if method not in SAFE_METHODS:
             # Every body is bounded before anything reads it: before sign-in to a name and a password.
             limit = MAX_ANONYMOUS_BODY if self.auth_required and user is None else MAX_BODY
-            read = None if _declared_length(scope) > limit else await read_body(receive, limit)
+            read = None if declared_length(scope) > limit else await read_body(receive, limit)
             if read is None:
                 await _respond(
                     send, 413, json.dumps({"detail": f"Request too large: at most {limit:,} bytes."}).encode()
                 )
                 return
-            if _too_deep(read):
+            if too_deep(read):
                 await _respond(send, 400, TOO_DEEP)
                 return
             body = read

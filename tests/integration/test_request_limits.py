@@ -21,7 +21,8 @@ from simulator.adapters.sql_team import SqlTeamStore
 from simulator.persona.files import load_folder
 from simulator.session.practice import Practice
 from simulator.team.service import Team
-from simulator.ui.guard import MAX_ANONYMOUS_BODY, _Bindings
+from simulator.ui.bindings import Bindings
+from simulator.ui.request_checks import MAX_ANONYMOUS_BODY
 from tests.appserver import APPS, running_app, signed_in
 from tests.conftest import PERSONAS_DIR
 
@@ -177,7 +178,7 @@ def test_an_event_read_through_the_second_call_route_is_still_only_its_owners(si
 
 
 def test_one_users_flood_of_session_hashes_never_frees_another_users() -> None:
-    bindings = _Bindings(size=10_000, per_user=500)
+    bindings = Bindings(size=10_000, per_user=500)
     assert bindings.claim("ann-tab", "ann")
     for n in range(20_000):
         assert bindings.claim(f"flood-{n}", "mallory")
